@@ -1,0 +1,45 @@
+# wizard — see README.md. `make run` starts the wizard on its built-in sandbox;
+# `make test` is what CI runs.
+GO      ?= go
+BIN     ?= bin/wizard
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: run build test vet race fmt fmt-check bench fuzz clean
+
+run: build
+	./$(BIN)
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/wizard
+
+# vet, formatting, then every test with the race detector.
+test: fmt-check vet race
+
+vet:
+	$(GO) vet ./...
+
+race:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# Benchmarks, recorded in BENCHMARKS.md.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# A short run of every fuzz target (FUZZTIME=1m make fuzz for longer).
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin

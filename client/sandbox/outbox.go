@@ -1,0 +1,108 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Mail is an e-mail the partner "sent".
+type Mail struct {
+	To      string    `json:"to"`
+	Subject string    `json:"subject"`
+	Link    string    `json:"link"`
+	SentAt  time.Time `json:"sent_at"`
+}
+
+// Message is an SMS or a voice call with a verification code that Meta "sent".
+type Message struct {
+	PhoneNumberID string    `json:"phone_number_id"`
+	To            string    `json:"to"`     // E.164
+	Method        string    `json:"method"` // SMS or VOICE
+	Language      string    `json:"language,omitempty"`
+	Text          string    `json:"text"` // as the phone shows it: "WhatsApp code 123-456"
+	Code          string    `json:"code"` // the 6 digits, for tests and trainers
+	SentAt        time.Time `json:"sent_at"`
+}
+
+// Outbox is everything the sandbox "sent", newest last.
+type Outbox struct {
+	Mails    []Mail    `json:"mails"`
+	Messages []Message `json:"messages"`
+}
+
+// Outbox returns a copy of what the sandbox has sent so far.
+func (s *Server) Outbox() Outbox {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Outbox{
+		Mails:    append([]Mail{}, s.outbox.Mails...),
+		Messages: append([]Message{}, s.outbox.Messages...),
+	}
+}
+
+func (s *Server) outboxRoutes() {
+	s.mux.HandleFunc("GET /sandbox/outbox.json", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Outbox())
+	})
+	trainer := func(w http.ResponseWriter, r *http.Request) {
+		o := s.Outbox()
+		slices.Reverse(o.Mails) // newest first on screen
+		slices.Reverse(o.Messages)
+		s.page(w, http.StatusOK, "outbox.html", o)
+	}
+	s.mux.HandleFunc("GET /sandbox/{$}", trainer)
+	s.mux.HandleFunc("GET /sandbox", trainer)
+}
+
+// ReadOutbox fetches the outbox of the sandbox at baseURL over HTTP.
+func ReadOutbox(ctx context.Context, baseURL string) (Outbox, error) {
+	var o Outbox
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(baseURL, "/")+"/sandbox/outbox.json", nil)
+	if err != nil {
+		return o, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return o, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return o, fmt.Errorf("sandbox outbox: HTTP %d", resp.StatusCode)
+	}
+	return o, json.NewDecoder(resp.Body).Decode(&o)
+}
+
+// LatestCode returns the latest verification code sent to a number by the
+// sandbox at baseURL.
+func LatestCode(ctx context.Context, baseURL, phoneNumberID string) (string, error) {
+	o, err := ReadOutbox(ctx, baseURL)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range slices.Backward(o.Messages) {
+		if m.PhoneNumberID == phoneNumberID {
+			return m.Code, nil
+		}
+	}
+	return "", fmt.Errorf("sandbox: no code has been sent to phone number %s", phoneNumberID)
+}
+
+// LatestVerifyLink returns the link of the latest verification e-mail sent to
+// email by the sandbox at baseURL.
+func LatestVerifyLink(ctx context.Context, baseURL, email string) (string, error) {
+	o, err := ReadOutbox(ctx, baseURL)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range slices.Backward(o.Mails) {
+		if strings.EqualFold(m.To, email) {
+			return m.Link, nil
+		}
+	}
+	return "", fmt.Errorf("sandbox: no e-mail has been sent to %s", email)
+}

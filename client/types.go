@@ -1,0 +1,108 @@
+package client
+
+import "time"
+
+// Account is the partner's (BSP's) account of the person signing up.
+type Account struct {
+	ID         string    `json:"id"`
+	Email      string    `json:"email"`
+	Verified   bool      `json:"verified"`
+	VerifiedAt time.Time `json:"verified_at,omitzero"`
+	// Company details, once sent.
+	OrgType     string `json:"org_type,omitempty"`
+	FullName    string `json:"full_name,omitempty"`
+	CompanyName string `json:"company_name,omitempty"`
+	Country     string `json:"country,omitempty"`
+}
+
+// Company is what the company step sends to the partner.
+type Company struct {
+	OrgType     string `json:"org_type"` // "company" or "government"
+	FullName    string `json:"full_name"`
+	CompanyName string `json:"company_name"`
+	Country     string `json:"country"` // ISO 3166-1 alpha-2
+}
+
+// Resend is the partner's answer to "send the verification e-mail again".
+type Resend struct {
+	SentAt        time.Time `json:"sent_at"`
+	NextAllowedAt time.Time `json:"next_allowed_at"`
+}
+
+// SignupRequest opens an Embedded Signup session at the partner.
+type SignupRequest struct {
+	Mode        string `json:"mode"`                   // "new" or "migration"
+	CallbackURL string `json:"callback_url,omitempty"` // loopback URL the page redirects to
+	State       string `json:"state,omitempty"`        // echoed to the callback
+}
+
+// SignupSession is a started Embedded Signup: the page to open in a browser.
+type SignupSession struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+}
+
+// Signup statuses.
+const (
+	SignupPending   = "pending"
+	SignupFinished  = "finished"
+	SignupCancelled = "cancelled"
+	SignupError     = "error"
+)
+
+// SignupResult is the state of a signup session, as the signup's result event left it.
+type SignupResult struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"` // pending, finished, cancelled, error
+	Event         string `json:"event,omitempty"`
+	WABAID        string `json:"waba_id,omitempty"`
+	BusinessID    string `json:"business_id,omitempty"`
+	PhoneNumberID string `json:"phone_number_id,omitempty"`
+	CurrentStep   string `json:"current_step,omitempty"`  // where a CANCEL stopped
+	ErrorMessage  string `json:"error_message,omitempty"` // an error reported by the user
+	ErrorCode     string `json:"error_code,omitempty"`
+}
+
+// Activation statuses.
+const (
+	ActivationPending = "pending"
+	ActivationActive  = "active"
+	ActivationFailed  = "failed"
+)
+
+// Activation is the partner's progress in activating a registered number.
+type Activation struct {
+	PhoneNumberID string    `json:"phone_number_id"`
+	Status        string    `json:"status"`      // pending, active, failed
+	StatusText    string    `json:"status_text"` // a human sentence from the partner
+	AlphaCode     string    `json:"alpha_code,omitempty"`
+	StartedAt     time.Time `json:"started_at"`
+	ActivatedAt   time.Time `json:"activated_at,omitzero"`
+}
+
+// BusinessProfile is the body of POST /{phone_id}/whatsapp_business_profile.
+type BusinessProfile struct {
+	Description string   `json:"description,omitempty"`
+	Vertical    string   `json:"vertical,omitempty"`
+	Websites    []string `json:"websites,omitempty"`
+}
+
+// PhoneNumber is GET /{phone_id}?fields=… .
+type PhoneNumber struct {
+	ID                     string `json:"id"`
+	VerifiedName           string `json:"verified_name,omitempty"`
+	DisplayPhoneNumber     string `json:"display_phone_number,omitempty"`
+	CodeVerificationStatus string `json:"code_verification_status,omitempty"`
+	NameStatus             string `json:"name_status,omitempty"`
+	QualityRating          string `json:"quality_rating,omitempty"`
+	PlatformType           string `json:"platform_type,omitempty"`
+	Status                 string `json:"status,omitempty"`
+}
+
+// AlphaName is a display name kept in the campaign database (OCM), per country.
+type AlphaName struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Country   string    `json:"country"`
+	CreatedAt time.Time `json:"created_at"`
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/text/language"
+
+	"wizard/assets"
+	"wizard/client"
+	"wizard/client/sandbox"
+	"wizard/steps"
+	"wizard/store"
+)
+
+// globals are the settings and streams every command shares.
+type globals struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	dataPath    string
+	sandboxURL  string
+	partnerURL  string
+	graphURL    string
+	ocmURL      string
+	lang        string
+	lockTimeout time.Duration
+}
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "wizard",
+		Short: "Put a company phone number on the WhatsApp Business Platform, step by step",
+		Long: `wizard walks you through putting a company phone number on the WhatsApp Business
+Platform through a Business Solution Provider: provider account, questions about the
+number, Meta's Embedded Signup, display name, phone verification, activation and the
+alpha name in the campaign database. Every step is saved: close the terminal at any
+time and run wizard again to carry on.
+
+With no service settings, wizard starts its built-in sandbox on 127.0.0.1 and talks to
+it over HTTP: a safe place to try the whole flow or to train others.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+	}
+	root.SetIn(g.stdin)
+	root.SetOut(g.stdout)
+	root.SetErr(g.stderr)
+	f := root.PersistentFlags()
+	f.StringVar(&g.dataPath, "data", "", "the data file (default $XDG_DATA_HOME/wizard/wizard.db)")
+	f.StringVar(&g.sandboxURL, "sandbox-url", os.Getenv("WIZARD_SANDBOX_URL"), "use a sandbox already running at this URL (see 'wizard sandbox')")
+	f.StringVar(&g.partnerURL, "partner-url", os.Getenv("WIZARD_PARTNER_URL"), "the provider's (partner) API base URL")
+	f.StringVar(&g.graphURL, "graph-url", os.Getenv("WIZARD_GRAPH_URL"), "Meta's Graph API base URL, e.g. https://graph.facebook.com")
+	f.StringVar(&g.ocmURL, "ocm-url", os.Getenv("WIZARD_OCM_URL"), "the campaign database (OCM) API base URL")
+	f.StringVar(&g.lang, "lang", "", "language of the screens (default from LANG)")
+	f.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for another wizard to release the data file")
+
+	newNew := false
+	root.Flags().BoolVar(&newNew, "new", false, "start a new signup without offering to resume the latest one")
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		return runStart(cmd.Context(), g, newNew)
+	}
+	root.AddCommand(newResumeCmd(g), newListCmd(g), newShowCmd(g), newSandboxCmd(g), newVersionCmd(g))
+	return root
+}
+
+// openStore opens the data file, turning the store's errors into what to do.
+func (g *globals) openStore() (*store.Store, error) {
+	path := g.dataPath
+	if path == "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return nil, fail(1, "cannot find a place for the data file: %v; give one with --data", err)
+		}
+		path = p
+	}
+	st, err := store.Open(path, store.Options{Timeout: g.lockTimeout})
+	if err != nil {
+		var locked *store.LockedError
+		var corrupt *store.CorruptError
+		switch {
+		case errors.As(err, &locked), errors.As(err, &corrupt):
+			return nil, fail(1, "%v", err)
+		}
+		return nil, fail(1, "cannot open the data file %s: %v", path, err)
+	}
+	return st, nil
+}
+
+// words picks the catalog from --lang, then LANG/LC_ALL/LC_MESSAGES.
+func (g *globals) words() *assets.Words {
+	if g.lang != "" {
+		return assets.NewWords(g.lang)
+	}
+	return assets.NewWords(localeFromEnv())
+}
+
+func localeFromEnv() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if s := os.Getenv(v); s != "" && s != "C" && s != "POSIX" {
+			return s
+		}
+	}
+	return ""
+}
+
+// regionFromEnv is the country of the user's locale (en_KZ → KZ), the default country.
+func regionFromEnv() string {
+	loc := localeFromEnv()
+	if i := strings.IndexAny(loc, ".@"); i >= 0 {
+		loc = loc[:i]
+	}
+	tag, err := language.Parse(strings.ReplaceAll(loc, "_", "-"))
+	if err != nil {
+		return ""
+	}
+	if r, conf := tag.Region(); conf == language.Exact {
+		return r.String()
+	}
+	return ""
+}
+
+// services decides which services to talk to: explicit URLs, a named sandbox, or
+// (with neither) a sandbox started here on 127.0.0.1. stop ends what was started.
+type services struct {
+	config     client.Config
+	sandboxURL string
+	stop       func()
+}
+
+func (g *globals) services() (services, error) {
+	explicit := g.partnerURL != "" || g.graphURL != "" || g.ocmURL != ""
+	switch {
+	case explicit:
+		if g.partnerURL == "" || g.graphURL == "" || g.ocmURL == "" {
+			return services{}, fail(2, "give all three service URLs (--partner-url, --graph-url, --ocm-url), or none to use the built-in sandbox")
+		}
+		token := os.Getenv("WIZARD_GRAPH_TOKEN")
+		if token == "" {
+			return services{}, fail(2, "set WIZARD_GRAPH_TOKEN to the Graph API access token (it is read from the environment, never stored)")
+		}
+		return services{config: client.Config{PartnerURL: g.partnerURL, GraphURL: g.graphURL, OCMURL: g.ocmURL,
+			Token: token}, stop: func() {}}, nil
+	case g.sandboxURL != "":
+		u := strings.TrimRight(g.sandboxURL, "/")
+		cfg := client.SandboxConfig(u)
+		cfg.Token = "sandbox"
+		return services{config: cfg, sandboxURL: u, stop: func() {}}, nil
+	default:
+		r, err := sandbox.Start("127.0.0.1:0", sandbox.Options{AutoVerifyEmail: 5 * time.Second})
+		if err != nil {
+			return services{}, fail(1, "cannot start the built-in sandbox: %v", err)
+		}
+		cfg := client.SandboxConfig(r.URL)
+		cfg.Token = "sandbox"
+		return services{config: cfg, sandboxURL: r.URL, stop: func() { _ = r.Close() }}, nil
+	}
+}
+
+// who is the name recorded in the event history.
+func who() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if s := os.Getenv("USER"); s != "" {
+		return s
+	}
+	return "unknown"
+}
+
+func (g *globals) env(svc services) *steps.Env {
+	return &steps.Env{
+		Clients:    client.New(svc.config),
+		Clock:      steps.SystemClock{},
+		Words:      g.words(),
+		SandboxURL: svc.sandboxURL,
+		OpenURL:    browserOpener(),
+		Region:     regionFromEnv(),
+	}
+}
+
+func printf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }

@@ -1,0 +1,164 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"wizard/client"
+	"wizard/steps/rules"
+	"wizard/store"
+)
+
+// account is step 2: e-mail and password for the provider account. The password
+// goes to the partner once and is never saved; on resume it is asked again.
+type account struct {
+	env      *Env
+	form     *huh.Form
+	busy     busy
+	email    string
+	password string
+	repeat   string
+	fieldErr string // the partner's refusal, shown above the form
+	sent     bool
+}
+
+type accountCreated struct {
+	acc client.Account
+	err error
+}
+
+func newAccount(env *Env, sess store.Session) Step {
+	m := &account{env: env, busy: newBusy(), email: sess.Account.Email}
+	m.form = m.newForm()
+	return m
+}
+
+func (m *account) newForm() *huh.Form {
+	env := m.env
+	return newForm(env, huh.NewGroup(
+		huh.NewInput().Key("email").Title(env.T("account.email")).
+			Placeholder("name@company.com").Value(&m.email).
+			Validate(func(s string) error { return emailError(env, s) }),
+		huh.NewInput().Key("password").Title(env.T("account.password")).
+			EchoMode(huh.EchoModePassword).Value(&m.password).
+			Validate(func(s string) error {
+				if !rules.CheckPassword(s).OK() {
+					return errors.New(env.T("account.password_weak"))
+				}
+				return nil
+			}),
+		huh.NewInput().Key("repeat").Title(env.T("account.repeat")).
+			EchoMode(huh.EchoModePassword).Value(&m.repeat).
+			Validate(func(s string) error {
+				if s != m.password {
+					return errors.New(env.T("account.mismatch"))
+				}
+				return nil
+			}),
+	))
+}
+
+// emailError is the catalog sentence for an e-mail address's problem, or nil.
+func emailError(env *Env, s string) error {
+	if p := rules.CheckEmail(s); p != "" {
+		return errors.New(env.T("rules." + string(p)))
+	}
+	return nil
+}
+
+// passwordChecklist renders the provider's password rule as ticks that follow the typing.
+func passwordChecklist(env *Env, pw string) string {
+	c := rules.CheckPassword(pw)
+	tick := func(ok bool, label string) string {
+		if ok {
+			return okStyle.Render("✓ " + label)
+		}
+		return faintStyle.Render("· " + label)
+	}
+	lines := []string{
+		tick(c.Length, env.T("password.length", rules.PasswordMinLength)),
+		tick(c.Kinds >= rules.PasswordMinKinds, env.T("password.kinds", rules.PasswordMinKinds, c.Kinds)),
+		"  " + tick(c.Lower, env.T("password.lower")) + "  " + tick(c.Upper, env.T("password.upper")) +
+			"  " + tick(c.Digit, env.T("password.digit")) + "  " + tick(c.Special, env.T("password.special")),
+	}
+	if pw != "" && rules.IsCommonPassword(pw) {
+		lines = append(lines, errorStyle.Render(env.T("password.common")))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *account) ID() ID { return Account }
+func (m *account) Init() tea.Cmd {
+	return m.form.Init()
+}
+
+func (m *account) Help() []key.Binding {
+	if m.busy.on {
+		return nil
+	}
+	return m.form.KeyBinds()
+}
+
+func (m *account) View(width int) string {
+	if m.busy.on {
+		return m.busy.view()
+	}
+	var errLine string
+	if m.fieldErr != "" {
+		errLine = errorStyle.Render(m.fieldErr)
+	}
+	// The password rule is drawn here, from the step's own copy of the field, so it
+	// ticks as the user types (huh's *Func hooks run in commands, off this goroutine).
+	var checklist string
+	if f := m.form.GetFocusedField(); f != nil && (f.GetKey() == "password" || f.GetKey() == "repeat") {
+		checklist = passwordChecklist(m.env, m.password)
+	}
+	return paragraphs(width, errLine, m.form.View(), checklist)
+}
+
+func (m *account) Update(msg tea.Msg) (Step, tea.Cmd) {
+	if cmd, ok := m.busy.update(msg); ok {
+		return m, cmd
+	}
+	switch msg := msg.(type) {
+	case accountCreated:
+		m.busy.stop()
+		if msg.err != nil {
+			return m, failed(Account, msg.err, nil)
+		}
+		acc, now := msg.acc, m.env.Clock.Now()
+		m.password, m.repeat = "", ""
+		return m, emit(Done{Step: Account, Detail: "account " + acc.ID + " created", Apply: func(s *store.Session) {
+			s.Account.Email = acc.Email
+			s.Account.ID = acc.ID
+			s.Account.CreatedAt = now
+			if acc.Verified {
+				s.Account.VerifiedAt = now
+			}
+		}})
+	case shownError:
+		// Back to the form, keeping what was typed; the partner's words go above it.
+		m.fieldErr = Explain(m.env.Words, msg.err)
+		m.sent = false
+		m.form = m.newForm()
+		return m, m.form.Init()
+	}
+	var cmd tea.Cmd
+	m.form, cmd = updateForm(m.form, msg)
+	if m.form.State == huh.StateCompleted && !m.sent {
+		m.sent = true
+		m.fieldErr = ""
+		email, password := strings.TrimSpace(m.email), m.password
+		return m, tea.Batch(cmd, m.busy.start(m.env.T("account.creating"), m.env.Clock.Now()),
+			m.env.call(func(ctx context.Context) tea.Msg {
+				acc, err := m.env.Clients.Partner.CreateAccount(ctx, email, password)
+				return accountCreated{acc, err}
+			}))
+	}
+	return m, cmd
+}

@@ -1,0 +1,241 @@
+package steps
+
+import (
+	"context"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"wizard/client"
+	"wizard/store"
+)
+
+// alphaName is step 11, the guide's "Add & Edit Alpha Names for Campaigns": the
+// approved display name and a country are saved in the company's campaign
+// database (OCM). The name is the one of the display-name step, shown read-only;
+// a migrated number brings its own, read from Graph.
+type alphaName struct {
+	env      *Env
+	sess     store.Session
+	form     *huh.Form
+	busy     busy
+	name     string
+	country  string
+	phase    alphaPhase
+	failedIn alphaPhase
+	saved    store.Alpha
+	created  bool
+	lastErr  error
+	sent     bool
+	term     termState
+}
+
+type alphaPhase int
+
+const (
+	alphaLoading alphaPhase = iota // reading the verified name of a migrated number
+	alphaAsk                       // the country
+	alphaSaving
+	alphaSaved // saved (or already there): Enter to continue
+	alphaFailed
+)
+
+type (
+	alphaNameFetched struct {
+		name string
+		err  error
+	}
+	alphaNameSaved struct {
+		a       client.AlphaName
+		created bool
+		err     error
+	}
+)
+
+var (
+	alKeyContinue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
+	alKeyEdit     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "change the country"))
+)
+
+func newAlphaName(env *Env, sess store.Session) Step {
+	m := &alphaName{env: env, sess: sess, busy: newBusy(),
+		name:    firstNonEmptyOf(sess.Profile.DisplayName, sess.Alpha.Name),
+		country: firstNonEmptyOf(sess.Alpha.Country, sess.Company.Country, env.Region)}
+	m.form = m.newForm()
+	if m.name == "" {
+		m.phase = alphaLoading
+	} else {
+		m.phase = alphaAsk
+	}
+	return m
+}
+
+func (m *alphaName) newForm() *huh.Form {
+	env := m.env
+	return newForm(env, huh.NewGroup(
+		huh.NewSelect[string]().Key("country").Title(env.T("alpha.country")).
+			Description(env.T("alpha.country_help")).
+			Options(countryChoices(env)...).Height(10).Value(&m.country),
+	))
+}
+
+func (m *alphaName) ID() ID { return AlphaName }
+
+func (m *alphaName) Init() tea.Cmd {
+	if m.phase == alphaLoading {
+		return m.fetch()
+	}
+	return m.form.Init()
+}
+
+func (m *alphaName) Help() []key.Binding {
+	switch m.phase {
+	case alphaAsk:
+		return m.form.KeyBinds()
+	case alphaSaved:
+		return []key.Binding{alKeyContinue}
+	case alphaFailed:
+		if m.failedIn == alphaSaving {
+			return []key.Binding{keyRetry, alKeyEdit}
+		}
+		return []key.Binding{keyRetry}
+	}
+	return nil
+}
+
+func (m *alphaName) fetch() tea.Cmd {
+	m.phase, m.lastErr = alphaLoading, nil
+	id := m.sess.Phone.ID
+	return tea.Batch(m.busy.start(m.env.T("alpha.loading"), m.env.Clock.Now()),
+		m.env.call(func(ctx context.Context) tea.Msg {
+			p, err := m.env.Clients.Graph.PhoneNumber(ctx, id)
+			return alphaNameFetched{strings.TrimSpace(p.VerifiedName), err}
+		}))
+}
+
+func (m *alphaName) save() tea.Cmd {
+	m.phase, m.lastErr = alphaSaving, nil
+	name, country := m.name, m.country
+	return tea.Batch(m.busy.start(m.env.T("alpha.saving"), m.env.Clock.Now()),
+		m.env.call(func(ctx context.Context) tea.Msg {
+			a, created, err := m.env.Clients.OCM.SaveAlphaName(ctx, name, country)
+			return alphaNameSaved{a, created, err}
+		}))
+}
+
+func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd) {
+	m.term.note(msg)
+	if cmd, ok := m.busy.update(msg); ok {
+		return m, cmd
+	}
+	switch msg := msg.(type) {
+	case alphaNameFetched:
+		m.busy.stop()
+		if msg.err == nil && msg.name == "" {
+			msg.err = errNoVerifiedName{}
+		}
+		if msg.err != nil {
+			m.failedIn = alphaLoading
+			return m, failed(AlphaName, msg.err, nil)
+		}
+		m.name, m.phase = msg.name, alphaAsk
+		var cmd tea.Cmd
+		m.form, cmd = m.term.start(m.form)
+		return m, cmd
+	case alphaNameSaved:
+		m.busy.stop()
+		if msg.err != nil {
+			m.failedIn = alphaSaving
+			return m, failed(AlphaName, msg.err, nil)
+		}
+		now := m.env.Clock.Now()
+		a := store.Alpha{Name: firstNonEmptyOf(msg.a.Name, m.name), Country: firstNonEmptyOf(msg.a.Country, m.country),
+			ID: msg.a.ID, SavedAt: now}
+		m.saved, m.created, m.phase = a, msg.created, alphaSaved
+		detail := "alpha name saved in OCM, id " + a.ID
+		if !msg.created {
+			detail = "alpha name already in OCM, id " + a.ID
+		}
+		// Saved at once: a closed wizard must not ask for it again.
+		return m, emit(Record{Step: AlphaName, Kind: "progress", Detail: detail,
+			Apply: func(s *store.Session) { s.Alpha = a }})
+	case shownError:
+		m.phase, m.lastErr = alphaFailed, msg.err
+		return m, nil
+	case tea.KeyPressMsg:
+		switch m.phase {
+		case alphaSaved:
+			if key.Matches(msg, alKeyContinue) && !m.sent {
+				m.sent = true
+				a := m.saved
+				detail := "alpha name saved"
+				if !m.created {
+					detail = "alpha name was already saved"
+				}
+				return m, emit(Done{Step: AlphaName, Detail: detail, Apply: func(s *store.Session) { s.Alpha = a }})
+			}
+			return m, nil
+		case alphaFailed:
+			switch {
+			case key.Matches(msg, keyRetry) && m.failedIn == alphaLoading:
+				return m, m.fetch()
+			case key.Matches(msg, keyRetry):
+				return m, m.save()
+			case key.Matches(msg, alKeyEdit) && m.failedIn == alphaSaving:
+				m.phase, m.lastErr = alphaAsk, nil
+				var cmd tea.Cmd
+				m.form, cmd = m.term.start(m.newForm())
+				return m, cmd
+			}
+			return m, nil
+		}
+	}
+	if m.phase != alphaAsk {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.form, cmd = updateForm(m.form, msg)
+	if m.form.State == huh.StateCompleted {
+		return m, tea.Batch(cmd, m.save())
+	}
+	return m, cmd
+}
+
+// errNoVerifiedName: Graph knows the number but gave it no name.
+type errNoVerifiedName struct{}
+
+func (errNoVerifiedName) Error() string { return "graph: the number has no verified name" }
+
+func (m *alphaName) View(width int) string {
+	env := m.env
+	lang := env.Words.Language()
+	title := titleStyle.Render(env.T("alpha.title"))
+	var nameBlock string
+	if m.name != "" {
+		nameBlock = env.T("alpha.name_label") + " " + accentStyle.Render(m.name) + "\n" +
+			faintStyle.Render(env.T("alpha.name_readonly"))
+	}
+	switch m.phase {
+	case alphaLoading, alphaSaving:
+		return paragraphs(width, title, nameBlock, m.busy.view())
+	case alphaSaved:
+		text := env.T("alpha.saved", m.saved.Name, CountryName(lang, m.saved.Country))
+		if !m.created {
+			text = env.T("alpha.already_saved", m.saved.Name, CountryName(lang, m.saved.Country))
+		}
+		return paragraphs(width, title, okStyle.Render(text), faintStyle.Render(env.T("alpha.continue")))
+	case alphaFailed:
+		text := Explain(env.Words, m.lastErr)
+		if _, ok := m.lastErr.(errNoVerifiedName); ok {
+			text = env.T("alpha.no_name")
+		}
+		hint := env.T("alpha.retry_hint")
+		if m.failedIn == alphaSaving {
+			hint = env.T("alpha.retry_edit_hint")
+		}
+		return paragraphs(width, title, nameBlock, errorStyle.Render(text), hint)
+	}
+	return paragraphs(width, title, env.T("alpha.body"), nameBlock, m.form.View())
+}

@@ -1,0 +1,261 @@
+package steps
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+
+	"wizard/assets"
+	"wizard/steps/rules"
+	"wizard/store"
+)
+
+// displayName is step 7: the display name ("alpha name"), the category, the
+// description and the website of the business profile. The name is public to
+// every recipient and changes only through Meta's manual moderation, so a second
+// screen shows it as a recipient will see it and asks for a careful look. The
+// profile is sent to Graph later, by the phone step: the number does not exist yet.
+type displayName struct {
+	env      *Env
+	form     *huh.Form
+	p        store.Profile // the values being edited; kept when going back to edit
+	checking bool          // on the second screen: "check it carefully"
+	sent     bool
+	term     termState
+}
+
+var (
+	dnKeyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm the name"))
+	dnKeyEdit    = key.NewBinding(key.WithKeys("e", "backspace"), key.WithHelp("e", "edit"))
+)
+
+func newDisplayName(env *Env, sess store.Session) Step {
+	m := &displayName{env: env, p: sess.Profile}
+	if !knownVertical(m.p.Category) {
+		m.p.Category = rules.DefaultVertical
+	}
+	m.form = m.newForm()
+	return m
+}
+
+func knownVertical(code string) bool {
+	for _, v := range rules.Verticals() {
+		if v.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// verticalLabel is the readable name of a business category in the catalog's
+// language, falling back to the English label of the rules, then to the code.
+func verticalLabel(w *assets.Words, code string) string {
+	if key := "display_name.vertical." + code; w.Has(key) {
+		return w.T(key)
+	}
+	for _, v := range rules.Verticals() {
+		if v.Code == code {
+			return v.Label
+		}
+	}
+	return code
+}
+
+// displayNameError explains every problem of a display name, one sentence each.
+func displayNameError(env *Env, s string) error {
+	problems := rules.CheckDisplayName(strings.TrimSpace(s))
+	if len(problems) == 0 {
+		return nil
+	}
+	var sentences []string
+	for _, p := range problems {
+		sentences = append(sentences, nameProblemText(env, p))
+	}
+	return errors.New(strings.Join(sentences, " "))
+}
+
+func nameProblemText(env *Env, p rules.NameProblem) string {
+	key := "display_name." + string(p)
+	switch p {
+	case rules.NameTooShort:
+		return env.T(key, rules.DisplayNameMinLength)
+	case rules.NameTooLong:
+		return env.T(key, rules.DisplayNameMaxLength)
+	}
+	return env.T(key)
+}
+
+// websiteError explains why a website address is refused, or returns nil.
+func websiteError(env *Env, s string) error {
+	p := rules.CheckWebsite(strings.TrimSpace(s))
+	switch p {
+	case rules.URLOK:
+		return nil
+	case rules.URLTooLong:
+		return errors.New(env.T("display_name."+string(p), rules.WebsiteMaxLength))
+	case rules.URLNoScheme:
+		return errors.New(env.T("display_name."+string(p), "https://"+strings.TrimSpace(s)))
+	}
+	return errors.New(env.T("display_name." + string(p)))
+}
+
+func descriptionError(env *Env, s string) error {
+	if !rules.CheckDescription(s) {
+		return errors.New(env.T("display_name.description_too_long", rules.DescriptionMaxLength))
+	}
+	return nil
+}
+
+func (m *displayName) newForm() *huh.Form {
+	env := m.env
+	var cats []huh.Option[string]
+	for _, v := range rules.Verticals() {
+		cats = append(cats, huh.NewOption(verticalLabel(env.Words, v.Code), v.Code))
+	}
+	return newForm(env, huh.NewGroup(
+		huh.NewInput().Key("name").Title(env.T("display_name.name")).
+			Description(env.T("display_name.name_help")).
+			Placeholder(env.T("display_name.name_placeholder")).
+			Value(&m.p.DisplayName).
+			Validate(func(s string) error { return displayNameError(env, s) }),
+		huh.NewSelect[string]().Key("category").Title(env.T("display_name.category")).
+			Description(env.T("display_name.category_help")).
+			Options(cats...).Height(8).Value(&m.p.Category),
+		huh.NewText().Key("description").Title(env.T("display_name.description")).
+			DescriptionFunc(func() string {
+				return env.T("display_name.description_help", utf8.RuneCountInString(m.p.Description), rules.DescriptionMaxLength)
+			}, &m.p.Description).
+			Lines(4).CharLimit(rules.DescriptionMaxLength).ExternalEditor(false).
+			Value(&m.p.Description).
+			Validate(func(s string) error { return descriptionError(env, s) }),
+		huh.NewInput().Key("website").Title(env.T("display_name.website")).
+			Description(env.T("display_name.website_help")).
+			Placeholder("https://www.example.com").
+			Value(&m.p.Website).
+			Validate(func(s string) error { return websiteError(env, s) }),
+	))
+}
+
+func (m *displayName) ID() ID        { return DisplayName }
+func (m *displayName) Init() tea.Cmd { return m.form.Init() }
+
+func (m *displayName) Help() []key.Binding {
+	if m.checking {
+		return []key.Binding{dnKeyConfirm, dnKeyEdit}
+	}
+	return m.form.KeyBinds()
+}
+
+func (m *displayName) Update(msg tea.Msg) (Step, tea.Cmd) {
+	m.term.note(msg)
+	if m.checking {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			switch {
+			case key.Matches(k, dnKeyConfirm):
+				if m.sent {
+					return m, nil
+				}
+				m.sent = true
+				p, now := m.p, m.env.Clock.Now()
+				return m, emit(Done{Step: DisplayName, Detail: "display name \"" + p.DisplayName + "\" confirmed",
+					Apply: func(s *store.Session) {
+						// A changed profile must reach Graph again: SentAt starts over.
+						s.Profile = store.Profile{DisplayName: p.DisplayName, Category: p.Category,
+							Description: p.Description, Website: p.Website, ConfirmedAt: now}
+					}})
+			case key.Matches(k, dnKeyEdit):
+				if m.sent {
+					return m, nil
+				}
+				m.checking = false
+				var cmd tea.Cmd
+				m.form, cmd = m.term.start(m.newForm())
+				return m, cmd
+			}
+		}
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.form, cmd = updateForm(m.form, msg)
+	if m.form.State == huh.StateCompleted {
+		m.p.DisplayName = strings.TrimSpace(m.p.DisplayName)
+		m.p.Description = strings.TrimSpace(m.p.Description)
+		m.p.Website = strings.TrimSpace(m.p.Website)
+		m.checking = true
+	}
+	return m, cmd
+}
+
+func (m *displayName) View(width int) string {
+	if !m.checking {
+		return paragraphs(width, titleStyle.Render(m.env.T("display_name.title")),
+			m.env.T("display_name.body"), m.form.View())
+	}
+	env := m.env
+	header := chatHeader(env, m.p.DisplayName)
+	site := boxStyle.Render(faintStyle.Render(env.T("display_name.preview_website")) + "\n" +
+		accentStyle.Render(m.p.Website))
+	preview := lipgloss.JoinHorizontal(lipgloss.Top, header, "   ", site)
+	if width > 0 && lipgloss.Width(preview) > width {
+		preview = lipgloss.JoinVertical(lipgloss.Left, header, site)
+	}
+	details := env.T("display_name.check_category", verticalLabel(env.Words, m.p.Category))
+	if m.p.Description != "" {
+		details += "\n" + env.T("display_name.check_description", m.p.Description)
+	}
+	return paragraphs(width,
+		titleStyle.Render(env.T("display_name.check_title")),
+		env.T("display_name.check_body"),
+		preview,
+		env.T("display_name.check_match"),
+		faintStyle.Render(details),
+		env.T("display_name.check_keys"))
+}
+
+// termState remembers what the terminal told a step (its size, its background),
+// so that a form built after the step started can be told too: the shell sends
+// these once, when it enters the step.
+type termState struct {
+	size *tea.WindowSizeMsg
+	bg   *tea.BackgroundColorMsg
+}
+
+func (t *termState) note(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		t.size = &msg
+	case tea.BackgroundColorMsg:
+		t.bg = &msg
+	}
+}
+
+// start initialises a form built after the step started.
+func (t *termState) start(f *huh.Form) (*huh.Form, tea.Cmd) {
+	cmds := []tea.Cmd{f.Init()}
+	var cmd tea.Cmd
+	if t.bg != nil {
+		f, cmd = updateForm(f, *t.bg)
+		cmds = append(cmds, cmd)
+	}
+	if t.size != nil {
+		f, cmd = updateForm(f, *t.size)
+		cmds = append(cmds, cmd)
+	}
+	return f, tea.Batch(cmds...)
+}
+
+// chatHeader draws the name as a recipient sees it at the top of the chat.
+func chatHeader(env *Env, name string) string {
+	initial := "?"
+	if r, _ := utf8.DecodeRuneInString(name); r != utf8.RuneError {
+		initial = strings.ToUpper(string(r))
+	}
+	avatar := lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1).Render(initial)
+	text := titleStyle.Render(name) + "\n" + faintStyle.Render(env.T("display_name.preview_subtitle"))
+	return boxStyle.Render(lipgloss.JoinHorizontal(lipgloss.Top, "← ", avatar, " ", text))
+}

@@ -1,0 +1,176 @@
+package steps
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"wizard/assets"
+	"wizard/store"
+)
+
+// finished is step 12: the session is marked done, and the screen sums up what
+// it holds and what to do next. The flow ends here: Enter or q quits.
+type finished struct {
+	env      *Env
+	sess     store.Session
+	recorded bool
+}
+
+var doneKeyQuit = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "quit"))
+
+func newFinished(env *Env, sess store.Session) Step {
+	return &finished{env: env, sess: sess}
+}
+
+func (m *finished) ID() ID              { return Finished }
+func (m *finished) Help() []key.Binding { return []key.Binding{doneKeyQuit} }
+
+// Init marks the session done (once): a Record, not a Done, for nothing follows.
+func (m *finished) Init() tea.Cmd {
+	if m.sess.Status == store.StatusDone || m.recorded {
+		return nil
+	}
+	m.recorded = true
+	now := m.env.Clock.Now()
+	m.sess.Status, m.sess.FinishedAt, m.sess.WaitingReason = store.StatusDone, now, ""
+	return emit(Record{Step: Finished, Kind: "finished", Detail: "onboarding finished",
+		Apply: func(s *store.Session) {
+			s.Status = store.StatusDone
+			s.FinishedAt = now
+			s.WaitingReason = ""
+		}})
+}
+
+func (m *finished) Update(msg tea.Msg) (Step, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, doneKeyQuit) {
+		return m, emit(Quit{})
+	}
+	return m, nil
+}
+
+func (m *finished) View(width int) string {
+	env := m.env
+	card := SummaryCard(env.Words, m.sess, width)
+	var steps []string
+	for i, k := range nextStepKeys {
+		text := env.T(k)
+		if k == "done.next_ocm" {
+			code := m.sess.Activation.AlphaCode
+			if code == "" {
+				code = "—"
+			}
+			text = env.T(k, code)
+		}
+		steps = append(steps, strconv.Itoa(i+1)+". "+text)
+	}
+	return paragraphs(width,
+		okStyle.Render(titleStyle.Render(env.T("done.title"))),
+		env.T("done.body"),
+		card,
+		titleStyle.Render(env.T("done.next_title"))+"\n"+strings.Join(steps, "\n"),
+		faintStyle.Render(env.T("done.show_hint", m.sess.ID)))
+}
+
+// nextStepKeys are the guide's next steps, in order.
+var nextStepKeys = []string{"done.next_ocm", "done.next_templates", "done.next_name_review",
+	"done.next_facebook", "done.next_pin"}
+
+// SummaryLine is one line of a session's summary: a label and its value.
+type SummaryLine struct {
+	Label, Value string
+}
+
+// Summary lists what a session holds, in the order of the flow, for the last
+// screen and for `wizard show`. Lines without a value are left out. It is a pure
+// function of the session.
+func Summary(w *assets.Words, sess store.Session) []SummaryLine {
+	lang := w.Language()
+	var out []SummaryLine
+	add := func(key, value string) {
+		if strings.TrimSpace(value) != "" {
+			out = append(out, SummaryLine{Label: w.T(key), Value: value})
+		}
+	}
+	country := func(code string) string {
+		if code == "" {
+			return ""
+		}
+		return CountryName(lang, code)
+	}
+	add("done.label.id", sess.ID)
+	if sess.Status != "" {
+		status := string(sess.Status)
+		if k := "done.status." + status; w.Has(k) {
+			status = w.T(k)
+		}
+		if sess.Status == store.StatusWaiting && sess.WaitingReason != "" {
+			status += " — " + sess.WaitingReason
+		}
+		add("done.label.status", status)
+	}
+	company := sess.Company.CompanyName
+	if c := country(sess.Company.Country); c != "" && company != "" {
+		company += " (" + c + ")"
+	}
+	add("done.label.company", company)
+	add("done.label.contact", sess.Company.FullName)
+	add("done.label.email", sess.Account.Email)
+	add("done.label.account", sess.Account.ID)
+	if sess.Path != store.PathUnknown {
+		path := string(sess.Path)
+		if k := "done.path." + path; w.Has(k) {
+			path = w.T(k)
+		}
+		add("done.label.path", path)
+	}
+	add("done.label.waba", sess.Signup.WABAID)
+	add("done.label.business", sess.Signup.BusinessID)
+	add("done.label.number", sess.Phone.E164)
+	add("done.label.phone_id", sess.Phone.ID)
+	add("done.label.display_name", sess.Profile.DisplayName)
+	if sess.Profile.Category != "" {
+		add("done.label.category", verticalLabel(w, sess.Profile.Category))
+	}
+	add("done.label.website", sess.Profile.Website)
+	add("done.label.alpha_code", sess.Activation.AlphaCode)
+	alpha := sess.Alpha.Name
+	if c := country(sess.Alpha.Country); c != "" && alpha != "" {
+		alpha += " (" + c + ")"
+	}
+	add("done.label.alpha_name", alpha)
+	add("done.label.started", summaryTime(sess.CreatedAt))
+	add("done.label.finished", summaryTime(sess.FinishedAt))
+	return out
+}
+
+func summaryTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02 15:04 MST")
+}
+
+// SummaryCard renders Summary as a bordered card of aligned label/value lines.
+func SummaryCard(w *assets.Words, sess store.Session, width int) string {
+	lines := Summary(w, sess)
+	labelWidth := 0
+	for _, l := range lines {
+		labelWidth = max(labelWidth, lipgloss.Width(l.Label))
+	}
+	labelStyle := faintStyle.Width(labelWidth + 2)
+	valueStyle := lipgloss.NewStyle()
+	if width > 0 {
+		// border (2) + padding (2) + labels
+		valueStyle = valueStyle.MaxWidth(max(width-labelWidth-6, 10))
+	}
+	rows := make([]string, 0, len(lines))
+	for _, l := range lines {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, labelStyle.Render(l.Label), valueStyle.Render(l.Value)))
+	}
+	return boxStyle.Render(strings.Join(rows, "\n"))
+}

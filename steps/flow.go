@@ -1,0 +1,124 @@
+package steps
+
+import (
+	"strings"
+
+	"wizard/store"
+)
+
+// ID names a step. It is what the session stores as its current step.
+type ID string
+
+// The twelve steps, in the order of the guide.
+const (
+	Terms        ID = "terms"
+	Account      ID = "account"
+	VerifyEmail  ID = "verify-email"
+	Company      ID = "company"
+	NumberStatus ID = "number-status"
+	Signup       ID = "signup"
+	DisplayName  ID = "display-name"
+	Phone        ID = "phone"
+	VerifyCode   ID = "verify-code"
+	Activation   ID = "activation"
+	AlphaName    ID = "alpha-name"
+	Finished     ID = "done"
+)
+
+// Order is every step of the flow, in the order the guide gives them.
+var Order = []ID{Terms, Account, VerifyEmail, Company, NumberStatus, Signup,
+	DisplayName, Phone, VerifyCode, Activation, AlphaName, Finished}
+
+// Position is the 1-based place of id in Order (0 if unknown).
+func Position(id ID) int {
+	for i, s := range Order {
+		if s == id {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Skipped reports whether the session's path leaves step id out: a number that
+// migrates from another provider keeps its display name and needs no new code.
+func Skipped(s store.Session, id ID) bool {
+	return s.Path == store.PathMigration && (id == DisplayName || id == Phone)
+}
+
+// Path lists the steps this session walks, given what it knows so far.
+func Path(s store.Session) []ID {
+	var ids []ID
+	for _, id := range Order {
+		if !Skipped(s, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// SignupFinished reports whether an Embedded Signup event ends the signup step.
+func SignupFinished(event string) bool { return strings.HasPrefix(event, "FINISH") }
+
+// Next is the step a session is at, computed from what it holds. It is a pure
+// function of the saved session: resuming is loading the session and building
+// the step Next names.
+func Next(s store.Session) ID {
+	switch {
+	case s.Status == store.StatusDone:
+		return Finished
+	case s.Terms.AcceptedAt.IsZero():
+		return Terms
+	case s.Account.ID == "":
+		return Account
+	case s.Account.VerifiedAt.IsZero():
+		return VerifyEmail
+	case s.Company.SavedAt.IsZero():
+		return Company
+	case s.Number.ConfirmedAt.IsZero() || s.Path == store.PathUnknown || s.Path == store.PathBlocked:
+		return NumberStatus
+	case !SignupFinished(s.Signup.Event):
+		return Signup
+	case s.Path == store.PathNew && s.Profile.ConfirmedAt.IsZero():
+		return DisplayName
+	case s.Path == store.PathNew && (s.Phone.ID == "" || s.Profile.SentAt.IsZero()):
+		return Phone
+	case s.Code.RegisteredAt.IsZero():
+		return VerifyCode
+	case s.Activation.ActivatedAt.IsZero():
+		return Activation
+	case s.Alpha.SavedAt.IsZero():
+		return AlphaName
+	default:
+		return Finished
+	}
+}
+
+// Previous is the step before id on this session's path, or "" at the first step.
+func Previous(s store.Session, id ID) ID {
+	path := Path(s)
+	for i, p := range path {
+		if p == id && i > 0 {
+			return path[i-1]
+		}
+	}
+	return ""
+}
+
+// Completed lists the steps of the session's path that lie before its current step.
+func Completed(s store.Session) []ID {
+	cur := ID(s.Step)
+	if cur == "" {
+		cur = Next(s)
+	}
+	var done []ID
+	for _, id := range Path(s) {
+		if id == cur {
+			break
+		}
+		done = append(done, id)
+	}
+	if s.Status == store.StatusDone {
+		done = append(done, Finished)
+	}
+	return done
+}

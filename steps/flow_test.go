@@ -1,0 +1,117 @@
+package steps
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"wizard/store"
+)
+
+// complete fills in what step id saves when it finishes, the way each step's Done does.
+func complete(s *store.Session, id ID, path store.Path) {
+	now := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	switch id {
+	case Terms:
+		s.Terms.AcceptedAt = now
+	case Account:
+		s.Account.ID, s.Account.Email = "acc_1", "a@b.kz"
+	case VerifyEmail:
+		s.Account.VerifiedAt = now
+	case Company:
+		s.Company.SavedAt = now
+	case NumberStatus:
+		s.Number.ConfirmedAt, s.Path = now, path
+		if path == store.PathMigration {
+			s.Number.OnBusinessAPI = true
+		}
+	case Signup:
+		s.Signup.Event, s.Signup.WABAID = "FINISH", "1"
+		if path == store.PathMigration {
+			s.Phone.ID = "2"
+		}
+	case DisplayName:
+		s.Profile.ConfirmedAt = now
+	case Phone:
+		s.Phone.ID, s.Profile.SentAt = "2", now
+	case VerifyCode:
+		s.Code.RegisteredAt = now
+	case Activation:
+		s.Activation.ActivatedAt = now
+	case AlphaName:
+		s.Alpha.SavedAt = now
+	case Finished:
+		s.Status = store.StatusDone
+	}
+}
+
+// walk follows Next from an empty session to the end and returns the steps met.
+func walk(t *testing.T, path store.Path) []ID {
+	t.Helper()
+	var s store.Session
+	var seen []ID
+	for range 3 * len(Order) {
+		id := Next(s)
+		seen = append(seen, id)
+		if id == Finished && s.Status == store.StatusDone {
+			return seen
+		}
+		complete(&s, id, path)
+	}
+	t.Fatalf("path %q never reached done: %v", path, seen)
+	return nil
+}
+
+func TestEveryPathReachesDone(t *testing.T) {
+	newPath := walk(t, store.PathNew)
+	want := append(slices.Clone(Order), Finished) // done is met once to finish, once when finished
+	if !slices.Equal(newPath, want) {
+		t.Errorf("new number path:\n got %v\nwant %v", newPath, want)
+	}
+	mig := walk(t, store.PathMigration)
+	for _, skipped := range []ID{DisplayName, Phone} {
+		if slices.Contains(mig, skipped) {
+			t.Errorf("migration path visits %s: %v", skipped, mig)
+		}
+	}
+	for _, must := range []ID{Signup, VerifyCode, Activation, AlphaName, Finished} {
+		if !slices.Contains(mig, must) {
+			t.Errorf("migration path misses %s: %v", must, mig)
+		}
+	}
+}
+
+func TestBlockedNumberStaysAtTheQuestions(t *testing.T) {
+	var s store.Session
+	for _, id := range []ID{Terms, Account, VerifyEmail, Company} {
+		complete(&s, id, "")
+	}
+	complete(&s, NumberStatus, store.PathBlocked)
+	if got := Next(s); got != NumberStatus {
+		t.Fatalf("a parked number goes to %s, want %s (questions asked again)", got, NumberStatus)
+	}
+}
+
+func TestPhoneStepUntilProfileSent(t *testing.T) {
+	var s store.Session
+	for _, id := range Order[:Position(Phone)-1] {
+		complete(&s, id, store.PathNew)
+	}
+	s.Phone.ID = "123" // number added, profile not sent yet
+	if got := Next(s); got != Phone {
+		t.Fatalf("Next = %s, want %s while the profile is unsent", got, Phone)
+	}
+}
+
+func TestPositionsAndPrevious(t *testing.T) {
+	if len(Order) != 12 || Position(Terms) != 1 || Position(Finished) != 12 || Position("nope") != 0 {
+		t.Fatalf("Order/Position wrong: %v", Order)
+	}
+	mig := store.Session{Path: store.PathMigration}
+	if got := Previous(mig, VerifyCode); got != Signup {
+		t.Errorf("Previous(migration, verify-code) = %s, want signup", got)
+	}
+	if got := Previous(store.Session{}, Terms); got != "" {
+		t.Errorf("Previous(terms) = %q, want none", got)
+	}
+}

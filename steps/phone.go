@@ -1,0 +1,308 @@
+package steps
+
+import (
+	"context"
+	"errors"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"github.com/nyaruka/phonenumbers"
+
+	"wizard/client"
+	"wizard/steps/rules"
+	"wizard/store"
+)
+
+// phone is step 8: the company's mobile number (country + number), checked with
+// libphonenumber's rules and confirmed in international format, then added to the
+// WhatsApp Business account. The new phone-number id is saved at once; then the
+// business profile confirmed at the display-name step is sent to the number.
+// A session that already has the id (the profile failed to go) only sends the profile.
+type phone struct {
+	env     *Env
+	sess    store.Session
+	form    *huh.Form
+	busy    busy
+	country string
+	input   string
+	parsed  rules.Phone
+	phase   phonePhase
+	id      string // the phone-number id, once the number is added
+	lastErr error
+	sent    bool
+	term    termState
+}
+
+type phonePhase int
+
+const (
+	phoneAsk     phonePhase = iota // the form: country and number
+	phoneCheck                     // "is this the number?"
+	phoneWorking                   // adding the number or sending the profile
+	phoneFailed                    // a call failed: retry
+)
+
+type (
+	phoneAdded struct {
+		id  string
+		err error
+	}
+	phoneRecorded struct{}
+	profileSent   struct{ err error }
+)
+
+var (
+	phKeyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add this number"))
+	phKeyEdit    = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "change the number"))
+)
+
+func newPhone(env *Env, sess store.Session) Step {
+	m := &phone{env: env, sess: sess, busy: newBusy(), id: sess.Phone.ID}
+	m.country = firstNonEmptyOf(sess.Phone.Country, sess.Company.Country, env.Region)
+	if sess.Phone.E164 != "" {
+		m.input = sess.Phone.E164
+	}
+	m.form = m.newForm()
+	return m
+}
+
+func firstNonEmptyOf(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// countryChoices are the options of a country select, in the user's language.
+func countryChoices(env *Env) []huh.Option[string] {
+	var opts []huh.Option[string]
+	for _, c := range Countries(env.Words.Language()) {
+		opts = append(opts, huh.NewOption(c.Name, c.Code))
+	}
+	return opts
+}
+
+// phoneError explains why a number is refused for country, or returns nil.
+func phoneError(env *Env, input, country string) error {
+	p, problem := rules.ParsePhone(input, country)
+	switch problem {
+	case rules.PhoneOK:
+		return nil
+	case rules.PhoneNotForRegion:
+		lang := env.Words.Language()
+		return errors.New(env.T("phone."+string(problem), CountryName(lang, p.Region), CountryName(lang, country)))
+	}
+	return errors.New(env.T("phone." + string(problem)))
+}
+
+func (m *phone) newForm() *huh.Form {
+	env := m.env
+	return newForm(env,
+		huh.NewGroup(
+			huh.NewSelect[string]().Key("country").Title(env.T("phone.country")).
+				Description(env.T("phone.country_help")).
+				Options(countryChoices(env)...).Height(10).Value(&m.country).
+				Validate(func(s string) error {
+					if s == "" {
+						return errors.New(env.T("phone.country_required"))
+					}
+					return nil
+				}),
+		),
+		huh.NewGroup(
+			huh.NewInput().Key("number").
+				TitleFunc(func() string {
+					return env.T("phone.number", CountryName(env.Words.Language(), m.country))
+				}, &m.country).
+				Description(env.T("phone.number_help")).
+				PlaceholderFunc(func() string { return examplePhone(m.country) }, &m.country).
+				CharLimit(rules.PhoneInputMaxLength).
+				Value(&m.input).
+				Validate(func(s string) error { return phoneError(env, s, m.country) }),
+		),
+	)
+}
+
+// examplePhone is an example mobile number of a country, as a placeholder.
+func examplePhone(country string) string {
+	n := phonenumbers.GetExampleNumberForType(country, phonenumbers.MOBILE)
+	if n == nil {
+		return ""
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
+func (m *phone) ID() ID { return Phone }
+
+func (m *phone) Init() tea.Cmd {
+	if m.id != "" {
+		return m.sendProfile()
+	}
+	return m.form.Init()
+}
+
+func (m *phone) Help() []key.Binding {
+	switch m.phase {
+	case phoneAsk:
+		return m.form.KeyBinds()
+	case phoneCheck:
+		return []key.Binding{phKeyConfirm, phKeyEdit}
+	case phoneFailed:
+		if m.id == "" {
+			return []key.Binding{keyRetry, phKeyEdit}
+		}
+		return []key.Binding{keyRetry}
+	}
+	return nil
+}
+
+func (m *phone) add() tea.Cmd {
+	m.phase, m.lastErr = phoneWorking, nil
+	p, waba, name := m.parsed, m.sess.Signup.WABAID, m.sess.Profile.DisplayName
+	return tea.Batch(m.busy.start(m.env.T("phone.adding", p.International), m.env.Clock.Now()),
+		m.env.call(func(ctx context.Context) tea.Msg {
+			id, err := m.env.Clients.Graph.AddPhoneNumber(ctx, waba, p.CC, p.National, name)
+			return phoneAdded{id, err}
+		}))
+}
+
+func (m *phone) sendProfile() tea.Cmd {
+	m.phase, m.lastErr = phoneWorking, nil
+	id, pr := m.id, m.sess.Profile
+	bp := client.BusinessProfile{Description: pr.Description, Vertical: pr.Category}
+	if pr.Website != "" {
+		bp.Websites = []string{pr.Website}
+	}
+	return tea.Batch(m.busy.start(m.env.T("phone.sending_profile"), m.env.Clock.Now()),
+		m.env.call(func(ctx context.Context) tea.Msg {
+			return profileSent{m.env.Clients.Graph.SetBusinessProfile(ctx, id, bp)}
+		}))
+}
+
+func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd) {
+	m.term.note(msg)
+	if cmd, ok := m.busy.update(msg); ok {
+		return m, cmd
+	}
+	switch msg := msg.(type) {
+	case phoneAdded:
+		if msg.err != nil {
+			return m, failed(Phone, msg.err, nil)
+		}
+		m.id = msg.id
+		p, id, now := m.parsed, msg.id, m.env.Clock.Now()
+		ph := store.Phone{Country: p.Region, E164: p.E164, CC: p.CC, Number: p.National, ID: id, AddedAt: now}
+		m.sess.Phone = ph
+		m.busy.text = m.env.T("phone.saving")
+		// Saved before anything else: the number now exists at Meta.
+		return m, emit(Record{Step: Phone, Kind: "progress", Detail: "number " + p.E164 + " added, phone-number id " + id,
+			Apply: func(s *store.Session) { s.Phone = ph }, Reply: phoneRecorded{}})
+	case phoneRecorded:
+		return m, m.sendProfile()
+	case profileSent:
+		if msg.err != nil {
+			return m, failed(Phone, msg.err, nil)
+		}
+		if m.sent {
+			return m, nil
+		}
+		m.sent = true
+		m.busy.stop()
+		now := m.env.Clock.Now()
+		return m, emit(Done{Step: Phone, Detail: "business profile sent to phone-number id " + m.id,
+			Apply: func(s *store.Session) { s.Profile.SentAt = now }})
+	case shownError:
+		m.busy.stop()
+		m.phase, m.lastErr = phoneFailed, msg.err
+		return m, nil
+	case tea.KeyPressMsg:
+		switch m.phase {
+		case phoneCheck:
+			switch {
+			case key.Matches(msg, phKeyConfirm):
+				return m, m.add()
+			case key.Matches(msg, phKeyEdit):
+				return m, m.edit()
+			}
+			return m, nil
+		case phoneFailed:
+			switch {
+			case key.Matches(msg, keyRetry) && m.id != "":
+				return m, m.sendProfile()
+			case key.Matches(msg, keyRetry):
+				return m, m.add()
+			case key.Matches(msg, phKeyEdit) && m.id == "":
+				return m, m.edit()
+			}
+			return m, nil
+		case phoneWorking:
+			return m, nil
+		}
+	}
+	if m.phase != phoneAsk {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.form, cmd = updateForm(m.form, msg)
+	if m.form.State == huh.StateCompleted {
+		p, problem := rules.ParsePhone(m.input, m.country)
+		if problem != rules.PhoneOK { // cannot happen: the field validated it
+			m.lastErr = phoneError(m.env, m.input, m.country)
+			return m, tea.Batch(cmd, m.edit())
+		}
+		m.parsed, m.phase = p, phoneCheck
+	}
+	return m, cmd
+}
+
+func (m *phone) edit() tea.Cmd {
+	m.phase = phoneAsk
+	var cmd tea.Cmd
+	m.form, cmd = m.term.start(m.newForm())
+	return cmd
+}
+
+func (m *phone) View(width int) string {
+	env := m.env
+	var errLine string
+	if m.lastErr != nil {
+		errLine = errorStyle.Render(Explain(env.Words, m.lastErr))
+	}
+	switch m.phase {
+	case phoneAsk:
+		return paragraphs(width, titleStyle.Render(env.T("phone.title")), env.T("phone.body"), errLine, m.form.View())
+	case phoneCheck:
+		p := m.parsed
+		var warn string
+		switch {
+		case p.TollFree:
+			warn = errorStyle.Render(env.T("phone.toll_free"))
+		case p.PreferVoice():
+			warn = env.T("phone.not_mobile")
+		}
+		return paragraphs(width,
+			titleStyle.Render(env.T("phone.check_title")),
+			boxStyle.Render(accentStyle.Render(p.International)+"\n"+
+				faintStyle.Render(CountryName(env.Words.Language(), p.Region))),
+			warn,
+			env.T("phone.no_whatsapp"),
+			env.T("phone.check_keys"))
+	}
+	number := m.sess.Phone.E164
+	if number == "" {
+		number = m.parsed.International
+	}
+	var status, hint string
+	if m.phase == phoneWorking {
+		status = m.busy.view()
+	} else if m.id != "" {
+		hint = env.T("phone.retry_profile")
+	} else {
+		hint = env.T("phone.retry_add")
+	}
+	return paragraphs(width, titleStyle.Render(env.T("phone.title")),
+		env.T("phone.number_is", accentStyle.Render(number)), status, errLine, hint)
+}

@@ -1,0 +1,131 @@
+// Package steps holds one file per step of the onboarding flow, the flow itself
+// (flow.go) and the contract between a step and the shell that drives it.
+//
+// A step asks its questions, calls its service through the client in a tea.Cmd and
+// reports what it learned with Done or Record. It never touches the database and
+// never reads the wall clock: the shell (package ui) saves, and time comes from Env.Clock.
+package steps
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"wizard/assets"
+	"wizard/client"
+	"wizard/store"
+)
+
+// Step is one screen of the flow, driven by the shell.
+type Step interface {
+	ID() ID
+	Init() tea.Cmd
+	Update(tea.Msg) (Step, tea.Cmd)
+	// View renders the step's body for the given width.
+	View(width int) string
+	// Help lists the keys the step answers to, for the footer.
+	Help() []key.Binding
+}
+
+// Done tells the shell the step is finished: Apply writes what it learned into
+// the session, the shell saves the session and an event in one transaction and
+// moves on to Next(session).
+type Done struct {
+	Step   ID
+	Detail string // a line for the event history, never a secret
+	Apply  func(*store.Session)
+}
+
+// Record asks the shell to save something without leaving the step (the time a
+// code was requested, an error the user is about to see, a park). After the save
+// the shell sends Reply (if any) back to the step, so that an error is shown only
+// once it is on disk.
+type Record struct {
+	Step   ID
+	Kind   string // event kind: "error", "progress", "parked", …
+	Detail string
+	Err    error
+	Apply  func(*store.Session)
+	Reply  tea.Msg
+}
+
+// Back asks the shell to show the previous step again.
+type Back struct{ Step ID }
+
+// Quit asks the shell to end the program (after a park or at the end).
+type Quit struct{}
+
+// Clock is where steps get the time from: the system clock in the program, a
+// settable one in tests.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Env is what every step may use.
+type Env struct {
+	Clients *client.Clients
+	Clock   Clock
+	Words   *assets.Words
+	Theme   huh.Theme
+	// SandboxURL is the base URL of the sandbox when the services are the sandbox;
+	// steps then show trainer hints (where the e-mail and the SMS can be seen).
+	SandboxURL string
+	// OpenURL opens a page in the user's browser; nil when no browser can be used.
+	OpenURL func(url string) error
+	// PollEvery is the first interval between two status polls (default 1s).
+	PollEvery time.Duration
+	// CallTimeout bounds each service call (default 20s).
+	CallTimeout time.Duration
+	// Region is the default country (ISO alpha-2) for new sessions, e.g. from LANG.
+	Region string
+}
+
+func (e *Env) pollEvery() time.Duration {
+	if e.PollEvery > 0 {
+		return e.PollEvery
+	}
+	return time.Second
+}
+
+func (e *Env) callTimeout() time.Duration {
+	if e.CallTimeout > 0 {
+		return e.CallTimeout
+	}
+	return 20 * time.Second
+}
+
+// New builds the model of step id for the session as saved.
+func New(id ID, env *Env, sess store.Session) Step {
+	switch id {
+	case Terms:
+		return newTerms(env, sess)
+	case Account:
+		return newAccount(env, sess)
+	case VerifyEmail:
+		return newVerifyEmail(env, sess)
+	case Company:
+		return newCompany(env, sess)
+	case NumberStatus:
+		return newNumberStatus(env, sess)
+	case Signup:
+		return newSignup(env, sess)
+	case DisplayName:
+		return newDisplayName(env, sess)
+	case Phone:
+		return newPhone(env, sess)
+	case VerifyCode:
+		return newVerifyCode(env, sess)
+	case Activation:
+		return newActivation(env, sess)
+	case AlphaName:
+		return newAlphaName(env, sess)
+	default:
+		return newFinished(env, sess)
+	}
+}

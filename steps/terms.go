@@ -1,0 +1,58 @@
+package steps
+
+import (
+	"errors"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"wizard/store"
+)
+
+// terms is step 1: the provider's terms, accepted with "Allow All".
+type terms struct {
+	env      *Env
+	form     *huh.Form
+	accepted bool
+	sent     bool
+}
+
+func newTerms(env *Env, _ store.Session) Step {
+	m := &terms{env: env}
+	m.form = newForm(env, huh.NewGroup(
+		huh.NewNote().Title(env.T("terms.title")).Description(env.T("terms.body")),
+		huh.NewConfirm().Key("accept").
+			Title(env.T("terms.question")).
+			Affirmative(env.T("terms.allow_all")).
+			Negative(env.T("terms.not_now")).
+			Value(&m.accepted).
+			Validate(func(ok bool) error {
+				if !ok {
+					return errors.New(env.T("terms.required"))
+				}
+				return nil
+			}),
+	))
+	return m
+}
+
+func (m *terms) ID() ID          { return Terms }
+func (m *terms) Init() tea.Cmd   { return m.form.Init() }
+func (m *terms) View(int) string { return m.form.View() }
+func (m *terms) Help() []key.Binding {
+	return m.form.KeyBinds()
+}
+
+func (m *terms) Update(msg tea.Msg) (Step, tea.Cmd) {
+	var cmd tea.Cmd
+	m.form, cmd = updateForm(m.form, msg)
+	if m.form.State == huh.StateCompleted && m.accepted && !m.sent {
+		m.sent = true
+		now := m.env.Clock.Now()
+		return m, tea.Batch(cmd, emit(Done{Step: Terms, Detail: "terms accepted", Apply: func(s *store.Session) {
+			s.Terms.AcceptedAt = now
+		}}))
+	}
+	return m, cmd
+}

@@ -1,0 +1,496 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"wizard/client"
+	"wizard/client/sandbox"
+	"wizard/steps/rules"
+	"wizard/store"
+)
+
+// verifyCode is step 9: Meta sends a 6-digit code by SMS or voice call; the code
+// is entered within 60 seconds of the request (counted from the saved request time,
+// so a resumed session knows what is left); then the number is registered for the
+// Cloud API with a two-step verification PIN. A migrating number only registers.
+//
+// The code and the PIN live in this model only: they are never saved, never put
+// in an event and never shown back.
+type verifyCode struct {
+	env      *Env
+	sess     store.Session
+	code     store.Code // what is saved about the code, kept in step with the Records
+	phase    codePhase
+	failedIn codePhase // the phase whose call failed, until the error is shown
+	form     *huh.Form
+	busy     busy
+	bar      progress.Model
+	input    string // the code as typed
+	pin      string
+	pin2     string
+	lastErr  error
+	notice   string
+	suggest  string // the method to suggest next ("SMS" or "VOICE"), "" for none
+	sandbox  string // the code the sandbox phone received, for the trainer's hint
+	tickGen  int
+	sent     bool
+	term     termState
+}
+
+type codePhase int
+
+const (
+	codeChoose      codePhase = iota // SMS or voice call (also: resend after expiry)
+	codeRequesting                   // saving the request time, then asking Meta for a code
+	codeEnter                        // the code field and the countdown
+	codeVerifying                    // checking the code with Meta
+	codePIN                          // the two-step PIN, twice
+	codeRegistering                  // registering the number
+	codeFinished                     // registered: Done sent
+)
+
+// Code methods, as Graph's request_code takes them.
+const (
+	MethodSMS   = "SMS"
+	MethodVoice = "VOICE"
+)
+
+// codeWindow is how long a requested code may be entered.
+const codeWindow = 60 * time.Second
+
+// maxCodeAttempts is how many wrong codes close the field for one request.
+const maxCodeAttempts = 3
+
+// codeLanguage is the language of the SMS or call.
+const codeLanguage = "en_US"
+
+type (
+	codeRequestSaved struct{ method string }
+	codeRequested    struct{ err error }
+	codeChecked      struct{ err error }
+	codeRegistered   struct{ err error }
+	codeTick         struct{ gen int }
+	sandboxCodeMsg   struct {
+		code string
+		err  error
+	}
+)
+
+var (
+	codeKeySMS      = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send by SMS"))
+	codeKeyVoice    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "send by voice call"))
+	codeKeyResendS  = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "resend by SMS"))
+	codeKeyResendV  = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "resend by voice call"))
+	codeMethodByKey = map[string]string{"s": MethodSMS, "v": MethodVoice}
+)
+
+func newVerifyCode(env *Env, sess store.Session) Step {
+	m := &verifyCode{env: env, sess: sess, code: sess.Code, busy: newBusy(),
+		bar: progress.New(progress.WithWidth(30), progress.WithoutPercentage())}
+	now := env.Clock.Now()
+	switch {
+	case sess.Path == store.PathMigration || !sess.Code.VerifiedAt.IsZero():
+		m.phase = codePIN
+		m.form = m.pinForm()
+	case sess.Code.RequestedAt.IsZero():
+		m.phase = codeChoose
+		if m.preferVoice() {
+			m.suggest = MethodVoice
+		}
+	case now.Before(sess.Code.ExpiresAt) && sess.Code.Attempts < maxCodeAttempts:
+		// Resumed while the code is still good: the field, with what is left.
+		m.phase = codeEnter
+		m.form = m.codeForm()
+	default:
+		m.phase = codeChoose
+		if sess.Code.Attempts >= maxCodeAttempts {
+			m.notice = env.T("code.too_many_attempts", m.methodName(otherMethod(sess.Code.Method)))
+			m.suggest = otherMethod(sess.Code.Method)
+		} else {
+			m.notice = env.T("code.expired")
+		}
+	}
+	return m
+}
+
+// preferVoice reports whether the number is better reached by a voice call
+// (toll-free or not known to be mobile).
+func (m *verifyCode) preferVoice() bool {
+	if m.sess.Phone.E164 == "" {
+		return false
+	}
+	p, problem := rules.ParsePhone(m.sess.Phone.E164, m.sess.Phone.Country)
+	return problem == rules.PhoneOK && p.PreferVoice()
+}
+
+func otherMethod(method string) string {
+	if method == MethodVoice {
+		return MethodSMS
+	}
+	return MethodVoice
+}
+
+func (m *verifyCode) methodName(method string) string {
+	if method == MethodVoice {
+		return m.env.T("code.method_voice")
+	}
+	return m.env.T("code.method_sms")
+}
+
+func (m *verifyCode) codeForm() *huh.Form {
+	env := m.env
+	return newForm(env, huh.NewGroup(
+		huh.NewInput().Key("code").Title(env.T("code.code")).
+			Description(env.T("code.code_help")).
+			Placeholder("123-456").CharLimit(rules.CodeLength+1).
+			Value(&m.input).
+			Validate(func(s string) error {
+				if _, ok := rules.NormaliseCode(s); !ok {
+					return errors.New(env.T("code.code_invalid"))
+				}
+				return nil
+			}),
+	))
+}
+
+func (m *verifyCode) pinForm() *huh.Form {
+	env := m.env
+	return newForm(env, huh.NewGroup(
+		huh.NewInput().Key("pin").Title(env.T("code.pin")).
+			DescriptionFunc(func() string {
+				if rules.IsWeakPIN(m.pin) {
+					return errorStyle.Render(env.T("code.pin_weak"))
+				}
+				return env.T("code.pin_help")
+			}, &m.pin).
+			EchoMode(huh.EchoModePassword).CharLimit(rules.CodeLength).Value(&m.pin).
+			Validate(func(s string) error {
+				if !rules.CheckPIN(s) {
+					return errors.New(env.T("code.pin_invalid"))
+				}
+				return nil
+			}),
+		huh.NewInput().Key("pin2").Title(env.T("code.pin_repeat")).
+			EchoMode(huh.EchoModePassword).CharLimit(rules.CodeLength).Value(&m.pin2).
+			Validate(func(s string) error {
+				if s != m.pin {
+					return errors.New(env.T("code.pin_mismatch"))
+				}
+				return nil
+			}),
+	))
+}
+
+func (m *verifyCode) ID() ID { return VerifyCode }
+
+func (m *verifyCode) Init() tea.Cmd {
+	switch m.phase {
+	case codeEnter:
+		return tea.Batch(m.form.Init(), m.tick(), m.fetchSandboxCode())
+	case codePIN:
+		return m.form.Init()
+	}
+	return nil
+}
+
+func (m *verifyCode) Help() []key.Binding {
+	switch m.phase {
+	case codeChoose:
+		if m.code.RequestedAt.IsZero() {
+			return []key.Binding{codeKeySMS, codeKeyVoice}
+		}
+		return []key.Binding{codeKeyResendS, codeKeyResendV}
+	case codeEnter, codePIN:
+		if m.form != nil {
+			return m.form.KeyBinds()
+		}
+	}
+	return nil
+}
+
+// left is how long the current code may still be entered.
+func (m *verifyCode) left(now time.Time) time.Duration {
+	return m.code.ExpiresAt.Sub(now)
+}
+
+// tick redraws the countdown once a second; it never counts anything itself.
+func (m *verifyCode) tick() tea.Cmd {
+	m.tickGen++
+	gen := m.tickGen
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return codeTick{gen} })
+}
+
+func (m *verifyCode) fetchSandboxCode() tea.Cmd {
+	if m.env.SandboxURL == "" || m.sess.Phone.ID == "" {
+		return nil
+	}
+	base, id := m.env.SandboxURL, m.sess.Phone.ID
+	return m.env.call(func(ctx context.Context) tea.Msg {
+		c, err := sandbox.LatestCode(ctx, base, id)
+		return sandboxCodeMsg{c, err}
+	})
+}
+
+// closeField ends the code field: the window is over or too many codes were wrong.
+func (m *verifyCode) closeField(notice string) {
+	m.phase, m.form, m.input = codeChoose, nil, ""
+	m.notice, m.sandbox = notice, ""
+}
+
+// request saves the request time first, then (on the Reply) asks Meta for a code.
+func (m *verifyCode) request(method string) tea.Cmd {
+	now := m.env.Clock.Now()
+	c := m.code
+	c.Method, c.RequestedAt, c.ExpiresAt = method, now, now.Add(codeWindow)
+	c.Requests++
+	c.Attempts = 0
+	m.code = c
+	m.phase, m.form, m.input = codeRequesting, nil, ""
+	m.lastErr, m.notice, m.suggest, m.sandbox = nil, "", "", ""
+	return tea.Batch(m.busy.start(m.env.T("code.requesting", m.methodName(method)), now),
+		emit(Record{Step: VerifyCode, Kind: "progress", Detail: "code requested by " + method,
+			Apply: func(s *store.Session) {
+				s.Code.Method, s.Code.RequestedAt, s.Code.ExpiresAt = c.Method, c.RequestedAt, c.ExpiresAt
+				s.Code.Requests, s.Code.Attempts = c.Requests, c.Attempts
+			},
+			Reply: codeRequestSaved{method}}))
+}
+
+func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd) {
+	m.term.note(msg)
+	if cmd, ok := m.busy.update(msg); ok {
+		return m, cmd
+	}
+	now := m.env.Clock.Now()
+	if m.phase == codeEnter && m.left(now) <= 0 {
+		m.closeField(m.env.T("code.expired"))
+	}
+	switch msg := msg.(type) {
+	case codeTick:
+		if msg.gen != m.tickGen || (m.phase != codeEnter && m.phase != codeVerifying) {
+			return m, nil
+		}
+		return m, m.tick()
+	case sandboxCodeMsg:
+		if msg.err == nil && (m.phase == codeEnter || m.phase == codeVerifying) {
+			m.sandbox = msg.code
+		}
+		return m, nil
+	case codeRequestSaved:
+		id, method := m.sess.Phone.ID, msg.method
+		return m, m.env.call(func(ctx context.Context) tea.Msg {
+			return codeRequested{m.env.Clients.Graph.RequestCode(ctx, id, method, codeLanguage)}
+		})
+	case codeRequested:
+		m.busy.stop()
+		if msg.err != nil {
+			// No code is on its way: the window closes, the request stays on record.
+			m.code.ExpiresAt = m.code.RequestedAt
+			m.failedIn = codeRequesting
+			return m, failed(VerifyCode, msg.err, func(s *store.Session) { s.Code.ExpiresAt = s.Code.RequestedAt })
+		}
+		m.phase = codeEnter
+		var cmd tea.Cmd
+		m.form, cmd = m.term.start(m.codeForm())
+		return m, tea.Batch(cmd, m.tick(), m.fetchSandboxCode())
+	case codeChecked:
+		m.busy.stop()
+		if msg.err == nil {
+			m.code.VerifiedAt = now
+			m.input, m.sandbox, m.lastErr, m.notice = "", "", nil, ""
+			m.phase = codePIN
+			var cmd tea.Cmd
+			m.form, cmd = m.term.start(m.pinForm())
+			return m, tea.Batch(cmd, emit(Record{Step: VerifyCode, Kind: "progress", Detail: "number verified",
+				Apply: func(s *store.Session) { s.Code.VerifiedAt = now }}))
+		}
+		m.failedIn = codeVerifying
+		var apply func(*store.Session)
+		if graphCode(msg.err) == 136025 {
+			m.code.Attempts++
+			n := m.code.Attempts
+			apply = func(s *store.Session) { s.Code.Attempts = n }
+		}
+		return m, failed(VerifyCode, msg.err, apply)
+	case codeRegistered:
+		m.busy.stop()
+		if msg.err == nil {
+			if m.sent {
+				return m, nil
+			}
+			m.sent = true
+			m.phase = codeFinished
+			return m, emit(Done{Step: VerifyCode, Detail: "number registered for the Cloud API",
+				Apply: func(s *store.Session) { s.Code.RegisteredAt = now }})
+		}
+		m.failedIn = codeRegistering
+		var apply func(*store.Session)
+		if graphCode(msg.err) == 133006 {
+			// Meta wants the number verified (again): back to the code.
+			m.code.VerifiedAt = time.Time{}
+			apply = func(s *store.Session) { s.Code.VerifiedAt = time.Time{} }
+		}
+		return m, failed(VerifyCode, msg.err, apply)
+	case shownError:
+		return m, m.showError(msg.err, now)
+	case tea.KeyPressMsg:
+		if m.phase == codeChoose {
+			if method, ok := codeMethodByKey[msg.String()]; ok && m.sess.Phone.ID != "" {
+				return m, m.request(method)
+			}
+			return m, nil
+		}
+	}
+	if (m.phase != codeEnter && m.phase != codePIN) || m.form == nil {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.form, cmd = updateForm(m.form, msg)
+	if m.form.State != huh.StateCompleted {
+		return m, cmd
+	}
+	if m.phase == codeEnter {
+		code, ok := rules.NormaliseCode(m.input)
+		if !ok { // the field validated it; start the field over
+			var init tea.Cmd
+			m.form, init = m.term.start(m.codeForm())
+			return m, tea.Batch(cmd, init)
+		}
+		m.phase, m.lastErr, m.notice = codeVerifying, nil, ""
+		id := m.sess.Phone.ID
+		return m, tea.Batch(cmd, m.busy.start(m.env.T("code.verifying"), now),
+			m.env.call(func(ctx context.Context) tea.Msg {
+				return codeChecked{m.env.Clients.Graph.VerifyCode(ctx, id, code)}
+			}))
+	}
+	pin, id := m.pin, m.sess.Phone.ID
+	m.pin, m.pin2, m.form = "", "", nil
+	m.phase, m.lastErr = codeRegistering, nil
+	return m, tea.Batch(cmd, m.busy.start(m.env.T("code.registering"), now),
+		m.env.call(func(ctx context.Context) tea.Msg {
+			return codeRegistered{m.env.Clients.Graph.Register(ctx, id, pin)}
+		}))
+}
+
+// showError puts a saved error on screen, in the phase that should follow it.
+func (m *verifyCode) showError(err error, now time.Time) tea.Cmd {
+	m.lastErr = err
+	switch m.failedIn {
+	case codeRequesting:
+		m.phase = codeChoose
+		m.suggest = otherMethod(m.code.Method)
+		m.notice = m.env.T("code.try_other", m.methodName(m.suggest))
+		return nil
+	case codeVerifying:
+		wrong := graphCode(err) == 136025
+		switch {
+		case wrong && m.code.Attempts >= maxCodeAttempts:
+			m.suggest = otherMethod(m.code.Method)
+			m.closeField(m.env.T("code.too_many_attempts", m.methodName(m.suggest)))
+			return nil
+		case m.left(now) <= 0:
+			m.closeField(m.env.T("code.expired"))
+			return nil
+		case wrong:
+			m.lastErr, m.input = nil, ""
+			m.notice = m.env.T("code.wrong", maxCodeAttempts-m.code.Attempts)
+		}
+		m.phase = codeEnter
+		var cmd tea.Cmd
+		m.form, cmd = m.term.start(m.codeForm())
+		return cmd
+	case codeRegistering:
+		if graphCode(err) == 133006 {
+			m.phase, m.form = codeChoose, nil
+			return nil
+		}
+		m.phase = codePIN
+		var cmd tea.Cmd
+		m.form, cmd = m.term.start(m.pinForm())
+		return cmd
+	}
+	return nil
+}
+
+// graphCode is the Graph error code of err, or 0.
+func graphCode(err error) int {
+	var ge *client.GraphError
+	if errors.As(err, &ge) {
+		return ge.Code
+	}
+	return 0
+}
+
+func (m *verifyCode) View(width int) string {
+	env := m.env
+	now := m.env.Clock.Now()
+	var errLine, notice string
+	if m.lastErr != nil {
+		errLine = errorStyle.Render(Explain(env.Words, m.lastErr))
+	}
+	if m.notice != "" {
+		notice = accentStyle.Render(m.notice)
+	}
+	number := m.sess.Phone.E164
+	switch m.phase {
+	case codeChoose:
+		title, body := env.T("code.choose_title"), env.T("code.choose_body", number)
+		if !m.code.RequestedAt.IsZero() {
+			title, body = env.T("code.resend_title"), env.T("code.resend_body", number)
+		}
+		var hint string
+		if m.suggest == MethodVoice && m.code.RequestedAt.IsZero() {
+			hint = env.T("code.voice_recommended")
+		}
+		return paragraphs(width, titleStyle.Render(title), errLine, notice, body, hint, m.choices())
+	case codeEnter, codeVerifying:
+		left := m.left(now)
+		frac := float64(left) / float64(codeWindow)
+		countdown := accentStyle.Render(elapsed(left)) + "  " + m.bar.ViewAs(min(max(frac, 0), 1)) + "  " +
+			faintStyle.Render(env.T("code.left"))
+		var hint, field string
+		if m.sandbox != "" && len(m.sandbox) == rules.CodeLength {
+			hint = faintStyle.Render(env.T("code.sandbox_received", m.sandbox[:3]+"-"+m.sandbox[3:]))
+		}
+		if m.phase == codeVerifying {
+			field = m.busy.view()
+		} else if m.form != nil {
+			field = m.form.View()
+		}
+		return paragraphs(width, titleStyle.Render(env.T("code.enter_title")),
+			env.T("code.sent", m.methodName(m.code.Method), number), countdown, hint, errLine, notice, field)
+	case codeRequesting, codeRegistering:
+		return paragraphs(width, titleStyle.Render(env.T("code.title")), m.busy.view())
+	case codePIN:
+		body := env.T("code.pin_body")
+		if m.sess.Path == store.PathMigration {
+			body = env.T("code.pin_body_migration")
+		}
+		var form string
+		if m.form != nil {
+			form = m.form.View()
+		}
+		return paragraphs(width, titleStyle.Render(env.T("code.pin_title")), body, errLine, form)
+	}
+	return paragraphs(width, okStyle.Render(env.T("code.registered")))
+}
+
+// choices lists the two ways to get a code, the suggested one first.
+func (m *verifyCode) choices() string {
+	sms := "[s] " + m.methodName(MethodSMS)
+	voice := "[v] " + m.methodName(MethodVoice)
+	if m.suggest == MethodVoice {
+		return accentStyle.Render(voice) + "\n" + sms
+	}
+	if m.suggest == MethodSMS {
+		return accentStyle.Render(sms) + "\n" + voice
+	}
+	return sms + "\n" + voice
+}

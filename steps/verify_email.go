@@ -1,0 +1,171 @@
+package steps
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"wizard/client"
+	"wizard/store"
+)
+
+// verifyEmail is step 3: "click the link we e-mailed you". It polls the partner
+// until the address is verified, and can resend the e-mail.
+type verifyEmail struct {
+	env       *Env
+	sess      store.Session
+	busy      busy
+	interval  time.Duration
+	polls     int
+	lastErr   error // the last poll's failure, shown under the spinner while it keeps trying
+	notice    string
+	nextSend  time.Time // when resend is allowed again
+	resending bool
+	sent      bool
+}
+
+type (
+	emailPoll    struct{ gen int }
+	emailChecked struct {
+		acc client.Account
+		err error
+	}
+	emailResent struct {
+		r   client.Resend
+		err error
+	}
+)
+
+const maxEmailPoll = 10 * time.Second
+
+func newVerifyEmail(env *Env, sess store.Session) Step {
+	return &verifyEmail{env: env, sess: sess, busy: newBusy(), interval: env.pollEvery()}
+}
+
+var (
+	keyResend   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resend e-mail"))
+	keyMailbox  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open sandbox mailbox"))
+	keyCheckNow = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check now"))
+)
+
+func (m *verifyEmail) ID() ID { return VerifyEmail }
+
+func (m *verifyEmail) Init() tea.Cmd {
+	start := m.sess.Account.CreatedAt
+	if start.IsZero() {
+		start = m.env.Clock.Now()
+	}
+	cmd := m.busy.start(m.env.T("verify_email.waiting"), start)
+	return tea.Batch(cmd, m.check())
+}
+
+func (m *verifyEmail) Help() []key.Binding {
+	keys := []key.Binding{keyCheckNow, keyResend}
+	if m.env.SandboxURL != "" && m.env.OpenURL != nil {
+		keys = append(keys, keyMailbox)
+	}
+	return keys
+}
+
+func (m *verifyEmail) check() tea.Cmd {
+	id := m.sess.Account.ID
+	return m.env.call(func(ctx context.Context) tea.Msg {
+		acc, err := m.env.Clients.Partner.GetAccount(ctx, id)
+		return emailChecked{acc, err}
+	})
+}
+
+func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd) {
+	if cmd, ok := m.busy.update(msg); ok {
+		return m, cmd
+	}
+	now := m.env.Clock.Now()
+	switch msg := msg.(type) {
+	case emailPoll:
+		if msg.gen != m.polls || m.sent {
+			return m, nil // a check was made since this poll was scheduled
+		}
+		return m, m.check()
+	case emailChecked:
+		m.polls++
+		if msg.err == nil && msg.acc.Verified && !m.sent {
+			m.sent = true
+			m.busy.stop()
+			return m, emit(Done{Step: VerifyEmail, Detail: "e-mail verified", Apply: func(s *store.Session) {
+				s.Account.VerifiedAt = now
+			}})
+		}
+		m.lastErr = msg.err
+		if msg.err != nil && !client.IsRetryable(msg.err) {
+			m.interval = maxEmailPoll
+		} else {
+			m.interval = backoff(m.interval, maxEmailPoll)
+		}
+		gen := m.polls
+		return m, tea.Tick(m.interval, func(time.Time) tea.Msg { return emailPoll{gen} })
+	case browserOpened:
+		if msg.err != nil {
+			m.notice = m.env.T("browser.failed", msg.err, msg.url)
+		}
+		return m, nil
+	case emailResent:
+		m.resending = false
+		if msg.err != nil {
+			if d := client.RetryAfter(msg.err); d > 0 {
+				m.nextSend = now.Add(d)
+			}
+			m.notice = Explain(m.env.Words, msg.err)
+			return m, nil
+		}
+		m.nextSend = msg.r.NextAllowedAt
+		m.notice = m.env.T("verify_email.resent", m.sess.Account.Email)
+		return m, nil
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, keyCheckNow):
+			m.interval = m.env.pollEvery()
+			return m, m.check()
+		case key.Matches(msg, keyResend):
+			if m.resending {
+				return m, nil
+			}
+			if now.Before(m.nextSend) {
+				m.notice = m.env.T("verify_email.resend_wait", elapsed(m.nextSend.Sub(now)))
+				return m, nil
+			}
+			m.resending = true
+			id := m.sess.Account.ID
+			return m, m.env.call(func(ctx context.Context) tea.Msg {
+				r, err := m.env.Clients.Partner.ResendVerification(ctx, id)
+				return emailResent{r, err}
+			})
+		case key.Matches(msg, keyMailbox) && m.env.SandboxURL != "" && m.env.OpenURL != nil:
+			url, open := m.env.SandboxURL+"/sandbox/", m.env.OpenURL
+			return m, openInBrowser(open, url)
+		}
+	}
+	return m, nil
+}
+
+func (m *verifyEmail) View(width int) string {
+	now := m.env.Clock.Now()
+	status := m.busy.view() + "  " + faintStyle.Render(elapsed(now.Sub(m.busy.since)))
+	var errLine string
+	if m.lastErr != nil {
+		errLine = errorStyle.Render(Explain(m.env.Words, m.lastErr)) + "\n" + faintStyle.Render(m.env.T("verify_email.still_trying"))
+	}
+	var hint string
+	if m.env.SandboxURL != "" {
+		hint = m.env.T("sandbox.mailbox", m.env.SandboxURL+"/sandbox/")
+		if m.env.OpenURL != nil {
+			hint += " " + m.env.T("sandbox.mailbox_key")
+		}
+		hint = faintStyle.Render(hint)
+	}
+	return paragraphs(width,
+		titleStyle.Render(m.env.T("verify_email.title")),
+		m.env.T("verify_email.body", accentStyle.Render(m.sess.Account.Email)),
+		status, errLine, m.notice, hint)
+}

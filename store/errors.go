@@ -1,0 +1,49 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrNotFound is returned (wrapped with the id) when a session does not exist.
+var ErrNotFound = errors.New("session not found")
+
+// LockedError means another process (or another Store in this one) holds the file.
+type LockedError struct {
+	Path string
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("another wizard is using %s; close it first (or wait for it to finish)", e.Path)
+}
+
+// CorruptError means the file is not a readable bbolt file. The file is left
+// exactly as it was found.
+type CorruptError struct {
+	Path string
+	Err  error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("the saved-sessions file %s is damaged and can't be read (%v); "+
+		"run the wizard with --repair to move it aside", e.Path, e.Err)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// SchemaError means the file's schema version is not one this wizard can use:
+// newer than SchemaVersion, or older and opened read-only (so not migrated).
+type SchemaError struct {
+	Path string
+	Have int // version stored in the file
+	Want int // SchemaVersion of this build
+}
+
+func (e *SchemaError) Error() string {
+	if e.Have > e.Want {
+		return fmt.Sprintf("%s was made by a newer wizard (schema %d; this one knows up to %d); update the wizard",
+			e.Path, e.Have, e.Want)
+	}
+	return fmt.Sprintf("%s was made by an older wizard (schema %d; this one needs %d); "+
+		"open it once without read-only to upgrade it", e.Path, e.Have, e.Want)
+}

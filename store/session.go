@@ -1,0 +1,150 @@
+package store
+
+import "time"
+
+// Status is where a session stands as a whole.
+type Status string
+
+const (
+	StatusActive    Status = "active"    // someone is (or was) working through it
+	StatusWaiting   Status = "waiting"   // parked until something outside the wizard happens
+	StatusDone      Status = "done"      // all steps finished
+	StatusAbandoned Status = "abandoned" // kept for the record, hidden from the resume offer
+)
+
+// Path is the branch chosen at the number-status step.
+type Path string
+
+const (
+	PathUnknown   Path = ""
+	PathNew       Path = "new"       // the number is on no WhatsApp product
+	PathMigration Path = "migration" // the number is already on the Business API elsewhere
+	PathBlocked   Path = "blocked"   // on the Business app or a personal account: delete it first
+)
+
+// Session is everything one signup holds. It is a plain value (no maps or slices of
+// pointers), so a copy is a deep copy: the UI hands copies to the goroutine that saves.
+//
+// Secrets (passwords, verification codes, two-step PINs, tokens) are never fields here.
+type Session struct {
+	ID        string    `json:"id"`
+	Schema    int       `json:"schema"`
+	Rev       uint64    `json:"rev"` // incremented by every save
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	CreatedBy string    `json:"created_by,omitempty"`
+	UpdatedBy string    `json:"updated_by,omitempty"`
+
+	Status        Status `json:"status"`
+	WaitingReason string `json:"waiting_reason,omitempty"`
+	Step          string `json:"step"` // the step the session is at (steps.Next of the rest)
+	Path          Path   `json:"path,omitempty"`
+
+	Terms      Terms      `json:"terms"`
+	Account    Account    `json:"account"`
+	Company    Company    `json:"company"`
+	Number     Number     `json:"number"`
+	Signup     Signup     `json:"signup"`
+	Profile    Profile    `json:"profile"`
+	Phone      Phone      `json:"phone"`
+	Code       Code       `json:"code"`
+	Activation Activation `json:"activation"`
+	Alpha      Alpha      `json:"alpha"`
+
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+}
+
+type Terms struct {
+	AcceptedAt time.Time `json:"accepted_at,omitzero"`
+}
+
+type Account struct {
+	Email      string    `json:"email,omitempty"`
+	ID         string    `json:"id,omitempty"` // the partner's account id
+	CreatedAt  time.Time `json:"created_at,omitzero"`
+	VerifiedAt time.Time `json:"verified_at,omitzero"`
+}
+
+type Company struct {
+	OrgType     string    `json:"org_type,omitempty"` // "company" or "government"
+	FullName    string    `json:"full_name,omitempty"`
+	CompanyName string    `json:"company_name,omitempty"`
+	Country     string    `json:"country,omitempty"` // ISO 3166-1 alpha-2, e.g. "KZ"
+	NotRobot    bool      `json:"not_robot,omitempty"`
+	SavedAt     time.Time `json:"saved_at,omitzero"`
+}
+
+// Number holds the three "about your number" answers.
+type Number struct {
+	OnBusinessAPI bool      `json:"on_business_api"`
+	OnBusinessApp bool      `json:"on_business_app"`
+	OnPersonal    bool      `json:"on_personal"`
+	ConfirmedAt   time.Time `json:"confirmed_at,omitzero"`
+}
+
+type Signup struct {
+	SessionID     string    `json:"session_id,omitempty"` // the partner's signup session
+	URL           string    `json:"url,omitempty"`
+	StartedAt     time.Time `json:"started_at,omitzero"`
+	Event         string    `json:"event,omitempty"` // FINISH, FINISH_ONLY_WABA, CANCEL, ERROR
+	WABAID        string    `json:"waba_id,omitempty"`
+	BusinessID    string    `json:"business_id,omitempty"`
+	PhoneNumberID string    `json:"phone_number_id,omitempty"` // set by a migration signup
+	CancelStep    string    `json:"cancel_step,omitempty"`
+	ErrorMessage  string    `json:"error_message,omitempty"`
+	FinishedAt    time.Time `json:"finished_at,omitzero"`
+}
+
+type Profile struct {
+	DisplayName string    `json:"display_name,omitempty"`
+	Category    string    `json:"category,omitempty"` // Meta's vertical, e.g. OTHER
+	Description string    `json:"description,omitempty"`
+	Website     string    `json:"website,omitempty"`
+	ConfirmedAt time.Time `json:"confirmed_at,omitzero"`
+	SentAt      time.Time `json:"sent_at,omitzero"` // when the business profile reached Graph
+}
+
+type Phone struct {
+	Country string    `json:"country,omitempty"` // ISO region of the number
+	E164    string    `json:"e164,omitempty"`    // +77011234567
+	CC      string    `json:"cc,omitempty"`      // 7
+	Number  string    `json:"number,omitempty"`  // national significant number, 7011234567
+	ID      string    `json:"id,omitempty"`      // Graph phone-number id
+	AddedAt time.Time `json:"added_at,omitzero"`
+}
+
+type Code struct {
+	Method       string    `json:"method,omitempty"` // SMS or VOICE
+	RequestedAt  time.Time `json:"requested_at,omitzero"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	Requests     int       `json:"requests,omitempty"`
+	Attempts     int       `json:"attempts,omitempty"` // wrong codes entered for the current request
+	VerifiedAt   time.Time `json:"verified_at,omitzero"`
+	RegisteredAt time.Time `json:"registered_at,omitzero"`
+}
+
+type Activation struct {
+	StartedAt   time.Time `json:"started_at,omitzero"`
+	Status      string    `json:"status,omitempty"` // pending, active, failed
+	StatusText  string    `json:"status_text,omitempty"`
+	AlphaCode   string    `json:"alpha_code,omitempty"`
+	ActivatedAt time.Time `json:"activated_at,omitzero"`
+}
+
+type Alpha struct {
+	Name    string    `json:"name,omitempty"`
+	Country string    `json:"country,omitempty"`
+	ID      string    `json:"id,omitempty"` // the OCM record id
+	SavedAt time.Time `json:"saved_at,omitzero"`
+}
+
+// Event is one line of a session's history: what happened, when, by whom.
+type Event struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by,omitempty"`
+	Step   string    `json:"step,omitempty"`
+	Kind   string    `json:"kind"` // e.g. "created", "step.done", "error", "parked", "resumed"
+	Detail string    `json:"detail,omitempty"`
+	Error  string    `json:"error,omitempty"`
+}

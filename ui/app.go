@@ -1,0 +1,244 @@
+// Package ui is the Bubble Tea shell: one root model that frames the current
+// step (header with progress, body, footer with key help), saves what the steps
+// report, and moves to the step that steps.Next names.
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"wizard/assets"
+	"wizard/steps"
+	"wizard/store"
+)
+
+// Saver is the part of the store the shell needs.
+type Saver interface {
+	Save(sess *store.Session, ev store.Event) error
+}
+
+// Options wire the shell.
+type Options struct {
+	Store   Saver
+	Env     *steps.Env
+	Session store.Session // a new session, or one loaded to resume
+	Resumed bool          // the session was loaded from the store
+	User    string        // who is working, for the event history
+}
+
+// App is the root model.
+type App struct {
+	store  Saver
+	env    *steps.Env
+	words  *assets.Words
+	user   string
+	sess   store.Session
+	step   steps.Step
+	keys   keyMap
+	help   help.Model
+	styles styles
+
+	width, height int
+	background    *tea.BackgroundColorMsg // the terminal's answer, replayed to each new step
+	size          *tea.WindowSizeMsg
+
+	saving   int         // saves under way
+	saveErr  error       // the last save failed: shown until a save succeeds
+	retry    *savedMsg   // what to save again on "r"
+	quitting bool        // quit as soon as no save is under way
+	exit     ExitReason  // why the program ended
+	initial  store.Event // the first event: created or resumed
+}
+
+// ExitReason says how the shell ended, for the command to print the right words.
+type ExitReason int
+
+const (
+	ExitNone        ExitReason = iota
+	ExitInterrupted            // ctrl+c: saved, resume later
+	ExitParked                 // the session waits for something outside
+	ExitFinished               // the flow is done
+)
+
+// New builds the shell for a session.
+func New(o Options) *App {
+	a := &App{store: o.Store, env: o.Env, words: o.Env.Words, user: o.User, sess: o.Session,
+		keys: newKeyMap(o.Env.Words), help: help.New(), styles: newStyles(true)}
+	now := o.Env.Clock.Now()
+	kind := "created"
+	if o.Resumed {
+		kind = "resumed"
+	}
+	if a.sess.CreatedAt.IsZero() {
+		a.sess.CreatedAt, a.sess.CreatedBy = now, o.User
+	}
+	if a.sess.Status == "" {
+		a.sess.Status = store.StatusActive
+	}
+	id := steps.Next(a.sess)
+	a.sess.Step = string(id)
+	a.initial = store.Event{At: now, By: o.User, Step: string(id), Kind: kind}
+	a.step = steps.New(id, a.env, a.sess)
+	return a
+}
+
+// Session is the session as the shell holds it (what was last applied).
+func (a *App) Session() store.Session { return a.sess }
+
+// Step is the current step.
+func (a *App) Step() steps.Step { return a.step }
+
+// Exit says why the program ended.
+func (a *App) Exit() ExitReason { return a.exit }
+
+// Init asks the terminal for its background colour, records that the session
+// was opened, and starts the first step.
+func (a *App) Init() tea.Cmd {
+	a.sess.UpdatedAt, a.sess.UpdatedBy = a.initial.At, a.user
+	return tea.Batch(tea.RequestBackgroundColor, a.save(a.initial, nil, false), a.step.Init())
+}
+
+// savedMsg is the result of a save made in a command.
+type savedMsg struct {
+	sess    store.Session
+	ev      store.Event
+	reply   tea.Msg // sent to the step after a successful save
+	advance bool    // build the step that Next names
+	err     error
+}
+
+// save writes a copy of the session and ev in one transaction, in a command.
+func (a *App) save(ev store.Event, reply tea.Msg, advance bool) tea.Cmd {
+	a.saving++
+	sess, st := a.sess, a.store
+	return func() tea.Msg {
+		err := st.Save(&sess, ev)
+		return savedMsg{sess: sess, ev: ev, reply: reply, advance: advance, err: err}
+	}
+}
+
+// apply writes what a step reported into the session and stamps it.
+func (a *App) apply(fn func(*store.Session)) {
+	if fn != nil {
+		fn(&a.sess)
+	}
+	a.sess.UpdatedAt, a.sess.UpdatedBy = a.env.Clock.Now(), a.user
+}
+
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.size = &msg
+		a.help.SetWidth(msg.Width)
+	case tea.BackgroundColorMsg:
+		a.background = &msg
+		a.styles = newStyles(msg.IsDark())
+		a.help.Styles = help.DefaultStyles(msg.IsDark())
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, a.keys.Quit):
+			a.exit = ExitInterrupted
+			return a, a.quit()
+		case a.saveErr != nil && a.retry != nil && key.Matches(msg, a.keys.RetrySave):
+			r := *a.retry
+			a.retry = nil
+			return a, a.save(r.ev, r.reply, r.advance)
+		}
+	case steps.Done:
+		a.apply(msg.Apply)
+		if a.sess.Status == store.StatusWaiting {
+			a.sess.Status, a.sess.WaitingReason = store.StatusActive, ""
+		}
+		next := steps.Next(a.sess)
+		a.sess.Step = string(next)
+		return a, a.save(store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(msg.Step), Kind: "step.done", Detail: msg.Detail}, nil, true)
+	case steps.Record:
+		a.apply(msg.Apply)
+		ev := store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(msg.Step), Kind: msg.Kind, Detail: msg.Detail}
+		if msg.Err != nil {
+			ev.Error = msg.Err.Error()
+		}
+		return a, a.save(ev, msg.Reply, false)
+	case steps.Back:
+		// Going back shows the previous step with what it saved; nothing is lost.
+		if prev := steps.Previous(a.sess, msg.Step); prev != "" {
+			return a, a.enter(prev)
+		}
+		return a, nil
+	case steps.Quit:
+		switch {
+		case a.sess.Status == store.StatusDone:
+			a.exit = ExitFinished
+		case a.sess.Status == store.StatusWaiting:
+			a.exit = ExitParked
+		default:
+			a.exit = ExitInterrupted
+		}
+		return a, a.quit()
+	case savedMsg:
+		return a, a.saved(msg)
+	}
+	var cmd tea.Cmd
+	a.step, cmd = a.step.Update(msg)
+	return a, cmd
+}
+
+// saved handles the end of a save: on success the step moves on (or gets its
+// reply); on failure the error stays on screen with a key to try again.
+func (a *App) saved(msg savedMsg) tea.Cmd {
+	a.saving--
+	if msg.err != nil {
+		a.saveErr, a.retry = msg.err, &msg
+		if a.quitting && a.saving == 0 {
+			return tea.Quit
+		}
+		return nil
+	}
+	a.saveErr = nil
+	if msg.sess.Rev > a.sess.Rev {
+		a.sess.Rev = msg.sess.Rev
+	}
+	if a.quitting {
+		if a.saving == 0 {
+			return tea.Quit
+		}
+		return nil
+	}
+	if msg.advance {
+		return a.enter(steps.ID(a.sess.Step))
+	}
+	if msg.reply != nil {
+		var cmd tea.Cmd
+		a.step, cmd = a.step.Update(msg.reply)
+		return cmd
+	}
+	return nil
+}
+
+// enter builds step id for the session and replays what the terminal told us.
+func (a *App) enter(id steps.ID) tea.Cmd {
+	a.step = steps.New(id, a.env, a.sess)
+	cmds := []tea.Cmd{a.step.Init()}
+	if a.background != nil {
+		var cmd tea.Cmd
+		a.step, cmd = a.step.Update(*a.background)
+		cmds = append(cmds, cmd)
+	}
+	if a.size != nil {
+		var cmd tea.Cmd
+		a.step, cmd = a.step.Update(*a.size)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
+}
+
+// quit ends the program once every save under way has finished.
+func (a *App) quit() tea.Cmd {
+	a.quitting = true
+	if a.saving == 0 {
+		return tea.Quit
+	}
+	return nil
+}

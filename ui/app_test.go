@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wizard/assets"
+	"wizard/client"
+	"wizard/client/sandbox"
+	"wizard/steps"
+	"wizard/store"
+)
+
+const (
+	testEmail    = "anna@acme-pharma.kz"
+	testPassword = "Secr3t!pw"
+)
+
+// world is a sandbox on 127.0.0.1, a data file, and the env the steps use.
+type world struct {
+	t     *testing.T
+	sb    *sandbox.Running
+	st    *store.Store
+	path  string
+	env   *steps.Env
+	clock *testClock
+}
+
+// testClock is the system clock shifted by an offset the test can move.
+type testClock struct{ offset time.Duration }
+
+func (c *testClock) Now() time.Time { return time.Now().Add(c.offset) }
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{ActivationDelay: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	w := &world{t: t, sb: sb, path: filepath.Join(t.TempDir(), "wizard.db"), clock: &testClock{}}
+	w.open()
+	cfg := client.SandboxConfig(sb.URL)
+	cfg.Token = "sandbox"
+	w.env = &steps.Env{Clients: client.New(cfg), Clock: w.clock, Words: assets.NewWords("en"), Theme: Theme,
+		SandboxURL: sb.URL, PollEvery: 20 * time.Millisecond, Region: "KZ"}
+	return w
+}
+
+func (w *world) open() {
+	st, err := store.Open(w.path, store.Options{})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.st = st
+	w.t.Cleanup(func() { _ = st.Close() })
+}
+
+// app builds the shell on a session and drives it with a harness.
+func (w *world) app(sess store.Session, resumed bool) (*App, *harness) {
+	a := New(Options{Store: w.st, Env: w.env, Session: sess, Resumed: resumed, User: "tester"})
+	return a, newHarness(w.t, a, 100, 40)
+}
+
+// clickVerifyLink does what the user does in the mail client.
+func (w *world) clickVerifyLink() {
+	w.t.Helper()
+	ctx := context.Background()
+	link, err := sandbox.LatestVerifyLink(ctx, w.sb.URL, testEmail)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// finishSignup posts the signup page's result, as the page does in the browser.
+func (w *world) finishSignup(a *App, h *harness, event string) {
+	w.t.Helper()
+	h.pump("a signup session", 5*time.Second, func() bool { return a.Session().Signup.URL != "" })
+	resp, err := http.PostForm(a.Session().Signup.URL+"/result", url.Values{"event": {event}, "current_step": {"WABA_SETUP"}})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// firstHalf walks terms → signup on the new-number path.
+func firstHalf(w *world, a *App, h *harness) {
+	t := w.t
+	t.Helper()
+	h.waitScreen("Do you accept the provider's terms?")
+	h.key("y")
+
+	h.waitScreen("Business e-mail")
+	h.typeText(testEmail)
+	h.key("enter")
+	h.typeText(testPassword)
+	if !strings.Contains(h.screen(), "✓ at least 8 characters") {
+		t.Fatalf("the password checklist does not tick:\n%s", h.screen())
+	}
+	h.key("enter")
+	h.typeText(testPassword)
+	h.key("enter")
+
+	h.waitScreen("We sent a link to " + testEmail)
+	w.clickVerifyLink()
+
+	h.waitScreen("Type of organisation")
+	h.key("enter") // Company
+	h.typeText("Anna Ivanova")
+	h.key("enter")
+	h.typeText("Acme Pharma")
+	h.key("enter")
+	h.waitScreen("Country of registration")
+	h.key("enter") // Kazakhstan, from the env's region
+	h.key("y")     // not a robot
+
+	h.waitScreen("Is this number connected to the WhatsApp Business API?")
+	h.key("enter")
+	h.waitScreen("Is this number connected to the WhatsApp Business app?")
+	h.key("enter")
+	h.waitScreen("Is this number connected to a personal WhatsApp account?")
+	h.key("enter")
+	h.waitScreen("Confirm number details")
+	h.key("y")
+
+	h.waitScreen("Connect Facebook and your WhatsApp Business account")
+	w.finishSignup(a, h, "FINISH")
+	h.waitScreen("Step 7 of 12")
+}
+
+func TestFirstHalfSavesEachStep(t *testing.T) {
+	w := newWorld(t)
+	a, h := w.app(store.Session{ID: store.NewID()}, false)
+	firstHalf(w, a, h)
+
+	saved, err := w.st.Load(a.Session().ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Step != string(steps.DisplayName) || saved.Path != store.PathNew {
+		t.Errorf("saved at step %q path %q, want display-name / new", saved.Step, saved.Path)
+	}
+	if saved.Account.Email != testEmail || saved.Account.ID == "" || saved.Account.VerifiedAt.IsZero() {
+		t.Errorf("account not saved: %+v", saved.Account)
+	}
+	if c := saved.Company; c.CompanyName != "Acme Pharma" || c.FullName != "Anna Ivanova" || c.Country != "KZ" || c.OrgType != "company" {
+		t.Errorf("company not saved: %+v", c)
+	}
+	if saved.Signup.Event != "FINISH" || saved.Signup.WABAID == "" || saved.Signup.BusinessID == "" {
+		t.Errorf("signup result not saved: %+v", saved.Signup)
+	}
+	events, err := w.st.Events(saved.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := 0
+	for _, e := range events {
+		if e.Kind == "step.done" {
+			done++
+		}
+		if e.By != "tester" {
+			t.Errorf("event without its author: %+v", e)
+		}
+	}
+	if done != 6 {
+		t.Errorf("%d step.done events, want 6: %+v", done, events)
+	}
+	assertNoSecrets(t, w.path, testPassword)
+}
+
+// assertNoSecrets reads the data file's bytes and fails if any secret is in them.
+func assertNoSecrets(t *testing.T, path string, secrets ...string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range secrets {
+		if s != "" && bytes.Contains(data, []byte(s)) {
+			t.Errorf("the data file holds the secret %q", s)
+		}
+	}
+}
+
+func TestCtrlCSavesAndQuits(t *testing.T) {
+	w := newWorld(t)
+	a, h := w.app(store.Session{ID: store.NewID()}, false)
+	h.waitScreen("Do you accept the provider's terms?")
+	h.key("y")
+	h.waitScreen("Business e-mail")
+	h.deliver(keyMsg("ctrl+c"))
+	h.pump("quit", 5*time.Second, func() bool { return h.quit })
+	if a.Exit() != ExitInterrupted {
+		t.Fatalf("exit reason %v, want interrupted", a.Exit())
+	}
+	saved, err := w.st.Load(a.Session().ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Step != string(steps.Account) || saved.Terms.AcceptedAt.IsZero() {
+		t.Fatalf("saved %q with terms %v; want the account step after accepted terms", saved.Step, saved.Terms.AcceptedAt)
+	}
+}
+
+func TestGovernmentBodyParksAndResumes(t *testing.T) {
+	w := newWorld(t)
+	a, h := w.app(store.Session{ID: store.NewID()}, false)
+	h.waitScreen("Do you accept the provider's terms?")
+	h.key("y")
+	h.waitScreen("Business e-mail")
+	h.typeText(testEmail)
+	h.key("enter")
+	h.typeText(testPassword)
+	h.key("enter")
+	h.typeText(testPassword)
+	h.key("enter")
+	h.waitScreen("We sent a link")
+	w.clickVerifyLink()
+	h.waitScreen("Type of organisation")
+	h.key("down") // Government body
+	h.key("enter")
+	h.typeText("Arman Bekov")
+	h.key("enter")
+	h.typeText("Ministry of Health")
+	h.key("enter")
+	h.waitScreen("Country of registration")
+	h.key("enter")
+	h.key("y")
+	h.waitScreen("Government bodies need Meta's approval first")
+	h.key("enter")
+	h.pump("quit", 5*time.Second, func() bool { return h.quit })
+	if a.Exit() != ExitParked {
+		t.Fatalf("exit %v, want parked", a.Exit())
+	}
+	saved, _ := w.st.Load(a.Session().ID)
+	if saved.Status != store.StatusWaiting || !strings.Contains(saved.WaitingReason, "approval") {
+		t.Fatalf("status %q reason %q, want waiting for approval", saved.Status, saved.WaitingReason)
+	}
+
+	// Resumed: the company form comes back with the answers kept.
+	_, h2 := w.app(saved, true)
+	h2.waitScreen("Type of organisation")
+	if !strings.Contains(h2.screen(), "> Government body") {
+		t.Fatalf("the organisation type was not kept:\n%s", h2.screen())
+	}
+}

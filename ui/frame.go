@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"wizard/steps"
+)
+
+// View frames the current step: header with progress, the step's body, key help.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.Render())
+	v.AltScreen = true
+	v.WindowTitle = a.words.T("ui.window_title", a.sess.ID)
+	return v
+}
+
+// Render is the whole screen as text (the view's content; golden tests use it).
+func (a *App) Render() string {
+	width := a.width
+	if width <= 0 {
+		width = 80
+	}
+	bodyWidth := width - 2
+	parts := []string{a.header(width), ""}
+	body := a.step.View(bodyWidth)
+	parts = append(parts, lipgloss.NewStyle().PaddingLeft(1).Render(body))
+	if a.saveErr != nil {
+		parts = append(parts, "", a.styles.Error.Width(bodyWidth).Render(a.words.T("ui.save_failed", a.saveErr)))
+	}
+	parts = append(parts, "", a.footer())
+	return strings.Join(parts, "\n")
+}
+
+// header: the product, the step name, "n of 12" and a row of marks for the steps.
+func (a *App) header(width int) string {
+	id := steps.ID(a.sess.Step)
+	pos := steps.Position(id)
+	title := a.styles.Title.Render(a.words.T("ui.title"))
+	sid := a.styles.ID.Render(a.words.T("ui.session", a.sess.ID))
+	gap := width - lipgloss.Width(title) - lipgloss.Width(sid)
+	top := title + strings.Repeat(" ", max(gap, 1)) + sid
+
+	line := a.styles.Step.Render(a.words.T("ui.progress", pos, len(steps.Order), a.words.T("step."+string(id))))
+	done := map[steps.ID]bool{}
+	for _, d := range steps.Completed(a.sess) {
+		done[d] = true
+	}
+	var marks []string
+	for _, s := range steps.Order {
+		switch {
+		case steps.Skipped(a.sess, s):
+			marks = append(marks, a.styles.Skipped.Render("–"))
+		case done[s]:
+			marks = append(marks, a.styles.Done.Render("●"))
+		case s == id:
+			marks = append(marks, a.styles.Current.Render("◉"))
+		default:
+			marks = append(marks, a.styles.Todo.Render("○"))
+		}
+	}
+	return top + "\n" + line + "  " + strings.Join(marks, " ")
+}
+
+func (a *App) footer() string {
+	bindings := append(a.step.Help(), a.keys.Quit)
+	if a.saveErr != nil {
+		bindings = append(bindings, a.keys.RetrySave)
+	}
+	return a.help.ShortHelpView(bindings)
+}

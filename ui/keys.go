@@ -1,0 +1,20 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"wizard/assets"
+)
+
+// keyMap holds the keys the shell answers to, whatever the step.
+type keyMap struct {
+	Quit      key.Binding
+	RetrySave key.Binding
+}
+
+func newKeyMap(w *assets.Words) keyMap {
+	return keyMap{
+		Quit:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", w.T("ui.key_quit"))),
+		RetrySave: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", w.T("ui.key_retry_save"))),
+	}
+}
