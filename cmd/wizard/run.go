@@ -125,4 +125,3 @@ func runSession(ctx context.Context, g *globals, st *store.Store, sess store.Ses
 	}
 	return nil
 }
-
