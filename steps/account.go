@@ -23,7 +23,8 @@ type account struct {
 	email    string
 	password string
 	repeat   string
-	fieldErr string // the partner's refusal, shown above the form
+	fieldErr string
+	term     termState // the partner's refusal, shown above the form
 	sent     bool
 }
 
@@ -125,6 +126,7 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if cmd, ok := m.busy.update(msg); ok {
 		return m, cmd
 	}
+	m.term.note(msg)
 	switch msg := msg.(type) {
 	case accountCreated:
 		m.busy.stop()
@@ -145,8 +147,9 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd) {
 		// Back to the form, keeping what was typed; the partner's words go above it.
 		m.fieldErr = Explain(m.env.Words, msg.err)
 		m.sent = false
-		m.form = m.newForm()
-		return m, m.form.Init()
+		var cmd tea.Cmd
+		m.form, cmd = m.term.start(m.newForm())
+		return m, cmd
 	}
 	var cmd tea.Cmd
 	m.form, cmd = updateForm(m.form, msg)

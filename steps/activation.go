@@ -131,12 +131,15 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd) {
 			m.busy.stop()
 			return m, failed(Activation, msg.err, nil)
 		}
-		act := store.Activation{StartedAt: now, Status: msg.a.Status, StatusText: msg.a.StatusText}
-		m.act = act
+		m.act = store.Activation{StartedAt: now}
 		m.busy.text = m.env.T("activation.waiting")
-		rec := emit(Record{Step: Activation, Kind: "progress", Detail: "activation started",
-			Apply: func(s *store.Session) { s.Activation = act }})
-		return m, tea.Batch(rec, m.result(msg.a, now))
+		if msg.a.Status == client.ActivationActive || msg.a.Status == client.ActivationFailed {
+			return m, m.result(msg.a, now) // one Record, with the start time
+		}
+		m.act.Status, m.act.StatusText = msg.a.Status, msg.a.StatusText
+		act := m.act
+		return m, tea.Batch(emit(Record{Step: Activation, Kind: "progress", Detail: "activation started",
+			Apply: func(s *store.Session) { s.Activation = act }}), m.later(0))
 	case shownError:
 		m.lastErr = msg.err
 		return m, nil
@@ -199,19 +202,13 @@ func (m *activation) result(a client.Activation, now time.Time) tea.Cmd {
 		m.activatedAt = now
 		act := m.act
 		return emit(Record{Step: Activation, Kind: "progress", Detail: "number active, alpha-name code " + a.AlphaCode,
-			Apply: func(s *store.Session) {
-				s.Activation.StartedAt = act.StartedAt
-				s.Activation.Status, s.Activation.StatusText, s.Activation.AlphaCode = act.Status, act.StatusText, act.AlphaCode
-			}})
+			Apply: func(s *store.Session) { s.Activation = act }}) // ActivatedAt comes with Done
 	case client.ActivationFailed:
 		m.busy.stop()
 		m.act.Status, m.act.StatusText = a.Status, a.StatusText
 		act := m.act
 		return emit(Record{Step: Activation, Kind: "activation.failed", Detail: "activation failed: " + a.StatusText,
-			Apply: func(s *store.Session) {
-				s.Activation.StartedAt = act.StartedAt
-				s.Activation.Status, s.Activation.StatusText = act.Status, act.StatusText
-			}})
+			Apply: func(s *store.Session) { s.Activation = act }})
 	}
 	m.act.Status, m.act.StatusText = a.Status, a.StatusText
 	return m.later(0)

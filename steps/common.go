@@ -166,3 +166,35 @@ type browserOpened struct {
 func openInBrowser(open func(string) error, url string) tea.Cmd {
 	return func() tea.Msg { return browserOpened{url: url, err: open(url)} }
 }
+
+// termState remembers what the terminal told a step (its size, its background),
+// so that a form built after the step started can be told too: the shell sends
+// these once, when it enters the step.
+type termState struct {
+	size *tea.WindowSizeMsg
+	bg   *tea.BackgroundColorMsg
+}
+
+func (t *termState) note(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		t.size = &msg
+	case tea.BackgroundColorMsg:
+		t.bg = &msg
+	}
+}
+
+// start initialises a form built after the step started.
+func (t *termState) start(f *huh.Form) (*huh.Form, tea.Cmd) {
+	cmds := []tea.Cmd{f.Init()}
+	var cmd tea.Cmd
+	if t.bg != nil {
+		f, cmd = updateForm(f, *t.bg)
+		cmds = append(cmds, cmd)
+	}
+	if t.size != nil {
+		f, cmd = updateForm(f, *t.size)
+		cmds = append(cmds, cmd)
+	}
+	return f, tea.Batch(cmds...)
+}

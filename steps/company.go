@@ -28,6 +28,7 @@ type company struct {
 	c        store.Company
 	account  string // the partner's account id
 	fieldErr string
+	term     termState
 	parked   bool
 	sent     bool
 }
@@ -123,6 +124,7 @@ func (m *company) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if cmd, ok := m.busy.update(msg); ok {
 		return m, cmd
 	}
+	m.term.note(msg)
 	switch msg := msg.(type) {
 	case companySaved:
 		m.busy.stop()
@@ -137,8 +139,9 @@ func (m *company) Update(msg tea.Msg) (Step, tea.Cmd) {
 	case shownError:
 		m.fieldErr = Explain(m.env.Words, msg.err)
 		m.sent = false
-		m.form = m.newForm()
-		return m, m.form.Init()
+		var cmd tea.Cmd
+		m.form, cmd = m.term.start(m.newForm())
+		return m, cmd
 	case tea.KeyPressMsg:
 		if m.parked && key.Matches(msg, keyQuit) {
 			return m, emit(Quit{})

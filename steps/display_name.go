@@ -127,9 +127,9 @@ func (m *displayName) newForm() *huh.Form {
 			Description(env.T("display_name.category_help")).
 			Options(cats...).Height(8).Value(&m.p.Category),
 		huh.NewText().Key("description").Title(env.T("display_name.description")).
-			DescriptionFunc(func() string {
-				return env.T("display_name.description_help", utf8.RuneCountInString(m.p.Description), rules.DescriptionMaxLength)
-			}, &m.p.Description).
+			// Not a DescriptionFunc: huh evaluates those in a command, off the
+			// event loop, while the field writes m.p.Description. View counts instead.
+			Description(env.T("display_name.description_help", rules.DescriptionMaxLength)).
 			Lines(4).CharLimit(rules.DescriptionMaxLength).ExternalEditor(false).
 			Value(&m.p.Description).
 			Validate(func(s string) error { return descriptionError(env, s) }),
@@ -193,8 +193,13 @@ func (m *displayName) Update(msg tea.Msg) (Step, tea.Cmd) {
 
 func (m *displayName) View(width int) string {
 	if !m.checking {
+		var count string
+		if f := m.form.GetFocusedField(); f != nil && f.GetKey() == "description" {
+			count = faintStyle.Render(m.env.T("display_name.description_count",
+				utf8.RuneCountInString(m.p.Description), rules.DescriptionMaxLength))
+		}
 		return paragraphs(width, titleStyle.Render(m.env.T("display_name.title")),
-			m.env.T("display_name.body"), m.form.View())
+			m.env.T("display_name.body"), m.form.View(), count)
 	}
 	env := m.env
 	header := chatHeader(env, m.p.DisplayName)
@@ -215,38 +220,6 @@ func (m *displayName) View(width int) string {
 		env.T("display_name.check_match"),
 		faintStyle.Render(details),
 		env.T("display_name.check_keys"))
-}
-
-// termState remembers what the terminal told a step (its size, its background),
-// so that a form built after the step started can be told too: the shell sends
-// these once, when it enters the step.
-type termState struct {
-	size *tea.WindowSizeMsg
-	bg   *tea.BackgroundColorMsg
-}
-
-func (t *termState) note(msg tea.Msg) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		t.size = &msg
-	case tea.BackgroundColorMsg:
-		t.bg = &msg
-	}
-}
-
-// start initialises a form built after the step started.
-func (t *termState) start(f *huh.Form) (*huh.Form, tea.Cmd) {
-	cmds := []tea.Cmd{f.Init()}
-	var cmd tea.Cmd
-	if t.bg != nil {
-		f, cmd = updateForm(f, *t.bg)
-		cmds = append(cmds, cmd)
-	}
-	if t.size != nil {
-		f, cmd = updateForm(f, *t.size)
-		cmds = append(cmds, cmd)
-	}
-	return f, tea.Batch(cmds...)
 }
 
 // chatHeader draws the name as a recipient sees it at the top of the chat.

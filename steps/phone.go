@@ -37,7 +37,8 @@ type phone struct {
 type phonePhase int
 
 const (
-	phoneAsk     phonePhase = iota // the form: country and number
+	phoneCountry phonePhase = iota // the country of the number
+	phoneAsk                       // the number
 	phoneCheck                     // "is this the number?"
 	phoneWorking                   // adding the number or sending the profile
 	phoneFailed                    // a call failed: retry
@@ -63,7 +64,7 @@ func newPhone(env *Env, sess store.Session) Step {
 	if sess.Phone.E164 != "" {
 		m.input = sess.Phone.E164
 	}
-	m.form = m.newForm()
+	m.form = m.countryForm()
 	return m
 }
 
@@ -98,32 +99,36 @@ func phoneError(env *Env, input, country string) error {
 	return errors.New(env.T("phone." + string(problem)))
 }
 
-func (m *phone) newForm() *huh.Form {
+// countryForm asks for the country of the number.
+func (m *phone) countryForm() *huh.Form {
 	env := m.env
-	return newForm(env,
-		huh.NewGroup(
-			huh.NewSelect[string]().Key("country").Title(env.T("phone.country")).
-				Description(env.T("phone.country_help")).
-				Options(countryChoices(env)...).Height(10).Value(&m.country).
-				Validate(func(s string) error {
-					if s == "" {
-						return errors.New(env.T("phone.country_required"))
-					}
-					return nil
-				}),
-		),
-		huh.NewGroup(
-			huh.NewInput().Key("number").
-				TitleFunc(func() string {
-					return env.T("phone.number", CountryName(env.Words.Language(), m.country))
-				}, &m.country).
-				Description(env.T("phone.number_help")).
-				PlaceholderFunc(func() string { return examplePhone(m.country) }, &m.country).
-				CharLimit(rules.PhoneInputMaxLength).
-				Value(&m.input).
-				Validate(func(s string) error { return phoneError(env, s, m.country) }),
-		),
-	)
+	return newForm(env, huh.NewGroup(
+		huh.NewSelect[string]().Key("country").Title(env.T("phone.country")).
+			Description(env.T("phone.country_help")).
+			Options(countryChoices(env)...).Height(10).Value(&m.country).
+			Validate(func(s string) error {
+				if s == "" {
+					return errors.New(env.T("phone.country_required"))
+				}
+				return nil
+			}),
+	))
+}
+
+// numberForm asks for the number of the chosen country. It is a form of its
+// own, built once the country is known, so that its title and placeholder are
+// plain values (huh evaluates TitleFunc and the like in commands, off the event loop).
+func (m *phone) numberForm() *huh.Form {
+	env, country := m.env, m.country
+	return newForm(env, huh.NewGroup(
+		huh.NewInput().Key("number").
+			Title(env.T("phone.number", CountryName(env.Words.Language(), country))).
+			Description(env.T("phone.number_help")).
+			Placeholder(examplePhone(country)).
+			CharLimit(rules.PhoneInputMaxLength).
+			Value(&m.input).
+			Validate(func(s string) error { return phoneError(env, s, country) }),
+	))
 }
 
 // examplePhone is an example mobile number of a country, as a placeholder.
@@ -146,7 +151,7 @@ func (m *phone) Init() tea.Cmd {
 
 func (m *phone) Help() []key.Binding {
 	switch m.phase {
-	case phoneAsk:
+	case phoneCountry, phoneAsk:
 		return m.form.KeyBinds()
 	case phoneCheck:
 		return []key.Binding{phKeyConfirm, phKeyEdit}
@@ -242,8 +247,24 @@ func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd) {
 			return m, nil
 		}
 	}
-	if m.phase != phoneAsk {
+	switch m.phase {
+	case phoneCountry:
+		var cmd tea.Cmd
+		m.form, cmd = updateForm(m.form, msg)
+		if m.form.State == huh.StateCompleted {
+			return m, tea.Batch(cmd, m.edit())
+		}
+		return m, cmd
+	case phoneAsk:
+	default:
 		return m, nil
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "shift+tab" {
+		// Back to the country (a form of its own).
+		m.phase = phoneCountry
+		var cmd tea.Cmd
+		m.form, cmd = m.term.start(m.countryForm())
+		return m, cmd
 	}
 	var cmd tea.Cmd
 	m.form, cmd = updateForm(m.form, msg)
@@ -258,10 +279,11 @@ func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd) {
 	return m, cmd
 }
 
+// edit asks for the number (again), for the country chosen.
 func (m *phone) edit() tea.Cmd {
 	m.phase = phoneAsk
 	var cmd tea.Cmd
-	m.form, cmd = m.term.start(m.newForm())
+	m.form, cmd = m.term.start(m.numberForm())
 	return cmd
 }
 
@@ -272,7 +294,7 @@ func (m *phone) View(width int) string {
 		errLine = errorStyle.Render(Explain(env.Words, m.lastErr))
 	}
 	switch m.phase {
-	case phoneAsk:
+	case phoneCountry, phoneAsk:
 		return paragraphs(width, titleStyle.Render(env.T("phone.title")), env.T("phone.body"), errLine, m.form.View())
 	case phoneCheck:
 		p := m.parsed

@@ -164,12 +164,9 @@ func (m *verifyCode) pinForm() *huh.Form {
 	env := m.env
 	return newForm(env, huh.NewGroup(
 		huh.NewInput().Key("pin").Title(env.T("code.pin")).
-			DescriptionFunc(func() string {
-				if rules.IsWeakPIN(m.pin) {
-					return errorStyle.Render(env.T("code.pin_weak"))
-				}
-				return env.T("code.pin_help")
-			}, &m.pin).
+			// The weak-PIN warning is drawn by View: a DescriptionFunc would read
+			// m.pin in a command while the field writes it.
+			Description(env.T("code.pin_help")).
 			EchoMode(huh.EchoModePassword).CharLimit(rules.CodeLength).Value(&m.pin).
 			Validate(func(s string) error {
 				if !rules.CheckPIN(s) {
@@ -473,11 +470,14 @@ func (m *verifyCode) View(width int) string {
 		if m.sess.Path == store.PathMigration {
 			body = env.T("code.pin_body_migration")
 		}
-		var form string
+		var form, weak string
 		if m.form != nil {
 			form = m.form.View()
 		}
-		return paragraphs(width, titleStyle.Render(env.T("code.pin_title")), body, errLine, form)
+		if rules.IsWeakPIN(m.pin) {
+			weak = errorStyle.Render(env.T("code.pin_weak"))
+		}
+		return paragraphs(width, titleStyle.Render(env.T("code.pin_title")), body, errLine, form, weak)
 	}
 	return paragraphs(width, okStyle.Render(env.T("code.registered")))
 }

@@ -21,6 +21,8 @@ type harness struct {
 	done  chan struct{}
 	wg    sync.WaitGroup
 	quit  bool
+	// afterDeliver, if set, runs after each message the model handles.
+	afterDeliver func()
 }
 
 var cmdSliceType = reflect.TypeOf([]tea.Cmd(nil))
@@ -90,6 +92,9 @@ func (h *harness) deliver(msg tea.Msg) {
 	m, cmd := h.model.Update(msg)
 	h.model = m
 	h.run(cmd)
+	if h.afterDeliver != nil {
+		h.afterDeliver()
+	}
 }
 
 // pump delivers messages until cond holds or the time runs out.

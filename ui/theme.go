@@ -5,8 +5,19 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
+// cachedTheme is huh's Charm theme computed once per palette: huh asks its theme
+// for styles every time it draws an option, and a country list has ~250 of them.
+type cachedTheme struct{ dark, light *huh.Styles }
+
+func (t cachedTheme) Theme(isDark bool) *huh.Styles {
+	if isDark {
+		return t.dark
+	}
+	return t.light
+}
+
 // Theme is the huh theme every step's form uses.
-var Theme huh.Theme = huh.ThemeFunc(huh.ThemeCharm)
+var Theme huh.Theme = cachedTheme{dark: huh.ThemeCharm(true), light: huh.ThemeCharm(false)}
 
 // styles are the shell's styles for a light or dark terminal.
 type styles struct {
