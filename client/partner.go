@@ -36,6 +36,17 @@ func (p *Partner) GetAccount(ctx context.Context, accountID string) (Account, er
 	return a, err
 }
 
+// UpdateEmail changes the account's e-mail address. The partner sends a new
+// verification link: the account is unverified until it is clicked.
+func (p *Partner) UpdateEmail(ctx context.Context, accountID, email string) (Account, error) {
+	var a Account
+	in := struct {
+		Email string `json:"email"`
+	}{email}
+	_, err := p.t.call(ctx, http.MethodPatch, accountPath(accountID), nil, in, &a)
+	return a, err
+}
+
 // ResendVerification asks the partner to send the verification e-mail again.
 // Too soon after the last one it fails with an *APIError "resend_too_soon"
 // whose RetryAfter says how long to wait.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -16,9 +17,13 @@ import (
 
 // account is step 2: e-mail and password for the provider account. The password
 // goes to the partner once and is never saved; on resume it is asked again.
+// Shown again once the account exists (going back, or "change address" while
+// waiting for the e-mail), it changes only the e-mail address.
 type account struct {
 	env      *Env
 	form     *huh.Form
+	id       string // the partner's account id, once it exists
+	oldEmail string
 	busy     busy
 	email    string
 	password string
@@ -29,18 +34,26 @@ type account struct {
 }
 
 type accountCreated struct {
-	acc client.Account
-	err error
+	acc     client.Account
+	updated bool // the e-mail of an existing account was changed
+	err     error
 }
 
 func newAccount(env *Env, sess store.Session) Step {
-	m := &account{env: env, busy: newBusy(), email: sess.Account.Email}
+	m := &account{env: env, busy: newBusy(), email: sess.Account.Email, id: sess.Account.ID, oldEmail: sess.Account.Email}
 	m.form = m.newForm()
 	return m
 }
 
 func (m *account) newForm() *huh.Form {
 	env := m.env
+	if m.id != "" {
+		return newForm(env, huh.NewGroup(
+			huh.NewInput().Key("email").Title(env.T("account.email")).
+				Description(env.T("account.change_email")).Value(&m.email).
+				Validate(func(s string) error { return emailError(env, s) }),
+		))
+	}
 	return newForm(env, huh.NewGroup(
 		huh.NewInput().Key("email").Title(env.T("account.email")).
 			Placeholder("name@company.com").Value(&m.email).
@@ -62,6 +75,20 @@ func (m *account) newForm() *huh.Form {
 				return nil
 			}),
 	))
+}
+
+// changeEmail changes the address of the existing account; the same address
+// again changes nothing and asks nothing of the partner.
+func (m *account) changeEmail(email string) tea.Cmd {
+	if strings.EqualFold(email, m.oldEmail) {
+		return emit(Done{Step: Account, Detail: "e-mail unchanged"})
+	}
+	id := m.id
+	return tea.Batch(m.busy.start(m.env.T("account.changing"), m.env.Clock.Now()),
+		m.env.call(func(ctx context.Context) tea.Msg {
+			acc, err := m.env.Clients.Partner.UpdateEmail(ctx, id, email)
+			return accountCreated{acc: acc, updated: true, err: err}
+		}))
 }
 
 // emailError is the catalog sentence for an e-mail address's problem, or nil.
@@ -92,6 +119,9 @@ func passwordChecklist(env *Env, pw string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// WantsBack: shift+tab on the first field, or esc.
+func (m *account) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "email") }
 
 func (m *account) ID() ID { return Account }
 func (m *account) Init() tea.Cmd {
@@ -135,6 +165,15 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd) {
 		}
 		acc, now := msg.acc, m.env.Clock.Now()
 		m.password, m.repeat = "", ""
+		if msg.updated {
+			return m, emit(Done{Step: Account, Detail: "e-mail changed to " + acc.Email, Apply: func(s *store.Session) {
+				s.Account.Email = acc.Email
+				s.Account.VerifiedAt = time.Time{}
+				if acc.Verified {
+					s.Account.VerifiedAt = now
+				}
+			}})
+		}
 		return m, emit(Done{Step: Account, Detail: "account " + acc.ID + " created", Apply: func(s *store.Session) {
 			s.Account.Email = acc.Email
 			s.Account.ID = acc.ID
@@ -157,10 +196,13 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd) {
 		m.sent = true
 		m.fieldErr = ""
 		email, password := strings.TrimSpace(m.email), m.password
+		if m.id != "" {
+			return m, tea.Batch(cmd, m.changeEmail(email))
+		}
 		return m, tea.Batch(cmd, m.busy.start(m.env.T("account.creating"), m.env.Clock.Now()),
 			m.env.call(func(ctx context.Context) tea.Msg {
 				acc, err := m.env.Clients.Partner.CreateAccount(ctx, email, password)
-				return accountCreated{acc, err}
+				return accountCreated{acc: acc, err: err}
 			}))
 	}
 	return m, cmd

@@ -198,3 +198,27 @@ func (t *termState) start(f *huh.Form) (*huh.Form, tea.Cmd) {
 	}
 	return f, tea.Batch(cmds...)
 }
+
+// formWantsBack says whether k, pressed in form f, means "the previous step":
+// shift+tab on the form's first field (firstKey), or esc anywhere but in a list,
+// where esc ends a search.
+func formWantsBack(f *huh.Form, k tea.KeyPressMsg, firstKey string) bool {
+	if f == nil || f.State != huh.StateNormal {
+		return k.String() == "esc"
+	}
+	field := f.GetFocusedField()
+	if field == nil {
+		return false
+	}
+	switch k.String() {
+	case "shift+tab":
+		return field.GetKey() == firstKey
+	case "esc":
+		switch field.(type) {
+		case *huh.Select[string], *huh.Select[bool], *huh.MultiSelect[string]:
+			return false
+		}
+		return true
+	}
+	return false
+}

@@ -92,6 +92,9 @@ func (m *company) newForm() *huh.Form {
 	)
 }
 
+// WantsBack: shift+tab on the first field, or esc.
+func (m *company) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "org") }
+
 func (m *company) ID() ID        { return Company }
 func (m *company) Init() tea.Cmd { return m.form.Init() }
 

@@ -34,6 +34,12 @@ var (
 	dnKeyEdit    = key.NewBinding(key.WithKeys("e", "backspace"), key.WithHelp("e", "edit"))
 )
 
+// WantsBack: from the form (not the second look, where e edits), shift+tab on
+// the name or esc.
+func (m *displayName) WantsBack(k tea.KeyPressMsg) bool {
+	return !m.checking && formWantsBack(m.form, k, "name")
+}
+
 func newDisplayName(env *Env, sess store.Session) Step {
 	m := &displayName{env: env, p: sess.Profile}
 	if !knownVertical(m.p.Category) {

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"slices"
 	"strings"
 
 	"wizard/store"
@@ -93,12 +94,34 @@ func Next(s store.Session) ID {
 	}
 }
 
-// Previous is the step before id on this session's path, or "" at the first step.
+// CanRevisit reports whether going back to step id can show it again without
+// undoing something a service already holds: answers kept only here can always be
+// changed; a finished signup, an added number and everything after it cannot.
+func CanRevisit(s store.Session, id ID) bool {
+	switch id {
+	case Terms, Account, Company:
+		return true
+	case VerifyEmail:
+		return s.Account.VerifiedAt.IsZero() // a verified address would move on at once
+	case NumberStatus:
+		return !SignupFinished(s.Signup.Event)
+	case DisplayName:
+		return s.Phone.ID == ""
+	}
+	return false
+}
+
+// Previous is the step that "back" shows from step id: the nearest earlier step on
+// the session's path that can be revisited, or "" when there is none.
 func Previous(s store.Session, id ID) ID {
 	path := Path(s)
-	for i, p := range path {
-		if p == id && i > 0 {
-			return path[i-1]
+	at := slices.Index(path, id)
+	for i := at - 1; i >= 0; i-- {
+		if CanRevisit(s, path[i]) {
+			return path[i]
+		}
+		if !CanRevisit(s, path[i]) && path[i] != VerifyEmail {
+			return "" // never step back over something that cannot be undone
 		}
 	}
 	return ""

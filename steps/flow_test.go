@@ -107,11 +107,36 @@ func TestPositionsAndPrevious(t *testing.T) {
 	if len(Order) != 12 || Position(Terms) != 1 || Position(Finished) != 12 || Position("nope") != 0 {
 		t.Fatalf("Order/Position wrong: %v", Order)
 	}
-	mig := store.Session{Path: store.PathMigration}
-	if got := Previous(mig, VerifyCode); got != Signup {
-		t.Errorf("Previous(migration, verify-code) = %s, want signup", got)
+	var s store.Session
+	for _, id := range Order[:Position(Signup)-1] {
+		complete(&s, id, store.PathNew)
 	}
-	if got := Previous(store.Session{}, Terms); got != "" {
-		t.Errorf("Previous(terms) = %q, want none", got)
+	for _, c := range []struct {
+		from, want ID
+	}{
+		{Terms, ""},
+		{Account, Terms},
+		{VerifyEmail, Account},
+		{Company, Account}, // the address is verified: back skips the waiting screen
+		{NumberStatus, Company},
+		{Signup, NumberStatus},
+	} {
+		if got := Previous(s, c.from); got != c.want {
+			t.Errorf("Previous(%s) = %q, want %q", c.from, got, c.want)
+		}
+	}
+	complete(&s, Signup, store.PathNew)
+	if got := Previous(s, DisplayName); got != "" {
+		t.Errorf("after a finished signup, Previous(display-name) = %q, want none", got)
+	}
+	if got := Previous(s, Phone); got != DisplayName {
+		t.Errorf("Previous(phone) = %q, want display-name while no number is added", got)
+	}
+	complete(&s, DisplayName, store.PathNew)
+	complete(&s, Phone, store.PathNew)
+	for _, id := range []ID{VerifyCode, Activation, AlphaName, Finished} {
+		if got := Previous(s, id); got != "" {
+			t.Errorf("Previous(%s) = %q, want none once the number is added", id, got)
+		}
 	}
 }

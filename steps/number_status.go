@@ -2,6 +2,7 @@ package steps
 
 import (
 	"errors"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -82,6 +83,9 @@ func (m *numberStatus) summary() string {
 	return s
 }
 
+// WantsBack: shift+tab on the first field, or esc.
+func (m *numberStatus) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "api") }
+
 func (m *numberStatus) ID() ID        { return NumberStatus }
 func (m *numberStatus) Init() tea.Cmd { return m.form.Init() }
 
@@ -99,10 +103,24 @@ func (m *numberStatus) View(width int) string {
 	}
 	// The answers are repeated above the confirmation (a field's description
 	// cannot grow after huh has measured the group).
-	if f := m.form.GetFocusedField(); f != nil && f.GetKey() == "confirm" {
-		return paragraphs(width, m.summary(), m.form.View())
+	if f := m.form.GetFocusedField(); f != nil {
+		switch f.GetKey() {
+		case "confirm":
+			return paragraphs(width, m.summary(), m.form.View())
+		case "checklist":
+			return paragraphs(width, m.form.View(), m.reasons())
+		}
 	}
 	return m.form.View()
+}
+
+// reasons says why each migration item matters.
+func (m *numberStatus) reasons() string {
+	lines := []string{titleStyle.Render(m.env.T("migration.why"))}
+	for _, it := range migrationItems {
+		lines = append(lines, "• "+m.env.T("migration."+it)+"\n  "+faintStyle.Render(m.env.T("migration."+it+"_why")))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // missing lists the migration items not confirmed.

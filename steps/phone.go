@@ -36,6 +36,12 @@ type phone struct {
 
 type phonePhase int
 
+// WantsBack: while the country is being chosen (shift+tab there, or esc when
+// not searching); the number's own shift+tab leads back to the country.
+func (m *phone) WantsBack(k tea.KeyPressMsg) bool {
+	return m.phase == phoneCountry && formWantsBack(m.form, k, "country")
+}
+
 const (
 	phoneCountry phonePhase = iota // the country of the number
 	phoneAsk                       // the number

@@ -51,8 +51,15 @@ type Record struct {
 	Reply  tea.Msg
 }
 
-// Back asks the shell to show the previous step again.
+// Back asks the shell to show the previous step again (see Previous).
 type Back struct{ Step ID }
+
+// Backer is implemented by steps that decide when esc or shift+tab means "the
+// previous step" (in a form, shift+tab first walks back through the fields).
+// For other steps esc goes back.
+type Backer interface {
+	WantsBack(tea.KeyPressMsg) bool
+}
 
 // Quit asks the shell to end the program (after a park or at the end).
 type Quit struct{}

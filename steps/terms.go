@@ -37,6 +37,9 @@ func newTerms(env *Env, _ store.Session) Step {
 	return m
 }
 
+// WantsBack: shift+tab on the first field, or esc.
+func (m *terms) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "accept") }
+
 func (m *terms) ID() ID          { return Terms }
 func (m *terms) Init() tea.Cmd   { return m.form.Init() }
 func (m *terms) View(int) string { return m.form.View() }

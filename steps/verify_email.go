@@ -48,6 +48,7 @@ var (
 	keyResend   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resend e-mail"))
 	keyMailbox  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open sandbox mailbox"))
 	keyCheckNow = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check now"))
+	keyChange   = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change address"))
 )
 
 func (m *verifyEmail) ID() ID { return VerifyEmail }
@@ -62,7 +63,7 @@ func (m *verifyEmail) Init() tea.Cmd {
 }
 
 func (m *verifyEmail) Help() []key.Binding {
-	keys := []key.Binding{keyCheckNow, keyResend}
+	keys := []key.Binding{keyCheckNow, keyResend, keyChange}
 	if m.env.SandboxURL != "" && m.env.OpenURL != nil {
 		keys = append(keys, keyMailbox)
 	}
@@ -124,6 +125,8 @@ func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		switch {
+		case key.Matches(msg, keyChange):
+			return m, emit(Back{Step: VerifyEmail})
 		case key.Matches(msg, keyCheckNow):
 			m.interval = m.env.pollEvery()
 			return m, m.check()

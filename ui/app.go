@@ -145,6 +145,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			r := *a.retry
 			a.retry = nil
 			return a, a.save(r.ev, r.reply, r.advance)
+		case key.Matches(msg, a.keys.Back) && a.wantsBack(msg):
+			if prev := steps.Previous(a.sess, a.step.ID()); prev != "" {
+				return a, a.enter(prev)
+			}
 		}
 	case steps.Done:
 		a.apply(msg.Apply)
@@ -162,7 +166,6 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, a.save(ev, msg.Reply, false)
 	case steps.Back:
-		// Going back shows the previous step with what it saved; nothing is lost.
 		if prev := steps.Previous(a.sess, msg.Step); prev != "" {
 			return a, a.enter(prev)
 		}
@@ -232,6 +235,16 @@ func (a *App) enter(id steps.ID) tea.Cmd {
 		cmds = append(cmds, cmd)
 	}
 	return tea.Batch(cmds...)
+}
+
+// wantsBack says whether a key press means "the previous step" for the current step.
+// Going back shows that step again with what the session holds; when it is done
+// again, Next leads forward to where the session stands.
+func (a *App) wantsBack(k tea.KeyPressMsg) bool {
+	if b, ok := a.step.(steps.Backer); ok {
+		return b.WantsBack(k)
+	}
+	return k.String() == "esc"
 }
 
 // quit ends the program once every save under way has finished.

@@ -97,6 +97,17 @@ func (w *world) finishSignup(a *App, h *harness, event string) {
 
 // firstHalf walks terms → signup on the new-number path.
 func firstHalf(w *world, a *App, h *harness) {
+	w.t.Helper()
+	upToNumberStatus(w, h, "company")
+	answerNumberQuestions(h, false, false, false)
+	h.waitScreen("Connect Facebook and your WhatsApp Business account")
+	w.finishSignup(a, h, "FINISH")
+	h.waitScreen("Step 7 of 12")
+}
+
+// upToNumberStatus walks terms → company (with the given organisation type) and
+// stops at the first question about the number (or the government park).
+func upToNumberStatus(w *world, h *harness, orgType string) {
 	t := w.t
 	t.Helper()
 	h.waitScreen("Do you accept the provider's terms?")
@@ -117,7 +128,10 @@ func firstHalf(w *world, a *App, h *harness) {
 	w.clickVerifyLink()
 
 	h.waitScreen("Type of organisation")
-	h.key("enter") // Company
+	if orgType == "government" {
+		h.key("down")
+	}
+	h.key("enter")
 	h.typeText("Anna Ivanova")
 	h.key("enter")
 	h.typeText("Acme Pharma")
@@ -125,19 +139,30 @@ func firstHalf(w *world, a *App, h *harness) {
 	h.waitScreen("Country of registration")
 	h.key("enter") // Kazakhstan, from the env's region
 	h.key("y")     // not a robot
+}
 
-	h.waitScreen("Is this number connected to the WhatsApp Business API?")
-	h.key("enter")
-	h.waitScreen("Is this number connected to the WhatsApp Business app?")
-	h.key("enter")
-	h.waitScreen("Is this number connected to a personal WhatsApp account?")
-	h.key("enter")
+// answerNumberQuestions answers the three questions (as far as they are asked) and confirms.
+func answerNumberQuestions(h *harness, api, app, personal bool) {
+	h.t.Helper()
+	answer := func(question string, yes bool) {
+		h.waitScreen(question)
+		if yes {
+			h.key("down")
+		}
+		h.key("enter")
+	}
+	answer("Is this number connected to the WhatsApp Business API?", api)
+	if !api {
+		answer("Is this number connected to the WhatsApp Business app?", app)
+		if !app {
+			answer("Is this number connected to a personal WhatsApp account?", personal)
+		}
+	}
+	if api {
+		return // the migration checklist comes first
+	}
 	h.waitScreen("Confirm number details")
 	h.key("y")
-
-	h.waitScreen("Connect Facebook and your WhatsApp Business account")
-	w.finishSignup(a, h, "FINISH")
-	h.waitScreen("Step 7 of 12")
 }
 
 func TestFirstHalfSavesEachStep(t *testing.T) {
@@ -217,27 +242,7 @@ func TestCtrlCSavesAndQuits(t *testing.T) {
 func TestGovernmentBodyParksAndResumes(t *testing.T) {
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
-	h.waitScreen("Do you accept the provider's terms?")
-	h.key("y")
-	h.waitScreen("Business e-mail")
-	h.typeText(testEmail)
-	h.key("enter")
-	h.typeText(testPassword)
-	h.key("enter")
-	h.typeText(testPassword)
-	h.key("enter")
-	h.waitScreen("We sent a link")
-	w.clickVerifyLink()
-	h.waitScreen("Type of organisation")
-	h.key("down") // Government body
-	h.key("enter")
-	h.typeText("Arman Bekov")
-	h.key("enter")
-	h.typeText("Ministry of Health")
-	h.key("enter")
-	h.waitScreen("Country of registration")
-	h.key("enter")
-	h.key("y")
+	upToNumberStatus(w, h, "government")
 	h.waitScreen("Government bodies need Meta's approval first")
 	h.key("enter")
 	h.pump("quit", 5*time.Second, func() bool { return h.quit })

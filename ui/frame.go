@@ -36,7 +36,7 @@ func (a *App) Render() string {
 
 // header: the product, the step name, "n of 12" and a row of marks for the steps.
 func (a *App) header(width int) string {
-	id := steps.ID(a.sess.Step)
+	id := a.step.ID() // the step on screen: after "back", an earlier one than the session's
 	pos := steps.Position(id)
 	title := a.styles.Title.Render(a.words.T("ui.title"))
 	sid := a.styles.ID.Render(a.words.T("ui.session", a.sess.ID))
@@ -53,10 +53,10 @@ func (a *App) header(width int) string {
 		switch {
 		case steps.Skipped(a.sess, s):
 			marks = append(marks, a.styles.Skipped.Render("–"))
-		case done[s]:
-			marks = append(marks, a.styles.Done.Render("●"))
 		case s == id:
 			marks = append(marks, a.styles.Current.Render("◉"))
+		case done[s]:
+			marks = append(marks, a.styles.Done.Render("●"))
 		default:
 			marks = append(marks, a.styles.Todo.Render("○"))
 		}
@@ -65,7 +65,11 @@ func (a *App) header(width int) string {
 }
 
 func (a *App) footer() string {
-	bindings := append(a.step.Help(), a.keys.Quit)
+	bindings := a.step.Help()
+	if steps.Previous(a.sess, a.step.ID()) != "" {
+		bindings = append(bindings, a.keys.Back)
+	}
+	bindings = append(bindings, a.keys.Quit)
 	if a.saveErr != nil {
 		bindings = append(bindings, a.keys.RetrySave)
 	}

@@ -10,11 +10,13 @@ import (
 type keyMap struct {
 	Quit      key.Binding
 	RetrySave key.Binding
+	Back      key.Binding
 }
 
 func newKeyMap(w *assets.Words) keyMap {
 	return keyMap{
 		Quit:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", w.T("ui.key_quit"))),
 		RetrySave: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", w.T("ui.key_retry_save"))),
+		Back:      key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", w.T("ui.key_back"))),
 	}
 }

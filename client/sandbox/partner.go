@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,8 +19,8 @@ const ResendInterval = 30 * time.Second
 
 type account struct {
 	client.Account
-	createdAt time.Time
-	lastMail  time.Time
+	emailSetAt time.Time // when the current address was given (AutoVerifyEmail counts from it)
+	lastMail   time.Time
 }
 
 type activation struct {
@@ -36,6 +35,7 @@ func (s *Server) partnerRoutes() {
 	m := s.mux
 	m.HandleFunc("POST /partner/v1/accounts", s.createAccount)
 	m.HandleFunc("GET /partner/v1/accounts/{id}", s.getAccount)
+	m.HandleFunc("PATCH /partner/v1/accounts/{id}", s.updateEmail)
 	m.HandleFunc("POST /partner/v1/accounts/{id}/verification-email", s.resendVerification)
 	m.HandleFunc("PATCH /partner/v1/accounts/{id}/company", s.updateCompany)
 	m.HandleFunc("POST /partner/v1/accounts/{id}/signups", s.startSignup)
@@ -73,7 +73,7 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	a := &account{Account: client.Account{ID: prefixedID("acc"), Email: email}, createdAt: now}
+	a := &account{Account: client.Account{ID: prefixedID("acc"), Email: email}, emailSetAt: now}
 	s.accounts[a.ID] = a
 	s.byEmail[strings.ToLower(email)] = a.ID
 	s.sendVerification(r, a, now)
@@ -90,13 +90,42 @@ func weakPasswordMessage(c rules.PasswordCheck) string {
 		rules.PasswordMinLength, rules.PasswordMinKinds, c.Kinds, short)
 }
 
-func validEmail(e string) bool {
-	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e || a.Name != "" {
-		return false
+func validEmail(e string) bool { return rules.CheckEmail(e) == rules.EmailOK }
+
+// updateEmail changes an account's e-mail address: the new one must be verified
+// again, so a fresh link is sent to it.
+func (s *Server) updateEmail(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Email string `json:"email"`
 	}
-	domain := e[strings.LastIndex(e, "@")+1:]
-	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+	if !decodeJSON(w, r, &in) {
+		return
+	}
+	email := strings.TrimSpace(in.Email)
+	if !validEmail(email) {
+		apiError(w, http.StatusUnprocessableEntity, "invalid_email", "This is not a valid e-mail address.", "email")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.lookupAccount(w, r.PathValue("id"))
+	if a == nil {
+		return
+	}
+	if strings.EqualFold(a.Email, email) {
+		writeJSON(w, http.StatusOK, a.Account)
+		return
+	}
+	if other, taken := s.byEmail[strings.ToLower(email)]; taken && other != a.ID {
+		apiError(w, http.StatusConflict, "email_taken", "An account with this e-mail address already exists.", "email")
+		return
+	}
+	delete(s.byEmail, strings.ToLower(a.Email))
+	s.byEmail[strings.ToLower(email)] = a.ID
+	now := s.now()
+	a.Email, a.Verified, a.VerifiedAt, a.emailSetAt = email, false, time.Time{}, now
+	s.sendVerification(r, a, now)
+	writeJSON(w, http.StatusOK, a.Account)
 }
 
 // sendVerification puts a verification mail with a fresh link in the outbox.
@@ -120,8 +149,8 @@ func (s *Server) lookupAccount(w http.ResponseWriter, id string) *account {
 		apiError(w, http.StatusNotFound, "account_not_found", "No account with this id.", "")
 		return nil
 	}
-	if d := s.opts.AutoVerifyEmail; d > 0 && !a.Verified && !s.now().Before(a.createdAt.Add(d)) {
-		a.Verified, a.VerifiedAt = true, a.createdAt.Add(d)
+	if d := s.opts.AutoVerifyEmail; d > 0 && !a.Verified && !s.now().Before(a.emailSetAt.Add(d)) {
+		a.Verified, a.VerifiedAt = true, a.emailSetAt.Add(d)
 	}
 	return a
 }
