@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"wizard/assets"
+	"wizard/steps/rules"
 	"wizard/store"
 )
 
@@ -137,6 +139,28 @@ func TestPositionsAndPrevious(t *testing.T) {
 	for _, id := range []ID{VerifyCode, Activation, AlphaName, Finished} {
 		if got := Previous(s, id); got != "" {
 			t.Errorf("Previous(%s) = %q, want none once the number is added", id, got)
+		}
+	}
+}
+
+func TestEveryStepHasAName(t *testing.T) {
+	w := assets.NewWords("en")
+	for _, id := range Order {
+		if !w.Has("step." + string(id)) {
+			t.Errorf("step %s has no name in the catalog", id)
+		}
+	}
+	for _, p := range []rules.EmailProblem{rules.EmailEmpty, rules.EmailSpaces, rules.EmailTooLong, rules.EmailDisplayName,
+		rules.EmailSyntax, rules.EmailLocalTooLong, rules.EmailDomain} {
+		if !w.Has("rules." + string(p)) {
+			t.Errorf("e-mail problem %s has no sentence", p)
+		}
+	}
+	for _, it := range migrationItems {
+		for _, k := range []string{"migration." + it, "migration." + it + "_why"} {
+			if !w.Has(k) {
+				t.Errorf("missing %s", k)
+			}
 		}
 	}
 }
