@@ -51,7 +51,7 @@ func newNumberStatus(env *Env, sess store.Session) Step {
 			Options(yesNo("number.personal_yes", "number.personal_no")...).Value(&m.n.OnPersonal)).
 			WithHideFunc(func() bool { return m.n.OnBusinessAPI || m.n.OnBusinessApp }),
 		huh.NewGroup(huh.NewMultiSelect[string]().Key("checklist").Title(env.T("migration.title")).
-			Description(env.T("migration.body")).Options(items...).Value(&m.checklist)).
+			Description(env.T("migration.body")).Options(items...).Height(len(items)+3).Value(&m.checklist)).
 			WithHideFunc(func() bool { return !m.n.OnBusinessAPI }),
 		huh.NewGroup(huh.NewConfirm().Key("confirm").Title(env.T("number.confirm")).
 			Affirmative(env.T("number.confirm_yes")).Negative(env.T("number.confirm_no")).

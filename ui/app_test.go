@@ -33,10 +33,19 @@ type world struct {
 	clock *testClock
 }
 
-// testClock is the system clock shifted by an offset the test can move.
-type testClock struct{ offset time.Duration }
+// testClock is the system clock shifted by an offset the test can move, or a
+// fixed time when frozen is set (for screens that print times).
+type testClock struct {
+	offset time.Duration
+	frozen time.Time
+}
 
-func (c *testClock) Now() time.Time { return time.Now().Add(c.offset) }
+func (c *testClock) Now() time.Time {
+	if !c.frozen.IsZero() {
+		return c.frozen
+	}
+	return time.Now().Add(c.offset)
+}
 
 func newWorld(t *testing.T) *world {
 	t.Helper()

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -64,14 +65,27 @@ func (a *App) header(width int) string {
 	return top + "\n" + line + "  " + strings.Join(marks, " ")
 }
 
+// footer: the step's keys, then the shell's (back, quit), which are never cut
+// off: the step's part is shortened to leave room for them.
 func (a *App) footer() string {
-	bindings := a.step.Help()
+	var shell []key.Binding
 	if steps.Previous(a.sess, a.step.ID()) != "" {
-		bindings = append(bindings, a.keys.Back)
+		shell = append(shell, a.keys.Back)
 	}
-	bindings = append(bindings, a.keys.Quit)
+	shell = append(shell, a.keys.Quit)
 	if a.saveErr != nil {
-		bindings = append(bindings, a.keys.RetrySave)
+		shell = append(shell, a.keys.RetrySave)
 	}
-	return a.help.ShortHelpView(bindings)
+	shellHelp := a.help.ShortHelpView(shell)
+	sep := a.help.Styles.ShortSeparator.Inline(true).Render(a.help.ShortSeparator)
+	width := a.width
+	if width <= 0 {
+		width = 80
+	}
+	stepHelp := a.help
+	stepHelp.SetWidth(max(width-lipgloss.Width(shellHelp)-lipgloss.Width(sep), 10))
+	if own := stepHelp.ShortHelpView(a.step.Help()); own != "" {
+		return own + sep + shellHelp
+	}
+	return shellHelp
 }
