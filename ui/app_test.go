@@ -33,18 +33,15 @@ type world struct {
 	clock *testClock
 }
 
-// testClock is the system clock shifted by an offset the test can move, or a
-// fixed time when frozen is set (for screens that print times).
-type testClock struct {
-	offset time.Duration
-	frozen time.Time
-}
+// testClock is the system clock, or a fixed time once frozen is set (screens
+// that print times, a code window at an exact point).
+type testClock struct{ frozen time.Time }
 
 func (c *testClock) Now() time.Time {
 	if !c.frozen.IsZero() {
 		return c.frozen
 	}
-	return time.Now().Add(c.offset)
+	return time.Now()
 }
 
 func newWorld(t *testing.T) *world {

@@ -19,6 +19,14 @@ const (
 // secondHalf walks display-name → done on the new-number path and returns the
 // verification code used.
 func secondHalf(w *world, a *App, h *harness) string {
+	upToCode(w, h)
+	code := requestAndEnterCode(w, a, h)
+	setPINAndFinish(h)
+	return code
+}
+
+// upToCode walks display-name and phone and stops where the code is requested.
+func upToCode(w *world, h *harness) {
 	t := w.t
 	t.Helper()
 	h.waitScreen("Display Name (Alpha Name)")
@@ -42,17 +50,27 @@ func secondHalf(w *world, a *App, h *harness) string {
 		t.Fatalf("the number is not shown in international format:\n%s", h.screen())
 	}
 	h.key("enter")
-
 	h.waitScreen("How should Meta send the verification code?")
+}
+
+// requestAndEnterCode asks for an SMS, reads it from the sandbox's phone and types it.
+func requestAndEnterCode(w *world, a *App, h *harness) string {
+	w.t.Helper()
 	h.key("s")
 	h.waitScreen("Sandbox phone received: WhatsApp code")
 	code, err := sandbox.LatestCode(context.Background(), w.sb.URL, a.Session().Phone.ID)
 	if err != nil {
-		t.Fatal(err)
+		w.t.Fatal(err)
 	}
 	h.waitScreen("Verification code")
 	h.typeText(code)
 	h.key("enter")
+	return code
+}
+
+// setPINAndFinish sets the two-step PIN and walks activation, alpha name and done.
+func setPINAndFinish(h *harness) {
+	h.t.Helper()
 	h.waitScreen("Set the two-step verification PIN")
 	h.typeText(testPIN)
 	h.key("enter")
@@ -68,7 +86,6 @@ func secondHalf(w *world, a *App, h *harness) string {
 	h.waitScreen("All done")
 	h.key("enter")
 	h.pump("quit", 5*time.Second, func() bool { return h.quit })
-	return code
 }
 
 func TestHappyPathThroughAllTwelveSteps(t *testing.T) {

@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"wizard/store"
+)
+
+// quitAndReload ends the program as ctrl+c does, reopens the data file as a new
+// process would, and returns the saved session.
+func quitAndReload(w *world, a *App, h *harness) store.Session {
+	w.t.Helper()
+	h.deliver(keyMsg("ctrl+c"))
+	h.pump("quit", 5*time.Second, func() bool { return h.quit })
+	h.stop()
+	w.st.Close()
+	w.open()
+	s, err := w.st.Load(a.Session().ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return s
+}
+
+func TestCodeWindowClosesAfterSixtySecondsOfTheClock(t *testing.T) {
+	w := newWorld(t)
+	a, h := w.app(store.Session{ID: store.NewID()}, false)
+	firstHalf(w, a, h)
+	upToCode(w, h)
+	h.key("s")
+	h.waitScreen("Verification code")
+	requested := a.Session().Code.RequestedAt
+	w.clock.frozen = requested.Add(50 * time.Second)
+	h.waitScreen("0:10") // the next one-second tick redraws from the saved deadline
+	w.clock.frozen = requested.Add(61 * time.Second)
+	h.waitScreen("The 60 seconds are over")
+	if strings.Contains(h.screen(), "Verification code") {
+		t.Fatalf("the code field is still open after the window:\n%s", h.screen())
+	}
+	if !strings.Contains(h.screen(), "resend by SMS") || !strings.Contains(h.screen(), "resend by voice call") {
+		t.Fatalf("resend is not offered:\n%s", h.screen())
+	}
+}
+
+func TestResumedCodeWindowKeepsItsDeadline(t *testing.T) {
+	w := newWorld(t)
+	a, h := w.app(store.Session{ID: store.NewID()}, false)
+	firstHalf(w, a, h)
+	upToCode(w, h)
+	h.key("s")
+	h.waitScreen("Verification code")
+	saved := quitAndReload(w, a, h)
+	if saved.Code.RequestedAt.IsZero() || saved.Code.ExpiresAt.Sub(saved.Code.RequestedAt) != 60*time.Second {
+		t.Fatalf("the request time was not saved: %+v", saved.Code)
+	}
+
+	// 50 s later, in a new process: 10 s left, the field is there.
+	w.clock.frozen = saved.Code.RequestedAt.Add(50 * time.Second)
+	b, h2 := w.app(saved, true)
+	h2.waitScreen("0:10")
+	if !strings.Contains(h2.screen(), "Verification code") {
+		t.Fatalf("the resumed code field is missing:\n%s", h2.screen())
+	}
+	saved = quitAndReload(w, b, h2)
+
+	// After the window: only resend.
+	w.clock.frozen = saved.Code.RequestedAt.Add(80 * time.Second)
+	_, h3 := w.app(saved, true)
+	h3.waitScreen("resend by SMS")
+	if strings.Contains(h3.screen(), "Verification code") {
+		t.Fatalf("an expired code can still be typed:\n%s", h3.screen())
+	}
+}
+
+func TestActivationResumesAfterRestart(t *testing.T) {
+	w := newWorld(t)
+	a, h := w.app(store.Session{ID: store.NewID()}, false)
+	firstHalf(w, a, h)
+	upToCode(w, h)
+	requestAndEnterCode(w, a, h)
+	h.waitScreen("Set the two-step verification PIN")
+	h.typeText(testPIN)
+	h.key("enter")
+	h.typeText(testPIN)
+	h.key("enter")
+	h.waitScreen("Step 10 of 12")
+	if !strings.Contains(h.screen(), "You may close the wizard") {
+		t.Errorf("the activation screen does not say closing is safe:\n%s", h.screen())
+	}
+	saved := quitAndReload(w, a, h)
+	if saved.Activation.StartedAt.IsZero() || saved.Step != "activation" {
+		t.Fatalf("the activation start was not saved: step %s %+v", saved.Step, saved.Activation)
+	}
+	_, h2 := w.app(saved, true)
+	h2.waitScreen("Your Alpha Name code:")
+	h2.key("enter")
+	h2.waitScreen("Add & Edit Alpha Names for Campaigns")
+}
