@@ -75,9 +75,7 @@ func newAlphaName(env *Env, sess store.Session) Step {
 func (m *alphaName) newForm() *huh.Form {
 	env := m.env
 	return newForm(env, huh.NewGroup(
-		huh.NewSelect[string]().Key("country").Title(env.T("alpha.country")).
-			Description(env.T("alpha.country_help")).
-			Options(countryChoices(env)...).Height(10).Value(&m.country),
+		countrySelect(env, "country", env.T("alpha.country"), env.T("alpha.country_help"), &m.country),
 	))
 }
 

@@ -59,10 +59,6 @@ func (m *company) newForm() *huh.Form {
 			return nil
 		}
 	}
-	var countries []huh.Option[string]
-	for _, c := range Countries(env.Words.Language()) {
-		countries = append(countries, huh.NewOption(c.Name, c.Code))
-	}
 	return newForm(env,
 		huh.NewGroup(
 			huh.NewSelect[string]().Key("org").Title(env.T("company.org_type")).
@@ -75,9 +71,7 @@ func (m *company) newForm() *huh.Form {
 				Value(&m.c.CompanyName).Validate(notEmpty("company.company_name_required")),
 		),
 		huh.NewGroup(
-			huh.NewSelect[string]().Key("country").Title(env.T("company.country")).
-				Description(env.T("company.country_help")).
-				Options(countries...).Filtering(false).Height(10).Value(&m.c.Country).
+			countrySelect(env, "country", env.T("company.country"), env.T("company.country_help"), &m.c.Country).
 				Validate(notEmpty("company.country_required")),
 			huh.NewConfirm().Key("robot").Title(env.T("company.not_robot")).
 				Affirmative(env.T("common.yes")).Negative(env.T("common.no")).

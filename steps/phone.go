@@ -83,15 +83,6 @@ func firstNonEmptyOf(ss ...string) string {
 	return ""
 }
 
-// countryChoices are the options of a country select, in the user's language.
-func countryChoices(env *Env) []huh.Option[string] {
-	var opts []huh.Option[string]
-	for _, c := range Countries(env.Words.Language()) {
-		opts = append(opts, huh.NewOption(c.Name, c.Code))
-	}
-	return opts
-}
-
 // phoneError explains why a number is refused for country, or returns nil.
 func phoneError(env *Env, input, country string) error {
 	p, problem := rules.ParsePhone(input, country)
@@ -109,9 +100,7 @@ func phoneError(env *Env, input, country string) error {
 func (m *phone) countryForm() *huh.Form {
 	env := m.env
 	return newForm(env, huh.NewGroup(
-		huh.NewSelect[string]().Key("country").Title(env.T("phone.country")).
-			Description(env.T("phone.country_help")).
-			Options(countryChoices(env)...).Height(10).Value(&m.country).
+		countrySelect(env, "country", env.T("phone.country"), env.T("phone.country_help"), &m.country).
 			Validate(func(s string) error {
 				if s == "" {
 					return errors.New(env.T("phone.country_required"))

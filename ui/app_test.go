@@ -46,7 +46,13 @@ func (c *testClock) Now() time.Time {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{ActivationDelay: 100 * time.Millisecond})
+	return newWorldWith(t, sandbox.Options{ActivationDelay: 100 * time.Millisecond})
+}
+
+// newWorldWith starts the sandbox with opts (e.g. a slower activation).
+func newWorldWith(t *testing.T, opts sandbox.Options) *world {
+	t.Helper()
+	sb, err := sandbox.Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatal(err)
 	}

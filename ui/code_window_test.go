@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"wizard/client/sandbox"
 	"wizard/store"
 )
 
@@ -75,7 +76,7 @@ func TestResumedCodeWindowKeepsItsDeadline(t *testing.T) {
 }
 
 func TestActivationResumesAfterRestart(t *testing.T) {
-	w := newWorld(t)
+	w := newWorldWith(t, sandbox.Options{ActivationDelay: 3 * time.Second})
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
 	upToCode(w, h)
