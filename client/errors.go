@@ -24,6 +24,7 @@ type GraphError struct {
 	UserTitle  string // error_user_title: text meant for the end user, if any
 	UserMsg    string // error_user_msg: text meant for the end user, if any
 	FBTraceID  string
+	RetryAfter time.Duration // from the Retry-After header, if any
 }
 
 func (e *GraphError) Error() string {
@@ -65,13 +66,14 @@ func (e *APIError) Error() string {
 	return s + fmt.Sprintf(" [HTTP %d]", e.HTTPStatus)
 }
 
-// NetError is a failure to get a usable answer at all: the connection failed or
-// timed out, or the answer was not the JSON it should be.
+// NetError is a failure to get a usable answer at all: the connection was
+// refused, reset or timed out, or the answer was not the JSON it should be.
 type NetError struct {
-	Op      string // HTTP method, or "decode" for a malformed answer
-	URL     string // without query string
-	Err     error
-	Timeout bool
+	Op        string // HTTP method
+	URL       string // without query string
+	Err       error
+	Timeout   bool // no answer in time
+	Malformed bool // an answer came, but not the JSON it should be
 }
 
 func (e *NetError) Error() string {
@@ -115,6 +117,9 @@ func retryableStatus(s int) bool {
 func RetryAfter(err error) time.Duration {
 	if ae, ok := errors.AsType[*APIError](err); ok {
 		return ae.RetryAfter
+	}
+	if ge, ok := errors.AsType[*GraphError](err); ok {
+		return ge.RetryAfter
 	}
 	return 0
 }

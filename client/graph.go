@@ -96,3 +96,14 @@ func (g *Graph) PhoneNumber(ctx context.Context, phoneNumberID string) (PhoneNum
 	_, err := g.t.call(ctx, http.MethodGet, node(phoneNumberID, ""), q, nil, &p)
 	return p, err
 }
+
+// PhoneNumbers lists the numbers added to a WhatsApp Business account
+// (GET /{waba_id}/phone_numbers): how a number added just before a crash is found again.
+func (g *Graph) PhoneNumbers(ctx context.Context, wabaID string) ([]PhoneNumber, error) {
+	var out struct {
+		Data []PhoneNumber `json:"data"`
+	}
+	q := url.Values{"fields": {strings.Join(phoneFields, ",")}}
+	_, err := g.t.call(ctx, http.MethodGet, node(wabaID, "phone_numbers"), q, nil, &out)
+	return out.Data, err
+}

@@ -14,9 +14,16 @@ import (
 	"time"
 )
 
+// Retries: only GETs are sent again, because only they are safe to repeat
+// blindly (a POST may have been carried out even though its answer was lost:
+// the caller, who knows the request, decides and asks the user). A GET is tried
+// at most maxAttempts times when the failure is retryable (see IsRetryable):
+// after baseBackoff, then twice that, or after the service's Retry-After. A
+// Retry-After longer than maxBackoff ends the retries at once: the error
+// carries it (RetryAfter) for the caller to wait that long or to say so.
 const (
 	maxAttempts = 3                      // GETs only; POSTs are sent once
-	maxBackoff  = 2 * time.Second        // cap of each wait between attempts
+	maxBackoff  = 2 * time.Second        // longest wait between attempts
 	maxBody     = 1 << 20                // answers larger than this are cut
 	baseBackoff = 100 * time.Millisecond // first wait when the service does not say
 )
@@ -38,6 +45,11 @@ type transport struct {
 // nil). It returns the HTTP status of the last answer. GET requests are retried
 // on retryable errors, at most maxAttempts in all; other methods never are.
 func (t *transport) call(ctx context.Context, method, path string, query url.Values, in, out any) (int, error) {
+	return t.callWith(ctx, method, path, query, nil, in, out)
+}
+
+// callWith is call with extra request headers (e.g. an Idempotency-Key).
+func (t *transport) callWith(ctx context.Context, method, path string, query url.Values, header http.Header, in, out any) (int, error) {
 	if t.base == "" {
 		return 0, fmt.Errorf("client: no service URL configured for %s", path)
 	}
@@ -57,14 +69,17 @@ func (t *transport) call(ctx context.Context, method, path string, query url.Val
 		attempts = maxAttempts
 	}
 	for i := 0; ; i++ {
-		status, wait, err := t.once(ctx, method, u, body, out)
+		status, wait, err := t.once(ctx, method, u, header, body, out)
 		if err == nil || i+1 >= attempts || !IsRetryable(err) || ctx.Err() != nil {
 			return status, err
 		}
-		if wait <= 0 {
+		switch {
+		case wait > maxBackoff:
+			return status, err
+		case wait <= 0:
 			wait = baseBackoff << i
 		}
-		timer := time.NewTimer(min(wait, maxBackoff))
+		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -75,7 +90,7 @@ func (t *transport) call(ctx context.Context, method, path string, query url.Val
 }
 
 // once makes one attempt. wait is the service's Retry-After, if it gave one.
-func (t *transport) once(ctx context.Context, method, u string, body []byte, out any) (status int, wait time.Duration, err error) {
+func (t *transport) once(ctx context.Context, method, u string, header http.Header, body []byte, out any) (status int, wait time.Duration, err error) {
 	ctx, cancel := context.WithTimeout(ctx, t.timeout)
 	defer cancel()
 	var rd io.Reader
@@ -85,6 +100,9 @@ func (t *transport) once(ctx context.Context, method, u string, body []byte, out
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return 0, 0, fmt.Errorf("client: build request: %w", err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "wizard")
@@ -105,13 +123,18 @@ func (t *transport) once(ctx context.Context, method, u string, body []byte, out
 	}
 	status = resp.StatusCode
 	if status < 200 || status > 299 {
-		return status, parseRetryAfter(resp.Header, time.Now()), t.parse(status, resp.Header, data)
+		wait = parseRetryAfter(resp.Header, time.Now())
+		err := t.parse(status, resp.Header, data)
+		if ge, ok := err.(*GraphError); ok && ge.RetryAfter == 0 {
+			ge.RetryAfter = wait
+		}
+		return status, wait, err
 	}
 	if out == nil {
 		return status, 0, nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return status, 0, &NetError{Op: method, URL: stripQuery(u),
+		return status, 0, &NetError{Op: method, URL: stripQuery(u), Malformed: true,
 			Err: fmt.Errorf("malformed JSON answer (HTTP %d): %w", status, err)}
 	}
 	return status, 0, nil

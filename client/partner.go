@@ -20,12 +20,23 @@ func accountPath(id string, rest ...string) string {
 // CreateAccount opens an account at the partner. The partner e-mails a
 // verification link; the password is sent once and never kept by the wizard.
 func (p *Partner) CreateAccount(ctx context.Context, email, password string) (Account, error) {
+	return p.CreateAccountOnce(ctx, "", email, password)
+}
+
+// CreateAccountOnce is CreateAccount with an idempotency key: sent again with the
+// same key (say after the answer was lost to a crash), it returns the account the
+// first request made instead of refusing the address as taken.
+func (p *Partner) CreateAccountOnce(ctx context.Context, key, email, password string) (Account, error) {
 	var a Account
 	in := struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
 	}{email, password}
-	_, err := p.t.call(ctx, http.MethodPost, partnerPrefix+"/accounts", nil, in, &a)
+	var h http.Header
+	if key != "" {
+		h = http.Header{"Idempotency-Key": {key}}
+	}
+	_, err := p.t.callWith(ctx, http.MethodPost, partnerPrefix+"/accounts", nil, h, in, &a)
 	return a, err
 }
 

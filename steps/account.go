@@ -20,17 +20,18 @@ import (
 // Shown again once the account exists (going back, or "change address" while
 // waiting for the e-mail), it changes only the e-mail address.
 type account struct {
-	env      *Env
-	form     *huh.Form
-	id       string // the partner's account id, once it exists
-	oldEmail string
-	busy     busy
-	email    string
-	password string
-	repeat   string
-	fieldErr string
-	term     termState // the partner's refusal, shown above the form
-	sent     bool
+	env       *Env
+	form      *huh.Form
+	id        string // the partner's account id, once it exists
+	createKey string // the idempotency key of the creation: the same for this session every time
+	oldEmail  string
+	busy      busy
+	email     string
+	password  string
+	repeat    string
+	fieldErr  string
+	term      termState // the partner's refusal, shown above the form
+	sent      bool
 }
 
 type accountCreated struct {
@@ -40,7 +41,8 @@ type accountCreated struct {
 }
 
 func newAccount(env *Env, sess store.Session) Step {
-	m := &account{env: env, busy: newBusy(), email: sess.Account.Email, id: sess.Account.ID, oldEmail: sess.Account.Email}
+	m := &account{env: env, busy: newBusy(), email: sess.Account.Email, id: sess.Account.ID, oldEmail: sess.Account.Email,
+		createKey: "wizard-" + sess.ID + "-account"}
 	m.form = m.newForm()
 	return m
 }
@@ -195,13 +197,15 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if m.form.State == huh.StateCompleted && !m.sent {
 		m.sent = true
 		m.fieldErr = ""
-		email, password := strings.TrimSpace(m.email), m.password
+		email, password, createKey := strings.TrimSpace(m.email), m.password, m.createKey
 		if m.id != "" {
 			return m, tea.Batch(cmd, m.changeEmail(email))
 		}
 		return m, tea.Batch(cmd, m.busy.start(m.env.T("account.creating"), m.env.Clock.Now()),
 			m.env.call(func(ctx context.Context) tea.Msg {
-				acc, err := m.env.Clients.Partner.CreateAccount(ctx, email, password)
+				// Keyed by the session: if the answer is lost (a crash, a closed
+				// terminal), asking again returns the account already made.
+				acc, err := m.env.Clients.Partner.CreateAccountOnce(ctx, createKey, email, password)
 				return accountCreated{acc: acc, err: err}
 			}))
 	}

@@ -34,3 +34,45 @@ func TestPasswordChecklistTicksWhileTyping(t *testing.T) {
 	h.mustSee("✓ " + h.T("password.length", 8))
 	h.mustSee(h.T("password.common")) // meets the rule, but is one of the commonest
 }
+
+// A number whose add succeeded but whose answer was lost (killed mid-call) is
+// found on the WhatsApp Business account instead of being refused as added.
+func TestPhoneFindsANumberAddedBeforeACrash(t *testing.T) {
+	h := newSHHarness(t)
+	h.sess.Profile = store.Profile{DisplayName: "Acme Pharma", Category: "OTHER", ConfirmedAt: h.clock.Now()}
+	ctx := t.Context()
+	id, err := h.env.Clients.Graph.AddPhoneNumber(ctx, h.sess.Signup.WABAID, "7", "7011234567", "Acme Pharma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.start(Phone)
+	h.enter() // the company's country
+	h.typeText("701 123 4567")
+	h.enter()
+	h.mustSee("+7 701 123 4567")
+	h.enter() // "is this the number?" — yes
+	if len(h.dones) != 1 || h.sess.Phone.ID != id {
+		t.Fatalf("phone id %q (want %s), dones %d, records %+v", h.sess.Phone.ID, id, len(h.dones), h.records)
+	}
+}
+
+// Re-submitting the account form after a crash mid-creation gets the account
+// the lost request made (same session, same idempotency key).
+func TestAccountCreatedBeforeACrashIsRecovered(t *testing.T) {
+	h := newSHHarness(t)
+	h.sess = store.Session{ID: "K7MQ-4XPD"}
+	acc, err := h.env.Clients.Partner.CreateAccountOnce(t.Context(), "wizard-K7MQ-4XPD-account", "anna@acme.kz", "Secr3t!pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.start(Account)
+	h.typeText("anna@acme.kz")
+	h.enter()
+	h.typeText("Secr3t!pw")
+	h.enter()
+	h.typeText("Secr3t!pw")
+	h.enter()
+	if len(h.dones) != 1 || h.sess.Account.ID != acc.ID {
+		t.Fatalf("account %q (want %s), records %+v", h.sess.Account.ID, acc.ID, h.records)
+	}
+}

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -164,9 +165,39 @@ func (m *phone) add() tea.Cmd {
 	p, waba, name := m.parsed, m.sess.Signup.WABAID, m.sess.Profile.DisplayName
 	return tea.Batch(m.busy.start(m.env.T("phone.adding", p.International), m.env.Clock.Now()),
 		m.env.call(func(ctx context.Context) tea.Msg {
+			// Adding a number is not idempotent at Meta: if an earlier attempt's answer
+			// was lost (a crash, a timeout), the number is already on the account.
+			if id := findNumber(ctx, m.env.Clients.Graph, waba, p.CC+p.National); id != "" {
+				return phoneAdded{id: id}
+			}
 			id, err := m.env.Clients.Graph.AddPhoneNumber(ctx, waba, p.CC, p.National, name)
 			return phoneAdded{id, err}
 		}))
+}
+
+// findNumber looks for a number (country code and national digits) among those
+// already added to the WhatsApp Business account; "" if it is not there or the
+// list cannot be read (then the number is simply added).
+func findNumber(ctx context.Context, g *client.Graph, wabaID, digits string) string {
+	numbers, err := g.PhoneNumbers(ctx, wabaID)
+	if err != nil {
+		return ""
+	}
+	for _, n := range numbers {
+		if onlyDigits(n.DisplayPhoneNumber) == digits {
+			return n.ID
+		}
+	}
+	return ""
+}
+
+func onlyDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 func (m *phone) sendProfile() tea.Cmd {

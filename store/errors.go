@@ -47,3 +47,27 @@ func (e *SchemaError) Error() string {
 	return fmt.Sprintf("%s was made by an older wizard (schema %d; this one needs %d); "+
 		"open it once without read-only to upgrade it", e.Path, e.Have, e.Want)
 }
+
+// ErrExists is returned (wrapped with the id) by Import when a session with the
+// same id is already stored and replacing it was not asked for.
+var ErrExists = errors.New("session already exists")
+
+// ErrNotBundle means a file is not a signup bundle written by Export.
+var ErrNotBundle = errors.New("not a wizard signup bundle")
+
+// BundleVersionError means a bundle was written by a newer wizard: its format
+// version, or the schema of the session in it, is newer than this build reads.
+type BundleVersionError struct {
+	Schema bool // the session's schema is too new, not the bundle's format
+	Have   int
+	Want   int // the newest this build reads
+}
+
+func (e *BundleVersionError) Error() string {
+	what := "bundle format"
+	if e.Schema {
+		what = "session schema"
+	}
+	return fmt.Sprintf("the bundle was made by a newer wizard (%s %d; this one reads up to %d); update the wizard",
+		what, e.Have, e.Want)
+}

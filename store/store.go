@@ -15,10 +15,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -47,6 +49,11 @@ type Options struct {
 type Store struct {
 	db   *bolt.DB
 	path string
+
+	logMu   sync.Mutex
+	log     io.Writer // the support log, if any (see SetLog)
+	logFile *os.File  // set when the store opened the log itself
+	logPath string    // OpenLog's file, opened at the first line if it did not exist
 }
 
 // DefaultPath is $XDG_DATA_HOME/wizard/wizard.db, else ~/.local/share/wizard/wizard.db.
@@ -220,8 +227,11 @@ func (s *Store) init(readOnly bool) error {
 // Path is the file the store was opened from.
 func (s *Store) Path() string { return s.path }
 
-// Close releases the file and its lock.
-func (s *Store) Close() error { return s.db.Close() }
+// Close releases the file and its lock, and closes a log opened with OpenLog.
+func (s *Store) Close() error {
+	s.SetLog(nil)
+	return s.db.Close()
+}
 
 // SchemaVersion is the schema version recorded in the file.
 func (s *Store) SchemaVersion() (int, error) {
@@ -231,17 +241,6 @@ func (s *Store) SchemaVersion() (int, error) {
 		return err
 	})
 	return v, err
-}
-
-// Check verifies the file's internal consistency (bbolt's tx.Check).
-func (s *Store) Check() error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		var errs []error
-		for err := range tx.Check() {
-			errs = append(errs, err)
-		}
-		return errors.Join(errs...)
-	})
 }
 
 // indexKey is the by_updated key: 8-byte big-endian unix nanos, then the id.
@@ -277,18 +276,21 @@ func (s *Store) Save(sess *Session, ev Event) error {
 	if next.ID == "" {
 		return errors.New("store: save: session has no id")
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		return saveTx(tx, &next, ev)
+	err := s.db.Update(func(tx *bolt.Tx) (err error) {
+		ev, err = saveTx(tx, &next, ev)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: save %s: %w", next.ID, err)
 	}
 	*sess = next
+	s.logEvents(next.ID, ev)
 	return nil
 }
 
-// saveTx does the work of Save inside tx; sess.ID must already be canonical.
-func saveTx(tx *bolt.Tx, sess *Session, ev Event) error {
+// saveTx does the work of Save inside tx and returns the event as saved;
+// sess.ID must already be canonical.
+func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 	sessions := tx.Bucket(bucketSessions)
 	index := tx.Bucket(bucketByUpdated)
 	key := []byte(sess.ID)
@@ -307,10 +309,10 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) error {
 	if v := sessions.Get(key); v != nil {
 		var prev Session
 		if err := json.Unmarshal(v, &prev); err != nil {
-			return fmt.Errorf("stored session: %w", err)
+			return ev, fmt.Errorf("stored session: %w", err)
 		}
 		if err := index.Delete(indexKey(prev.UpdatedAt, sess.ID)); err != nil {
-			return err
+			return ev, err
 		}
 		prevRev = prev.Rev
 		if sess.CreatedAt.IsZero() {
@@ -325,30 +327,30 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) error {
 
 	data, err := json.Marshal(sess)
 	if err != nil {
-		return err
+		return ev, err
 	}
 	if err := sessions.Put(key, data); err != nil {
-		return err
+		return ev, err
 	}
 	if err := index.Put(indexKey(sess.UpdatedAt, sess.ID), nil); err != nil {
-		return err
+		return ev, err
 	}
 
 	events, err := tx.Bucket(bucketEvents).CreateBucketIfNotExists(key)
 	if err != nil {
-		return err
+		return ev, err
 	}
 	if ev.Seq, err = events.NextSequence(); err != nil {
-		return err
+		return ev, err
 	}
 	if ev.Step == "" {
 		ev.Step = sess.Step
 	}
 	data, err = json.Marshal(ev)
 	if err != nil {
-		return err
+		return ev, err
 	}
-	return events.Put(seqKey(ev.Seq), data)
+	return ev, events.Put(seqKey(ev.Seq), data)
 }
 
 // Load returns the session with the given id, which may be in any case and
@@ -356,17 +358,24 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) error {
 func (s *Store) Load(id string) (Session, error) {
 	id = NormaliseID(id)
 	var sess Session
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketSessions).Get([]byte(id))
-		if v == nil {
-			return fmt.Errorf("%w: %s", ErrNotFound, id)
-		}
-		if err := json.Unmarshal(v, &sess); err != nil {
-			return fmt.Errorf("store: session %s: %w", id, err)
-		}
-		return nil
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		sess, err = loadTx(tx, id)
+		return err
 	})
 	return sess, err
+}
+
+// loadTx reads the session with canonical id inside tx.
+func loadTx(tx *bolt.Tx, id string) (Session, error) {
+	var sess Session
+	v := tx.Bucket(bucketSessions).Get([]byte(id))
+	if v == nil {
+		return sess, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err := json.Unmarshal(v, &sess); err != nil {
+		return sess, fmt.Errorf("store: session %s: %w", id, err)
+	}
+	return sess, nil
 }
 
 // ListOptions selects sessions for List.
@@ -430,22 +439,30 @@ func (s *Store) Latest(resumable bool) (sess Session, ok bool, err error) {
 func (s *Store) Events(id string) ([]Event, error) {
 	id = NormaliseID(id)
 	var out []Event
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
 		if tx.Bucket(bucketSessions).Get([]byte(id)) == nil {
 			return fmt.Errorf("%w: %s", ErrNotFound, id)
 		}
-		b := tx.Bucket(bucketEvents).Bucket([]byte(id))
-		if b == nil {
-			return nil
+		out, err = eventsTx(tx, id)
+		return err
+	})
+	return out, err
+}
+
+// eventsTx reads the history of canonical id inside tx, in order.
+func eventsTx(tx *bolt.Tx, id string) ([]Event, error) {
+	var out []Event
+	b := tx.Bucket(bucketEvents).Bucket([]byte(id))
+	if b == nil {
+		return nil, nil
+	}
+	err := b.ForEach(func(k, v []byte) error {
+		var ev Event
+		if err := json.Unmarshal(v, &ev); err != nil {
+			return fmt.Errorf("store: session %s event %x: %w", id, k, err)
 		}
-		return b.ForEach(func(k, v []byte) error {
-			var ev Event
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return fmt.Errorf("store: session %s event %x: %w", id, k, err)
-			}
-			out = append(out, ev)
-			return nil
-		})
+		out = append(out, ev)
+		return nil
 	})
 	return out, err
 }

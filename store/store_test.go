@@ -209,7 +209,7 @@ func TestEventsInOrder(t *testing.T) {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for i := range 300 {
 			sess := Session{ID: id, Status: StatusActive, UpdatedAt: at(i)}
-			if err := saveTx(tx, &sess, Event{Kind: fmt.Sprint(i)}); err != nil {
+			if _, err := saveTx(tx, &sess, Event{Kind: fmt.Sprint(i)}); err != nil {
 				return err
 			}
 		}
@@ -503,7 +503,7 @@ func BenchmarkListNewest20(b *testing.B) {
 		for i := range 10_000 {
 			sess := Session{ID: NewID(), Status: StatusActive, Step: "company", UpdatedAt: at(i)}
 			sess.Company = Company{FullName: "Someone", CompanyName: "Some Company", Country: "KZ"}
-			if err := saveTx(tx, &sess, Event{Kind: "created"}); err != nil {
+			if _, err := saveTx(tx, &sess, Event{Kind: "created"}); err != nil {
 				return err
 			}
 		}
@@ -516,6 +516,32 @@ func BenchmarkListNewest20(b *testing.B) {
 		list, err := s.List(ListOptions{Limit: 20})
 		if err != nil || len(list) != 20 {
 			b.Fatal(len(list), err)
+		}
+	}
+}
+
+func TestCheckFindsIndexProblems(t *testing.T) {
+	s := openTemp(t)
+	a := put(t, s, "AAAA-AAAA", StatusActive, at(1))
+	put(t, s, "BBBB-BBBB", StatusActive, at(2))
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bucketByUpdated)
+		if err := idx.Delete(indexKey(a.UpdatedAt, a.ID)); err != nil {
+			return err
+		}
+		if err := idx.Put(indexKey(at(9), "CCCC-CCCC"), nil); err != nil {
+			return err
+		}
+		_, err := tx.Bucket(bucketEvents).CreateBucket([]byte("DDDD-DDDD"))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Check()
+	for _, want := range []string{"session AAAA-AAAA is missing from the index", "has no session", "history DDDD-DDDD has no session"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Check: %v; want %q", err, want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -86,6 +87,7 @@ func (s *Server) graphRoutes() {
 	m.HandleFunc("POST /graph/{version}/{node}/register", s.graphAuth(s.register))
 	m.HandleFunc("POST /graph/{version}/{node}/deregister", s.graphAuth(s.deregister))
 	m.HandleFunc("GET /graph/{version}/{node}", s.graphAuth(s.getNode))
+	m.HandleFunc("GET /graph/{version}/{node}/phone_numbers", s.graphAuth(s.listPhoneNumbers))
 	m.HandleFunc("/graph/", s.graphAuth(func(w http.ResponseWriter, r *http.Request, _ url.Values) {
 		graphError(w, graphErr{code: 100, message: "Unsupported " + strings.ToLower(r.Method) + " request.",
 			details: "Unknown path components: " + r.URL.Path})
@@ -442,6 +444,42 @@ func (s *Server) getNode(w http.ResponseWriter, r *http.Request, p url.Values) {
 	if ph == nil {
 		return
 	}
+	all := s.phoneFields(ph)
+	fields := p.Get("fields")
+	if fields == "" {
+		fields = "verified_name,code_verification_status,display_phone_number,quality_rating"
+	}
+	out := map[string]any{"id": ph.id}
+	for f := range strings.SplitSeq(fields, ",") {
+		if v, ok := all[strings.TrimSpace(f)]; ok {
+			out[strings.TrimSpace(f)] = v
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// listPhoneNumbers is GET /{waba_id}/phone_numbers: the numbers added to a
+// WhatsApp Business account, as {"data":[…]}.
+func (s *Server) listPhoneNumbers(w http.ResponseWriter, r *http.Request, _ url.Values) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := r.PathValue("node")
+	if s.wabas[id] == nil {
+		noObject(w, r, id)
+		return
+	}
+	data := []map[string]any{}
+	for _, ph := range s.phones {
+		if ph.wabaID == id {
+			data = append(data, s.phoneFields(ph))
+		}
+	}
+	sort.Slice(data, func(i, j int) bool { return data[i]["id"].(string) < data[j]["id"].(string) })
+	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+}
+
+// phoneFields is everything Graph tells about a number. Called with s.mu held.
+func (s *Server) phoneFields(ph *phone) map[string]any {
 	all := map[string]any{
 		"id":                       ph.id,
 		"verified_name":            ph.verifiedName,
@@ -456,17 +494,7 @@ func (s *Server) getNode(w http.ResponseWriter, r *http.Request, p url.Values) {
 	if ph.registered {
 		all["quality_rating"], all["platform_type"], all["status"] = "GREEN", "CLOUD_API", "CONNECTED"
 	}
-	fields := p.Get("fields")
-	if fields == "" {
-		fields = "verified_name,code_verification_status,display_phone_number,quality_rating"
-	}
-	out := map[string]any{"id": ph.id}
-	for f := range strings.SplitSeq(fields, ",") {
-		if v, ok := all[strings.TrimSpace(f)]; ok {
-			out[strings.TrimSpace(f)] = v
-		}
-	}
-	writeJSON(w, http.StatusOK, out)
+	return all
 }
 
 // WABAIDs lists the WhatsApp Business account ids the sandbox knows, the

@@ -68,6 +68,11 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	// The password is checked, then forgotten: the sandbox has no log-in.
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	key := r.Header.Get("Idempotency-Key")
+	if a := s.accounts[s.createKeys[key]]; key != "" && a != nil {
+		writeJSON(w, http.StatusOK, a.Account) // the same request again: the account it made
+		return
+	}
 	if _, taken := s.byEmail[strings.ToLower(email)]; taken {
 		apiError(w, http.StatusConflict, "email_taken", "An account with this e-mail address already exists.", "email")
 		return
@@ -76,6 +81,9 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	a := &account{Account: client.Account{ID: prefixedID("acc"), Email: email}, emailSetAt: now}
 	s.accounts[a.ID] = a
 	s.byEmail[strings.ToLower(email)] = a.ID
+	if key != "" {
+		s.createKeys[key] = a.ID
+	}
 	s.sendVerification(r, a, now)
 	writeJSON(w, http.StatusCreated, a.Account)
 }

@@ -46,6 +46,7 @@ type Server struct {
 	mu           sync.Mutex
 	accounts     map[string]*account // by id
 	byEmail      map[string]string   // lower-case e-mail → account id
+	createKeys   map[string]string   // Idempotency-Key of an account creation → account id
 	verifyTokens map[string]string   // token → account id
 	signups      map[string]*signup
 	activations  map[string]*activation // by phone-number id
@@ -56,7 +57,7 @@ type Server struct {
 	phoneByE164  map[string]string // cc+national → phone-number id
 	alphaNames   []client.AlphaName
 	outbox       Outbox
-	faults       []fault
+	faults       []Fault
 }
 
 // New builds a sandbox with an empty state, except for the sandbox Facebook
@@ -74,6 +75,7 @@ func New(opts Options) *Server {
 		pages:        template.Must(template.ParseFS(assets.SandboxFS, "sandbox/*.html")),
 		accounts:     map[string]*account{},
 		byEmail:      map[string]string{},
+		createKeys:   map[string]string{},
 		verifyTokens: map[string]string{},
 		signups:      map[string]*signup{},
 		activations:  map[string]*activation{},
@@ -92,10 +94,11 @@ func (s *Server) routes() {
 	s.ocmRoutes()
 	s.signupRoutes()
 	s.outboxRoutes()
+	s.faultRoutes()
 }
 
 // ServeHTTP answers one request, after the configured latency and any
-// failure injected with FailNext.
+// failure injected with AddFault or FailNext (see faults.go).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d := s.opts.Latency; d > 0 {
 		t := time.NewTimer(d)
@@ -232,60 +235,3 @@ func prefixedID(prefix string) string {
 }
 
 func token() string { return crand.Text() }
-
-// --- injected failures ---------------------------------------------------
-
-type fault struct {
-	prefix string
-	status int
-	left   int
-}
-
-// FailNext makes the next n requests whose path starts with prefix (e.g.
-// "/graph/", "/partner/v1/accounts") fail with status (e.g. 503, 429, 500),
-// answered in that service's error shape, with Retry-After: 1 for 429 and 503.
-func (s *Server) FailNext(prefix string, status, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, fault{prefix, status, n})
-}
-
-func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
-	s.mu.Lock()
-	status := 0
-	for i := range s.faults {
-		f := &s.faults[i]
-		if f.left > 0 && strings.HasPrefix(r.URL.Path, f.prefix) {
-			f.left--
-			status = f.status
-			break
-		}
-	}
-	s.mu.Unlock()
-	if status == 0 {
-		return false
-	}
-	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "1")
-	}
-	if strings.HasPrefix(r.URL.Path, "/graph/") {
-		code, msg := 131000, "Something went wrong"
-		switch status {
-		case http.StatusTooManyRequests:
-			code, msg = 4, "Application request limit reached"
-		case http.StatusServiceUnavailable:
-			code, msg = 133004, "Server temporarily unavailable"
-		}
-		graphError(w, graphErr{status: status, code: code, message: msg, details: "injected by the sandbox"})
-		return true
-	}
-	code := "internal"
-	switch status {
-	case http.StatusTooManyRequests:
-		code = "rate_limited"
-	case http.StatusServiceUnavailable:
-		code = "unavailable"
-	}
-	apiError(w, status, code, "Failure injected by the sandbox.", "")
-	return true
-}

@@ -1,0 +1,243 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A Bundle is one session and its whole history, as a portable JSON document
+// that hands a signup to someone on another machine. It holds what the data
+// file holds for that session, so no secrets.
+type Bundle struct {
+	Format     string    `json:"format"`  // always BundleFormat
+	Version    int       `json:"version"` // BundleVersion when written
+	ExportedAt time.Time `json:"exported_at"`
+	ExportedBy string    `json:"exported_by,omitempty"`
+	Session    Session   `json:"session"`
+	Events     []Event   `json:"events"`
+}
+
+// Bundle format identifiers. Bump BundleVersion when a change would make an
+// older wizard misread a bundle; a reader refuses versions newer than its own.
+const (
+	BundleFormat  = "wizard-signup"
+	BundleVersion = 1
+)
+
+// Export returns the session with the given id and its history, read in one
+// transaction, as a bundle stamped with at and by. A missing session is an
+// error wrapping ErrNotFound.
+func (s *Store) Export(id string, at time.Time, by string) (Bundle, error) {
+	id = NormaliseID(id)
+	b := Bundle{Format: BundleFormat, Version: BundleVersion, ExportedAt: at.UTC(), ExportedBy: by, Events: []Event{}}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		if b.Session, err = loadTx(tx, id); err != nil {
+			return err
+		}
+		b.Events, err = eventsTx(tx, id)
+		return err
+	})
+	if err != nil {
+		return Bundle{}, err
+	}
+	if b.Events == nil {
+		b.Events = []Event{}
+	}
+	return b, nil
+}
+
+// DecodeBundle reads a bundle written by Export. It returns an error wrapping
+// ErrNotBundle for anything else, and *BundleVersionError for a bundle or a
+// session newer than this build reads.
+func DecodeBundle(data []byte) (Bundle, error) {
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return Bundle{}, fmt.Errorf("%w: %v", ErrNotBundle, err)
+	}
+	switch {
+	case head.Format != BundleFormat:
+		return Bundle{}, fmt.Errorf("%w: format %q", ErrNotBundle, head.Format)
+	case head.Version > BundleVersion:
+		return Bundle{}, &BundleVersionError{Have: head.Version, Want: BundleVersion}
+	case head.Version < 1:
+		return Bundle{}, fmt.Errorf("%w: version %d", ErrNotBundle, head.Version)
+	}
+	var b Bundle
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&b); err != nil {
+		return Bundle{}, fmt.Errorf("%w: %v", ErrNotBundle, err)
+	}
+	switch {
+	case b.Session.Schema > SchemaVersion:
+		return Bundle{}, &BundleVersionError{Schema: true, Have: b.Session.Schema, Want: SchemaVersion}
+	case NormaliseID(b.Session.ID) == "":
+		return Bundle{}, fmt.Errorf("%w: the session has no id", ErrNotBundle)
+	}
+	return b, nil
+}
+
+// Import writes sess and its history in one transaction, as they are: events
+// keep their sequence numbers, and an event with Seq 0 (such as a note that
+// the session was imported) gets the next number after them. A stored session
+// with the same id is an error wrapping ErrExists, unless replace is true: then
+// it and its history are replaced. It returns the session as stored (canonical
+// id, schema, and a revision above both the bundle's and the replaced one's).
+func (s *Store) Import(sess Session, events []Event, replace bool) (Session, error) {
+	sess.ID = NormaliseID(sess.ID)
+	if sess.ID == "" {
+		return Session{}, errors.New("store: import: session has no id")
+	}
+	if err := checkSeqs(events); err != nil {
+		return Session{}, fmt.Errorf("store: import %s: %w", sess.ID, err)
+	}
+	var added []Event
+	err := s.db.Update(func(tx *bolt.Tx) (err error) {
+		added, err = importTx(tx, &sess, events, replace)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, ErrExists) {
+			return Session{}, err
+		}
+		return Session{}, fmt.Errorf("store: import %s: %w", sess.ID, err)
+	}
+	s.logEvents(sess.ID, added...)
+	return sess, nil
+}
+
+// checkSeqs refuses two events with the same non-zero sequence number.
+func checkSeqs(events []Event) error {
+	seen := map[uint64]bool{}
+	for _, ev := range events {
+		if ev.Seq != 0 && seen[ev.Seq] {
+			return fmt.Errorf("two events numbered %d", ev.Seq)
+		}
+		seen[ev.Seq] = true
+	}
+	return nil
+}
+
+// importTx does the work of Import and returns the events it numbered.
+func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event, error) {
+	sessions, index, history := tx.Bucket(bucketSessions), tx.Bucket(bucketByUpdated), tx.Bucket(bucketEvents)
+	key := []byte(sess.ID)
+
+	var prevRev uint64
+	if v := sessions.Get(key); v != nil {
+		if !replace {
+			return nil, fmt.Errorf("%w: %s", ErrExists, sess.ID)
+		}
+		var prev Session
+		if json.Unmarshal(v, &prev) == nil {
+			prevRev = prev.Rev
+		}
+	}
+	// Drop every index key of this id (even one a damaged record left behind)
+	// and the old history.
+	if err := dropIndexKeys(index, sess.ID); err != nil {
+		return nil, err
+	}
+	if history.Bucket(key) != nil {
+		if err := history.DeleteBucket(key); err != nil {
+			return nil, err
+		}
+	}
+
+	if sess.UpdatedAt.IsZero() {
+		sess.UpdatedAt = time.Now()
+	}
+	if sess.CreatedAt.IsZero() {
+		sess.CreatedAt = sess.UpdatedAt
+	}
+	sess.Rev = max(prevRev, sess.Rev) + 1
+	sess.Schema = SchemaVersion
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return nil, err
+	}
+	if err := sessions.Put(key, data); err != nil {
+		return nil, err
+	}
+	if err := index.Put(indexKey(sess.UpdatedAt, sess.ID), nil); err != nil {
+		return nil, err
+	}
+
+	b, err := history.CreateBucket(key)
+	if err != nil {
+		return nil, err
+	}
+	var top uint64
+	for _, ev := range events {
+		top = max(top, ev.Seq)
+	}
+	if err := b.SetSequence(top); err != nil {
+		return nil, err
+	}
+	var added []Event
+	for _, ev := range slices.SortedStableFunc(slices.Values(events), bySeqZeroLast) {
+		if ev.Seq == 0 {
+			if ev.Seq, err = b.NextSequence(); err != nil {
+				return nil, err
+			}
+			if ev.At.IsZero() {
+				ev.At = sess.UpdatedAt
+			}
+			if ev.Step == "" {
+				ev.Step = sess.Step
+			}
+			added = append(added, ev)
+		}
+		data, err := json.Marshal(ev)
+		if err != nil {
+			return nil, err
+		}
+		if err := b.Put(seqKey(ev.Seq), data); err != nil {
+			return nil, err
+		}
+	}
+	return added, nil
+}
+
+// bySeqZeroLast orders numbered events by number, then the unnumbered ones.
+func bySeqZeroLast(a, b Event) int {
+	switch {
+	case a.Seq == b.Seq:
+		return 0
+	case a.Seq == 0:
+		return 1
+	case b.Seq == 0:
+		return -1
+	case a.Seq < b.Seq:
+		return -1
+	}
+	return 1
+}
+
+// dropIndexKeys deletes every by_updated key that belongs to id.
+func dropIndexKeys(index *bolt.Bucket, id string) error {
+	var stale [][]byte
+	err := index.ForEach(func(k, _ []byte) error {
+		if len(k) > 8 && string(k[8:]) == id {
+			stale = append(stale, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range stale {
+		if err := index.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Check verifies the file: bbolt's own consistency check of its pages, then
+// that every session reads, that the index holds exactly one key per session
+// (at its UpdatedAt) and nothing else, and that every history belongs to a
+// session. It reads only; all problems found are joined in the error.
+func (s *Store) Check() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		if len(errs) == 0 {
+			errs = append(errs, checkRecords(tx)...)
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// checkRecords compares the sessions with the index and the histories.
+func checkRecords(tx *bolt.Tx) []error {
+	var errs []error
+	want := map[string]bool{} // index keys the sessions call for
+	err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
+		var sess Session
+		if err := json.Unmarshal(v, &sess); err != nil {
+			errs = append(errs, fmt.Errorf("session %s does not read: %v", k, err))
+			return nil
+		}
+		want[string(indexKey(sess.UpdatedAt, string(k)))] = true
+		return nil
+	})
+	if err != nil {
+		return append(errs, err)
+	}
+	index := tx.Bucket(bucketByUpdated)
+	err = index.ForEach(func(k, _ []byte) error {
+		if !want[string(k)] {
+			errs = append(errs, fmt.Errorf("index key %x has no session", k))
+		}
+		delete(want, string(k))
+		return nil
+	})
+	if err != nil {
+		return append(errs, err)
+	}
+	for k := range want {
+		errs = append(errs, fmt.Errorf("session %s is missing from the index", k[8:]))
+	}
+	sessions := tx.Bucket(bucketSessions)
+	err = tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
+		if v != nil || sessions.Get(k) == nil {
+			errs = append(errs, fmt.Errorf("history %s has no session", bytes.Clone(k)))
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// Stats counts what the file holds.
+type Stats struct {
+	Sessions int
+	Events   int
+	ByStatus map[Status]int
+}
+
+// Stats counts the sessions (by status) and their events.
+func (s *Store) Stats() (Stats, error) {
+	st := Stats{ByStatus: map[Status]int{}}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
+			var sess struct {
+				Status Status `json:"status"`
+			}
+			if err := json.Unmarshal(v, &sess); err != nil {
+				return fmt.Errorf("store: session %s: %w", k, err)
+			}
+			st.Sessions++
+			st.ByStatus[sess.Status]++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
+			if b := tx.Bucket(bucketEvents).Bucket(k); v == nil && b != nil {
+				st.Events += b.Stats().KeyN
+			}
+			return nil
+		})
+	})
+	return st, err
+}
