@@ -45,6 +45,10 @@ type Fault struct {
 	Method     string    // only this method (e.g. "GET"); empty: any
 	Kind       FaultKind // how they fail
 	Status     int       // FaultStatus: the HTTP status, 400–599 (default 503)
+	// Code is, for a status fault on /graph/, the Graph error code to answer
+	// (e.g. 133016, 136024); 1005 answers the old On-Premises refusal. 0: a code
+	// that fits the status.
+	Code int
 	// Count is how many more requests fail; 0 means every matching one until
 	// the faults are cleared.
 	Count int
@@ -60,6 +64,7 @@ type faultJSON struct {
 	Method     string    `json:"method,omitempty"`
 	Kind       FaultKind `json:"kind"`
 	Status     int       `json:"status,omitempty"`
+	Code       int       `json:"code,omitempty"`
 	Count      int       `json:"count"`
 	RetryAfter string    `json:"retry_after,omitempty"`
 	Delay      string    `json:"delay,omitempty"`
@@ -67,7 +72,7 @@ type faultJSON struct {
 
 // MarshalJSON writes durations as Go duration strings ("1s").
 func (f Fault) MarshalJSON() ([]byte, error) {
-	j := faultJSON{PathPrefix: f.PathPrefix, Method: f.Method, Kind: f.Kind, Status: f.Status, Count: f.Count}
+	j := faultJSON{PathPrefix: f.PathPrefix, Method: f.Method, Kind: f.Kind, Status: f.Status, Code: f.Code, Count: f.Count}
 	if f.RetryAfter != 0 {
 		j.RetryAfter = f.RetryAfter.String()
 	}
@@ -96,7 +101,7 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
-	*f = Fault{PathPrefix: j.PathPrefix, Method: j.Method, Kind: j.Kind, Status: j.Status, Count: j.Count,
+	*f = Fault{PathPrefix: j.PathPrefix, Method: j.Method, Kind: j.Kind, Status: j.Status, Code: j.Code, Count: j.Count,
 		RetryAfter: ra, Delay: delay}
 	return nil
 }
@@ -155,6 +160,8 @@ func ParseFault(spec string) (Fault, error) {
 			f.Kind = FaultKind(v)
 		case "status":
 			f.Status, err = strconv.Atoi(v)
+		case "code":
+			f.Code, err = strconv.Atoi(v)
 		case "count":
 			f.Count, err = strconv.Atoi(v)
 		case "retry_after":
@@ -162,7 +169,7 @@ func ParseFault(spec string) (Fault, error) {
 		case "delay":
 			f.Delay, err = parseDuration(k, v)
 		default:
-			err = errors.New("unknown key (use prefix, method, kind, status, count, retry_after, delay)")
+			err = errors.New("unknown key (use prefix, method, kind, status, code, count, retry_after, delay)")
 		}
 		if err != nil {
 			return Fault{}, fmt.Errorf("fault %q: %s: %v", spec, k, err)
@@ -339,6 +346,14 @@ func statusFault(w http.ResponseWriter, r *http.Request, f Fault) {
 			code, msg = 4, "Application request limit reached"
 		case http.StatusServiceUnavailable:
 			code, msg = 133004, "Server temporarily unavailable"
+		}
+		if f.Code == 1005 { // the On-Premises API's refusal, in its own shape
+			writeJSON(w, f.Status, map[string]any{"errors": []map[string]any{{"code": 1005, "title": "Access denied",
+				"details": "Unknown error: biz_link_on_prem_reg_blocked"}}})
+			return
+		}
+		if f.Code != 0 {
+			code, msg = f.Code, "Error injected by the sandbox"
 		}
 		graphError(w, graphErr{status: f.Status, code: code, message: msg, details: "injected by the sandbox"})
 		return
