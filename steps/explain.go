@@ -23,6 +23,9 @@ func Explain(w *assets.Words, err error) string {
 	case errors.As(err, &ge):
 		if key := fmt.Sprintf("error.graph.%d", ge.Code); w.Has(key) {
 			msg := w.T(key)
+			if ge.RetryAfter > 0 {
+				msg += " " + w.T("error.wait", elapsed(ge.RetryAfter))
+			}
 			if ge.Details != "" {
 				msg += " " + w.T("error.details", ge.Details)
 			}

@@ -1,8 +1,11 @@
 package steps
 
 import (
+	"strings"
 	"testing"
+	"time"
 
+	"wizard/assets"
 	"wizard/client"
 	"wizard/store"
 )
@@ -74,5 +77,13 @@ func TestAccountCreatedBeforeACrashIsRecovered(t *testing.T) {
 	h.enter()
 	if len(h.dones) != 1 || h.sess.Account.ID != acc.ID {
 		t.Fatalf("account %q (want %s), records %+v", h.sess.Account.ID, acc.ID, h.records)
+	}
+}
+
+func TestExplainSaysHowLongMetaAsksToWait(t *testing.T) {
+	w := assets.NewWords("en")
+	got := Explain(w, &client.GraphError{Code: 4, RetryAfter: 90 * time.Second})
+	if !strings.Contains(got, w.T("error.graph.4")) || !strings.Contains(got, "1:30") {
+		t.Fatalf("Explain = %q", got)
 	}
 }
