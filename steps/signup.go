@@ -2,51 +2,103 @@ package steps
 
 import (
 	"context"
+	"errors"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 
 	"wizard/client"
+	"wizard/client/callback"
 	"wizard/store"
 )
 
 // signup is step 6: Meta's Embedded Signup, opened in the browser. The wizard
-// takes the only_waba_sharing route: the browser connects the Facebook user and the
-// WhatsApp Business account; the number is added from the terminal afterwards.
-// The result comes back by polling the partner's signup session.
+// takes the only_waba_sharing route: the browser connects the Facebook user and
+// the WhatsApp Business account; the number is added from the terminal afterwards.
+//
+// The result comes back by whichever way is first:
+//  1. the loopback callback: the partner redirects the browser to
+//     http://127.0.0.1:<port>/callback?state=…&event=…, served by package callback;
+//  2. polling the partner's signup session (a signup finished on another device);
+//  3. the user pasting the address the browser ended on, or "FINISH <waba> <business>"
+//     (over SSH the browser cannot reach this machine's 127.0.0.1).
+//
+// The first result wins; the others are stopped. A FINISH ends the step; a CANCEL
+// or an error is saved too (support sees it) and the user may start again.
 type signup struct {
-	env      *Env
-	sess     store.Session
-	busy     busy
-	interval time.Duration
-	polls    int
-	notice   string
-	lastErr  error
-	sent     bool
+	env  *Env
+	sess store.Session
+	term termState
+	busy busy
+	keys signupKeys
+
+	gen         int64         // the wait under way; messages of older ones are dropped
+	live        *liveSignup   // the loopback callback of this signup session, if any
+	interval    time.Duration // between two polls of the partner
+	starting    bool          // a signup session is being opened
+	failedStart bool          // opening it failed: r tries again
+	taken       bool          // a result was taken: nothing else is waited for
+	resumed     bool          // waiting on a session from an earlier run: no callback
+	lost        bool          // the callback server stopped without a result
+	paste       *huh.Form     // the paste box, when shown
+	pasted      *string       // the paste box's value
+	notice      string        // what happened last (browser opened, address copied)
+	lastErr     error         // the last error, shown until the next attempt
+	openErr     error         // opening the browser failed
+}
+
+// liveSignup is the callback server of a signup session started in this run. It
+// is kept in the Env, so that the step finds it again after the user went back
+// and returned: the partner redirects to this server and no other.
+type liveSignup struct {
+	sessionID string
+	srv       *callback.Server
+	state     string
 }
 
 type (
 	signupStarted struct {
-		s   client.SignupSession
+		gen  int64
+		live *liveSignup // nil if the callback could not be started
+		s    client.SignupSession
+		err  error
+	}
+	signupWake     struct{ gen int64 } // time to ask the partner
+	signupCallback struct {
+		gen int64
+		r   callback.Result
+	}
+	signupCallbackLost struct {
+		gen int64
 		err error
 	}
-	signupPoll   struct{ gen int }
 	signupPolled struct {
+		gen int64
 		r   client.SignupResult
 		err error
 	}
 )
 
-const maxSignupPoll = 5 * time.Second
+// signupGens numbers the waits of every signup model, so that a model built
+// again (after going back) never takes an older model's message for its own.
+var signupGens atomic.Int64
 
-var (
-	keyOpen  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open in browser"))
-	keyAgain = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "start a new signup"))
+// signupCallbackTimeout is how long the callback server waits for the browser.
+var signupCallbackTimeout = callback.DefaultTimeout
+
+// Limits of the interval between two polls of the partner: with a callback the
+// browser's answer is immediate and polling is only the fallback; without one,
+// polling is the answer and stays at one second.
+const (
+	maxSignupPoll         = 5 * time.Second
+	maxSignupPollNoReturn = time.Second
 )
 
 func newSignup(env *Env, sess store.Session) Step {
-	return &signup{env: env, sess: sess, busy: newBusy(), interval: env.pollEvery()}
+	return &signup{env: env, sess: sess, busy: newBusy(), interval: env.pollEvery(), keys: newSignupKeys(env)}
 }
 
 func (m *signup) ID() ID { return Signup }
@@ -58,156 +110,243 @@ func (m *signup) mode() string {
 	return "new"
 }
 
-// Init opens a signup session at the partner, unless one is already waiting.
-func (m *signup) Init() tea.Cmd {
-	if m.sess.Signup.SessionID != "" && m.sess.Signup.Event == "" {
-		return tea.Batch(m.busy.start(m.env.T("signup.waiting"), m.sess.Signup.StartedAt), m.poll())
-	}
-	return m.start()
+// waiting: a signup session is open and its result has not come.
+func (m *signup) waiting() bool {
+	return m.sess.Signup.SessionID != "" && m.sess.Signup.Event == "" && !m.taken
 }
 
+// Init opens a signup session at the partner, unless one is already waiting:
+// then it waits on it again, with its callback if it was started in this run.
+func (m *signup) Init() tea.Cmd {
+	sg := m.sess.Signup
+	if sg.SessionID == "" || sg.Event != "" {
+		return m.start()
+	}
+	if l := m.env.signup; l != nil && l.sessionID == sg.SessionID {
+		m.live = l
+	} else {
+		m.resumed = true
+	}
+	m.gen = signupGens.Add(1)
+	return tea.Batch(m.busy.start(m.env.T("signup.waiting"), sg.StartedAt), m.pollNow())
+}
+
+// start opens a new signup session: first the callback server (a new port and
+// state), then the partner's session that redirects to it.
 func (m *signup) start() tea.Cmd {
-	accountID, mode := m.sess.Account.ID, m.mode()
-	return tea.Batch(m.busy.start(m.env.T("signup.starting"), m.env.Clock.Now()),
+	m.gen = signupGens.Add(1)
+	m.starting, m.failedStart, m.taken, m.resumed, m.lost = true, false, false, false, false
+	m.lastErr, m.openErr, m.notice, m.paste = nil, nil, "", nil
+	m.interval = m.env.pollEvery()
+	old := m.env.signup
+	m.env.signup, m.live = nil, nil
+	gen, accountID, mode, texts, partner := m.gen, m.sess.Account.ID, m.mode(), m.pageTexts(), m.env.Clients.Partner
+	return tea.Batch(m.busy.start(m.env.T("signup.starting"), m.env.Clock.Now()), closeLive(old),
 		m.env.call(func(ctx context.Context) tea.Msg {
-			s, err := m.env.Clients.Partner.StartSignup(ctx, accountID, client.SignupRequest{Mode: mode})
-			return signupStarted{s, err}
+			req := client.SignupRequest{Mode: mode}
+			var live *liveSignup
+			state := callback.NewState()
+			// Without a callback the signup still works, by polling and pasting.
+			if srv, err := callback.Start(state, callback.WithTexts(texts), callback.WithTimeout(signupCallbackTimeout)); err == nil {
+				live = &liveSignup{srv: srv, state: state}
+				req.CallbackURL, req.State = srv.URL(), state
+			}
+			s, err := partner.StartSignup(ctx, accountID, req)
+			if err != nil && live != nil {
+				_ = live.srv.Close()
+				live = nil
+			}
+			if live != nil {
+				live.sessionID = s.ID
+			}
+			return signupStarted{gen: gen, live: live, s: s, err: err}
 		}))
 }
 
-func (m *signup) poll() tea.Cmd {
-	id := m.sess.Signup.SessionID
+// closeLive stops a callback server that is no longer waited on.
+func closeLive(l *liveSignup) tea.Cmd {
+	if l == nil {
+		return nil
+	}
+	return func() tea.Msg { _ = l.srv.Close(); return nil }
+}
+
+// wait waits for the callback for one poll interval, then wakes the poll.
+func (m *signup) wait() tea.Cmd {
+	gen, d := m.gen, m.interval
+	if m.live == nil {
+		return tea.Tick(d, func(time.Time) tea.Msg { return signupWake{gen} })
+	}
+	srv := m.live.srv
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		r, err := srv.Wait(ctx)
+		switch {
+		case err == nil:
+			return signupCallback{gen, r}
+		case errors.Is(err, context.DeadlineExceeded):
+			return signupWake{gen}
+		default:
+			return signupCallbackLost{gen, err}
+		}
+	}
+}
+
+// pollNow asks the partner for the session's result.
+func (m *signup) pollNow() tea.Cmd {
+	gen, id, partner := m.gen, m.sess.Signup.SessionID, m.env.Clients.Partner
 	return m.env.call(func(ctx context.Context) tea.Msg {
-		r, err := m.env.Clients.Partner.GetSignup(ctx, id)
-		return signupPolled{r, err}
+		r, err := partner.GetSignup(ctx, id)
+		return signupPolled{gen, r, err}
 	})
 }
 
-func (m *signup) Help() []key.Binding {
-	switch {
-	case m.sess.Signup.Event != "" && !SignupFinished(m.sess.Signup.Event):
-		return []key.Binding{keyAgain}
-	case m.sess.Signup.URL != "":
-		return []key.Binding{keyOpen}
+// nextInterval grows the poll interval, to one second at most when the browser
+// has no way back to this terminal.
+func (m *signup) nextInterval() time.Duration {
+	limit := maxSignupPoll
+	if m.live == nil {
+		limit = min(maxSignupPollNoReturn, limit)
 	}
-	return nil
+	return backoff(m.interval, max(limit, m.env.pollEvery()))
+}
+
+// WantsBack: esc closes the paste box first; otherwise it goes back.
+func (m *signup) WantsBack(k tea.KeyPressMsg) bool {
+	return m.paste == nil && !m.starting && k.String() == "esc"
 }
 
 func (m *signup) Update(msg tea.Msg) (Step, tea.Cmd) {
+	m.term.note(msg)
 	if cmd, ok := m.busy.update(msg); ok {
 		return m, cmd
 	}
-	now := m.env.Clock.Now()
 	switch msg := msg.(type) {
 	case signupStarted:
-		if msg.err != nil {
-			m.busy.stop()
-			return m, failed(Signup, msg.err, nil)
+		if msg.gen != m.gen {
+			return m, closeLive(msg.live)
 		}
-		m.sess.Signup = store.Signup{SessionID: msg.s.ID, URL: msg.s.URL, StartedAt: now}
-		m.busy.text = m.env.T("signup.waiting")
-		sg := m.sess.Signup
-		return m, tea.Batch(
-			emit(Record{Step: Signup, Kind: "progress", Detail: "signup session " + sg.SessionID + " started",
-				Apply: func(s *store.Session) { s.Signup = sg }}),
-			m.poll())
-	case shownError:
-		m.lastErr = msg.err
-		return m, nil
-	case signupPoll:
-		if msg.gen != m.polls || m.sent || m.sess.Signup.Event != "" {
+		return m, m.started(msg)
+	case signupWake:
+		if msg.gen != m.gen || !m.waiting() {
 			return m, nil
 		}
-		return m, m.poll()
+		return m, m.pollNow()
 	case signupPolled:
-		m.polls++
-		if msg.err == nil && msg.r.Status != client.SignupPending {
-			return m, m.result(msg.r)
+		if msg.gen != m.gen || !m.waiting() {
+			return m, nil
+		}
+		if msg.err == nil && msg.r.Status != client.SignupPending && msg.r.Event != "" {
+			return m, m.take(msg.r, "the provider")
 		}
 		m.lastErr = msg.err
-		m.interval = backoff(m.interval, maxSignupPoll)
-		gen := m.polls
-		return m, tea.Tick(m.interval, func(time.Time) tea.Msg { return signupPoll{gen} })
+		m.interval = m.nextInterval()
+		return m, m.wait()
+	case signupCallback:
+		if msg.gen != m.gen || !m.waiting() {
+			return m, nil
+		}
+		return m, m.take(fromCallback(msg.r), "the browser")
+	case signupCallbackLost:
+		if msg.gen != m.gen || !m.waiting() {
+			return m, nil
+		}
+		m.lost = errors.Is(msg.err, callback.ErrTimeout)
+		m.live, m.env.signup = nil, nil
+		m.interval = min(m.interval, maxSignupPollNoReturn)
+		return m, m.wait()
 	case browserOpened:
-		if msg.err != nil {
-			m.notice = m.env.T("browser.failed", msg.err, msg.url)
-		} else {
+		m.openErr = msg.err
+		m.notice = ""
+		if msg.err == nil {
 			m.notice = m.env.T("signup.opened")
 		}
 		return m, nil
-	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, keyAgain) && m.sess.Signup.Event != "" && !SignupFinished(m.sess.Signup.Event):
-			m.lastErr, m.notice = nil, ""
-			return m, m.start()
-		case key.Matches(msg, keyOpen) && m.sess.Signup.URL != "" && m.sess.Signup.Event == "":
-			if m.env.OpenURL == nil {
-				m.notice = m.env.T("signup.no_browser")
-				return m, nil
-			}
-			return m, openInBrowser(m.env.OpenURL, m.sess.Signup.URL)
+	case shownError:
+		m.lastErr = msg.err
+		return m, nil
+	case tea.PasteMsg:
+		if m.paste == nil && m.waiting() {
+			return m, m.openPaste(msg.Content)
 		}
+	case tea.KeyPressMsg:
+		if m.paste == nil {
+			return m, m.key(msg)
+		}
+		if msg.String() == "esc" {
+			m.paste = nil
+			return m, nil
+		}
+	}
+	if m.paste != nil {
+		return m, m.updatePaste(msg)
 	}
 	return m, nil
 }
 
-// result handles the signup's outcome: a FINISH ends the step; a CANCEL or an
-// error is saved (support sees it) and the user may start again.
-func (m *signup) result(r client.SignupResult) tea.Cmd {
-	now := m.env.Clock.Now()
-	sg := m.sess.Signup
-	sg.Event, sg.WABAID, sg.BusinessID, sg.PhoneNumberID = r.Event, r.WABAID, r.BusinessID, r.PhoneNumberID
-	sg.CancelStep, sg.ErrorMessage, sg.FinishedAt = r.CurrentStep, r.ErrorMessage, now
-	if sg.Event == "" {
-		sg.Event = "ERROR"
+// started handles the partner's answer to "open a signup session".
+func (m *signup) started(msg signupStarted) tea.Cmd {
+	m.starting = false
+	if msg.err != nil {
+		m.busy.stop()
+		m.failedStart = true
+		return failed(Signup, msg.err, nil)
 	}
+	m.live, m.env.signup = msg.live, msg.live
+	sg := store.Signup{SessionID: msg.s.ID, URL: msg.s.URL, StartedAt: m.env.Clock.Now()}
 	m.sess.Signup = sg
-	m.busy.stop()
-	if r.Status == client.SignupFinished && SignupFinished(sg.Event) {
-		m.sent = true
-		return emit(Done{Step: Signup, Detail: "signup " + sg.Event + ", WABA " + sg.WABAID, Apply: func(s *store.Session) {
-			s.Signup = sg
-			if sg.PhoneNumberID != "" && s.Path == store.PathMigration {
-				s.Phone.ID = sg.PhoneNumberID
-			}
-		}})
+	m.busy.text = m.env.T("signup.waiting")
+	detail := "signup session " + sg.SessionID + " started"
+	if msg.live == nil {
+		detail += " without a callback (the wizard could not listen on 127.0.0.1)"
+	} else {
+		detail += ", callback on 127.0.0.1"
 	}
-	detail := "signup " + sg.Event
-	if sg.CancelStep != "" {
-		detail += " at " + sg.CancelStep
-	}
-	if sg.ErrorMessage != "" {
-		detail += ": " + sg.ErrorMessage
-	}
-	return emit(Record{Step: Signup, Kind: "signup.cancelled", Detail: detail, Apply: func(s *store.Session) { s.Signup = sg }})
+	return tea.Batch(
+		emit(Record{Step: Signup, Kind: "progress", Detail: detail, Apply: func(s *store.Session) { s.Signup = sg }}),
+		m.wait())
 }
 
-func (m *signup) View(width int) string {
-	sg := m.sess.Signup
-	blocks := []string{titleStyle.Render(m.env.T("signup.title")), m.env.T("signup.body")}
+// key handles a key press while the paste box is closed.
+func (m *signup) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
 	switch {
-	case sg.Event != "" && !SignupFinished(sg.Event):
-		msg := m.env.T("signup.cancelled")
-		if sg.CancelStep != "" {
-			msg = m.env.T("signup.cancelled_at", sg.CancelStep)
+	case m.starting:
+		return nil
+	case key.Matches(msg, k.retry) && m.failedStart:
+		return m.start()
+	case key.Matches(msg, k.again) && (m.waiting() || m.cancelled()):
+		return m.start()
+	case !m.waiting():
+		return nil
+	case key.Matches(msg, k.open):
+		if m.env.OpenURL == nil {
+			return nil
 		}
-		if sg.ErrorMessage != "" {
-			msg = m.env.T("signup.error", sg.ErrorMessage)
-		}
-		blocks = append(blocks, errorStyle.Render(msg), m.env.T("signup.try_again"))
-	case sg.URL != "":
-		// The URL is printed whole, never wrapped, so it can be copied.
-		return paragraphs(width, append(blocks, m.env.T("signup.url"))...) + "\n\n" + accentStyle.Render(sg.URL) + "\n\n" +
-			paragraphs(width, m.busy.view()+"  "+faintStyle.Render(elapsed(m.env.Clock.Now().Sub(sg.StartedAt))), m.errorLine(), m.notice)
-	default:
-		blocks = append(blocks, m.busy.view())
+		m.notice, m.openErr = "", nil
+		return openInBrowser(m.env.OpenURL, m.sess.Signup.URL)
+	case key.Matches(msg, k.copy):
+		m.notice = m.env.T("signup.copied")
+		return tea.SetClipboard(m.sess.Signup.URL)
+	case key.Matches(msg, k.paste):
+		return m.openPaste("")
 	}
-	return paragraphs(width, append(blocks, m.errorLine(), m.notice)...)
+	return nil
 }
 
-func (m *signup) errorLine() string {
-	if m.lastErr == nil {
-		return ""
+// cancelled: the last signup ended without a FINISH.
+func (m *signup) cancelled() bool {
+	return m.sess.Signup.Event != "" && !SignupFinished(m.sess.Signup.Event)
+}
+
+// pageTexts are the callback's browser pages, in the user's language.
+func (m *signup) pageTexts() callback.Texts {
+	t := m.env.T
+	page := func(k string) callback.Page {
+		return callback.Page{Title: t("signup.page." + k + ".title"), Body: t("signup.page." + k + ".body")}
 	}
-	return errorStyle.Render(Explain(m.env.Words, m.lastErr))
+	return callback.Texts{Lang: m.env.Words.Language().String(), Finished: page("finished"),
+		NotFinished: page("not_finished"), Rejected: page("rejected"), Incomplete: page("incomplete"),
+		Already: page("already")}
 }

@@ -91,6 +91,14 @@ type Env struct {
 	CallTimeout time.Duration
 	// Region is the default country (ISO alpha-2) for new sessions, e.g. from LANG.
 	Region string
+	// BrowserWhy says why OpenURL is nil, for the screens to explain: "ssh",
+	// "no-display", "disabled" or "bad-command" (package browser's Reason…).
+	BrowserWhy string
+
+	// signup is the loopback callback of the signup started in this run, so that
+	// the signup step finds it again after the user went back and returned.
+	// Only the signup step touches it, on the event loop.
+	signup *liveSignup
 }
 
 func (e *Env) pollEvery() time.Duration {

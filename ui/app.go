@@ -4,6 +4,8 @@
 package ui
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -42,6 +44,14 @@ type App struct {
 	width, height int
 	background    *tea.BackgroundColorMsg // the terminal's answer, replayed to each new step
 	size          *tea.WindowSizeMsg
+
+	// Keys typed while a form is still moving to its next field are held and
+	// replayed in order once it has (see holdAfter): huh moves focus through a
+	// message of its own, so a fast typist's or a password manager's next keys
+	// would otherwise land in the field just left.
+	held         []tea.KeyPressMsg
+	holding      bool
+	seenSinceKey bool // a message other than a key reached the step since the hold began
 
 	saving   int         // saves under way
 	saveErr  error       // the last save failed: shown until a save succeeds
@@ -141,6 +151,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, a.keys.Quit):
 			a.exit = ExitInterrupted
 			return a, a.quit()
+		case a.holding:
+			a.held = append(a.held, msg)
+			return a, nil
 		case a.saveErr != nil && a.retry != nil && key.Matches(msg, a.keys.RetrySave):
 			r := *a.retry
 			a.retry = nil
@@ -182,10 +195,63 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.quit()
 	case savedMsg:
 		return a, a.saved(msg)
+	case releaseKeys:
+		return a, a.release()
 	}
+	return a, a.forward(msg)
+}
+
+// holdFor is how long keys wait after one that may move a form's focus.
+const holdFor = 30 * time.Millisecond
+
+// releaseKeys ends a hold on typed keys.
+type releaseKeys struct{}
+
+// focusKeys may move a form to another field: enter, tab, shift+tab, and the
+// yes/no keys of a confirmation.
+func focusKey(k tea.KeyPressMsg) bool {
+	switch k.String() {
+	case "enter", "tab", "shift+tab", "y", "Y", "n", "N":
+		return true
+	}
+	return false
+}
+
+// forward hands msg to the current step. After a key that may move the focus
+// (and gave the form something to do), further keys are held; see held.
+func (a *App) forward(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	a.step, cmd = a.step.Update(msg)
-	return a, cmd
+	k, isKey := msg.(tea.KeyPressMsg)
+	if !isKey {
+		a.seenSinceKey = true
+		return cmd
+	}
+	if cmd != nil && focusKey(k) {
+		a.holding, a.seenSinceKey = true, false
+		return tea.Batch(cmd, tea.Tick(holdFor, func(time.Time) tea.Msg { return releaseKeys{} }))
+	}
+	return cmd
+}
+
+// release replays the held keys once the form has had its own message; a key
+// among them that moves the focus again starts a new hold.
+func (a *App) release() tea.Cmd {
+	if !a.holding {
+		return nil
+	}
+	if !a.seenSinceKey { // the form's message has not come yet: wait a little more
+		return tea.Tick(holdFor, func(time.Time) tea.Msg { return releaseKeys{} })
+	}
+	a.holding = false
+	var cmds []tea.Cmd
+	for len(a.held) > 0 && !a.holding {
+		k := a.held[0]
+		a.held = a.held[1:]
+		_, cmd := a.Update(k)
+		cmds = append(cmds, cmd)
+	}
+	return tea.Batch(cmds...)
 }
 
 // saved handles the end of a save: on success the step moves on (or gets its

@@ -70,7 +70,16 @@ func (a *App) header(width int) string {
 func (a *App) footer() string {
 	var shell []key.Binding
 	if steps.Previous(a.sess, a.step.ID()) != "" {
-		shell = append(shell, a.keys.Back)
+		// Name the key that goes back here: esc, or in a list (where esc ends a
+		// search) shift+tab on the first field.
+		switch {
+		case a.wantsBack(tea.KeyPressMsg{Code: tea.KeyEscape}):
+			shell = append(shell, a.keys.Back)
+		case a.wantsBack(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}):
+			back := a.keys.Back
+			back.SetHelp("shift+tab", back.Help().Desc)
+			shell = append(shell, back)
+		}
 	}
 	shell = append(shell, a.keys.Quit)
 	if a.saveErr != nil {

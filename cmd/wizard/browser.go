@@ -1,22 +1,23 @@
 package main
 
 import (
-	"io"
 	"os"
+	"time"
 
-	"github.com/pkg/browser"
+	"wizard/browser"
 )
 
-// browserOpener returns how to open a page in the user's browser, or nil where
-// trying makes no sense (over SSH, or with no display): the screens then show the
-// URL for the user to open. The launcher's output never draws over the screen.
-func browserOpener() func(string) error {
-	if os.Getenv("SSH_TTY") != "" || os.Getenv("SSH_CONNECTION") != "" || os.Getenv("SSH_CLIENT") != "" {
-		return nil
-	}
-	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" && os.Getenv("BROWSER") == "" {
-		return nil
-	}
-	browser.Stdout, browser.Stderr = io.Discard, io.Discard
-	return browser.OpenURL
+// openTimeout bounds one attempt to open a page: a launcher still running after
+// a few seconds counts as opened (package browser), so this is a safety net.
+const openTimeout = 10 * time.Second
+
+// browserOpener decides from the environment (WIZARD_BROWSER, BROWSER, SSH_*,
+// DISPLAY/WAYLAND_DISPLAY) how to open a page in the user's browser. It returns
+// nil and the reason where no browser is tried (over SSH, with no display, or
+// WIZARD_BROWSER=none): the screens then show the URL for the user to open.
+// The launcher's output never draws over the screen, and it never blocks it.
+func browserOpener() (open func(string) error, why string) {
+	o := browser.FromEnv(os.Getenv)
+	_, why = o.Available()
+	return o.Func(openTimeout), why
 }

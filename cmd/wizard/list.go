@@ -1,47 +1,193 @@
 package main
 
 import (
+	"encoding/json"
+	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"wizard/store"
 )
 
+// defaultListLimit is how many signups `wizard list` prints without --limit.
+const defaultListLimit = 50
+
+type listOptions struct {
+	statuses []string
+	search   string
+	json     bool
+	limit    int
+}
+
 func newListCmd(g *globals) *cobra.Command {
-	limit := 0
-	return &cobra.Command{
+	var o listOptions
+	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List saved signups, newest first",
-		Args:  cobra.NoArgs,
+		Long: `Lists the saved signups, the most recently updated first: id, company, e-mail,
+number, current step, status (active, waiting and why, done, abandoned), last update and
+who made it.
+
+  wizard list --status waiting            the parked ones
+  wizard list --search acme               by company, e-mail, number or id
+  wizard list --json --limit 0 | jq …     every one, for scripts`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := g.openStore()
-			if err != nil {
-				return err
+			if !cmd.Flags().Changed("limit") && !o.json {
+				o.limit = defaultListLimit
 			}
-			defer st.Close()
-			sessions, err := st.List(store.ListOptions{Limit: limit})
-			if err != nil {
-				return fail(1, "cannot read the data file %s: %v", st.Path(), err)
-			}
-			w := g.words()
-			if len(sessions) == 0 {
-				printf(g.stdout, "%s\n", w.T("list.empty", st.Path()))
-				return nil
-			}
-			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-			printf(tw, "%s\n", w.T("list.header"))
-			for _, s := range sessions {
-				status := string(s.Status)
-				if s.Status == store.StatusWaiting && s.WaitingReason != "" {
-					status += ": " + s.WaitingReason
-				}
-				printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, dash(s.Company.CompanyName), dash(s.Account.Email),
-					dash(s.Phone.E164), s.Step, status, s.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(s.UpdatedBy))
-			}
-			return tw.Flush()
+			return runList(g, o)
 		},
 	}
+	f := cmd.Flags()
+	f.StringSliceVar(&o.statuses, "status", nil, "only these statuses: active, waiting, done, abandoned (repeat or separate with commas)")
+	f.StringVar(&o.search, "search", "", "only signups whose company, e-mail, number or id contains this (any case)")
+	f.BoolVar(&o.json, "json", false, "print a JSON array for scripts")
+	f.IntVar(&o.limit, "limit", 0, "at most this many; 0 for all (default 50, all with --json)")
+	return cmd
+}
+
+// listEntry is one signup in `wizard list --json`.
+type listEntry struct {
+	ID            string `json:"id"`
+	Company       string `json:"company"`
+	Email         string `json:"email"`
+	Number        string `json:"number"`
+	Step          string `json:"step"`
+	Status        string `json:"status"`
+	WaitingReason string `json:"waiting_reason,omitempty"`
+	UpdatedAt     string `json:"updated_at"`
+	UpdatedBy     string `json:"updated_by"`
+}
+
+func runList(g *globals, o listOptions) error {
+	opt, err := g.listFilter(o)
+	if err != nil {
+		return err
+	}
+	if o.limit < 0 {
+		return g.fail(2, "cli.list.bad_limit", o.limit)
+	}
+	st, err := g.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if o.limit > 0 {
+		opt.Limit = o.limit + 1 // one more tells whether there are more
+	}
+	sessions, err := st.List(opt)
+	if err != nil {
+		return g.fail(1, "cli.read_failed", st.Path(), err)
+	}
+	more := o.limit > 0 && len(sessions) > o.limit
+	if more {
+		sessions = sessions[:o.limit]
+	}
+	if o.json {
+		return writeJSON(g.stdout, listEntries(sessions))
+	}
+	w := g.words()
+	if len(sessions) == 0 {
+		if len(opt.Statuses) > 0 || opt.Match != nil {
+			printf(g.stdout, "%s\n", w.T("cli.list.none_match", st.Path()))
+		} else {
+			printf(g.stdout, "%s\n", w.T("list.empty", st.Path()))
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+	printf(tw, "%s\n", w.T("list.header"))
+	for _, s := range sessions {
+		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, dash(s.Company.CompanyName), dash(s.Account.Email),
+			dash(s.Phone.E164), dash(s.Step), statusText(s), s.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(s.UpdatedBy))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if more {
+		printf(g.stdout, "%s\n", w.T("cli.list.more", o.limit))
+	}
+	return nil
+}
+
+// listFilter turns --status and --search into store.ListOptions.
+func (g *globals) listFilter(o listOptions) (store.ListOptions, error) {
+	var opt store.ListOptions
+	known := []store.Status{store.StatusActive, store.StatusWaiting, store.StatusDone, store.StatusAbandoned}
+	for _, s := range o.statuses {
+		status := store.Status(strings.ToLower(strings.TrimSpace(s)))
+		if !slices.Contains(known, status) {
+			return opt, g.fail(2, "cli.list.bad_status", s)
+		}
+		opt.Statuses = append(opt.Statuses, status)
+	}
+	opt.Match = searchMatch(o.search)
+	return opt, nil
+}
+
+// searchMatch matches q, in any case, inside a signup's company, e-mail, id
+// (with or without its dash) or number (by its digits, however q writes them).
+// An empty q matches everything (nil).
+func searchMatch(q string) func(store.Session) bool {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil
+	}
+	lower := strings.ToLower(q)
+	compact := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(q))
+	digits := phoneDigits(q)
+	return func(s store.Session) bool {
+		return strings.Contains(strings.ToLower(s.Company.CompanyName), lower) ||
+			strings.Contains(strings.ToLower(s.Account.Email), lower) ||
+			strings.Contains(strings.ReplaceAll(s.ID, "-", ""), compact) ||
+			(digits != "" && strings.Contains(s.Phone.E164, digits))
+	}
+}
+
+// phoneDigits is the digits of q if q looks like (part of) a phone number,
+// such as "+7 701 123-45" or "(701) 123"; else "".
+func phoneDigits(q string) string {
+	var b strings.Builder
+	for _, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case strings.ContainsRune("+-(). ", r):
+		default:
+			return ""
+		}
+	}
+	return b.String()
+}
+
+// statusText is the status as list prints it: "waiting: <why>" for a parked one.
+func statusText(s store.Session) string {
+	if s.Status == store.StatusWaiting && s.WaitingReason != "" {
+		return string(s.Status) + ": " + s.WaitingReason
+	}
+	return string(s.Status)
+}
+
+func listEntries(sessions []store.Session) []listEntry {
+	out := make([]listEntry, 0, len(sessions))
+	for _, s := range sessions {
+		out = append(out, listEntry{ID: s.ID, Company: s.Company.CompanyName, Email: s.Account.Email,
+			Number: s.Phone.E164, Step: s.Step, Status: string(s.Status), WaitingReason: s.WaitingReason,
+			UpdatedAt: s.UpdatedAt.UTC().Format(time.RFC3339), UpdatedBy: s.UpdatedBy})
+	}
+	return out
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func dash(s string) string {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"charm.land/fang/v2"
@@ -15,14 +16,31 @@ import (
 var version = "dev"
 
 func main() {
-	root := newRootCmd(&globals{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin})
-	if err := fang.Execute(context.Background(), root, fang.WithVersion(version), fang.WithoutManpage()); err != nil {
-		var ex exitError
-		if errors.As(err, &ex) {
-			os.Exit(ex.code)
-		}
-		os.Exit(1)
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run runs the wizard with args and returns the exit status: that of an
+// exitError, else 1 for any error.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCmd(&globals{stdout: stdout, stderr: stderr, stdin: stdin})
+	root.SetArgs(args)
+	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage(), fang.WithErrorHandler(errorHandler))
+	if err == nil {
+		return 0
 	}
+	if ex, ok := errors.AsType[exitError](err); ok {
+		return ex.code
+	}
+	return 1
+}
+
+// errorHandler prints an error as fang does, except an exitError without a
+// message: its command has said everything already.
+func errorHandler(w io.Writer, styles fang.Styles, err error) {
+	if ex, ok := errors.AsType[exitError](err); ok && ex.msg == "" {
+		return
+	}
+	fang.DefaultErrorHandler(w, styles, err)
 }
 
 // exitError ends the program with a given exit code, its message already printed.

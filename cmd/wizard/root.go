@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"strings"
@@ -31,6 +32,9 @@ type globals struct {
 	ocmURL      string
 	lang        string
 	lockTimeout time.Duration
+	repair      bool
+
+	now func() time.Time // the clock of the support commands; time.Now if nil
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -60,37 +64,90 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 	f.StringVar(&g.ocmURL, "ocm-url", os.Getenv("WIZARD_OCM_URL"), "the campaign database (OCM) API base URL")
 	f.StringVar(&g.lang, "lang", "", "language of the screens (default from LANG)")
 	f.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for another wizard to release the data file")
+	f.BoolVar(&g.repair, "repair", false, "if the data file is damaged, move it aside (FILE.corrupt-TIME) and start a fresh one")
 
 	newNew := false
 	root.Flags().BoolVar(&newNew, "new", false, "start a new signup without offering to resume the latest one")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		return runStart(cmd.Context(), g, newNew)
 	}
-	root.AddCommand(newResumeCmd(g), newListCmd(g), newShowCmd(g), newSandboxCmd(g), newVersionCmd(g))
+	root.AddCommand(newResumeCmd(g), newListCmd(g), newShowCmd(g), newExportCmd(g), newImportCmd(g),
+		newAbandonCmd(g), newDoctorCmd(g), newSandboxCmd(g), newVersionCmd(g))
 	return root
 }
 
-// openStore opens the data file, turning the store's errors into what to do.
-func (g *globals) openStore() (*store.Store, error) {
-	path := g.dataPath
-	if path == "" {
-		p, err := store.DefaultPath()
-		if err != nil {
-			return nil, fail(1, "cannot find a place for the data file: %v; give one with --data", err)
-		}
-		path = p
+// dataFile is the data file's path: --data, else the default under XDG_DATA_HOME.
+func (g *globals) dataFile() (string, error) {
+	if g.dataPath != "" {
+		return g.dataPath, nil
 	}
-	st, err := store.Open(path, store.Options{Timeout: g.lockTimeout})
+	p, err := store.DefaultPath()
 	if err != nil {
-		var locked *store.LockedError
-		var corrupt *store.CorruptError
-		switch {
-		case errors.As(err, &locked), errors.As(err, &corrupt):
-			return nil, fail(1, "%v", err)
+		return "", g.fail(1, "cli.data.no_default", err)
+	}
+	return p, nil
+}
+
+// logFile is the support log kept next to the data file.
+func logFile(dataPath string) string { return dataPath + ".log" }
+
+// openStore opens the data file, turning the store's errors into what to do.
+// With --repair, a damaged file is moved aside and a fresh one started. Every
+// event saved through the store is also appended to the support log.
+func (g *globals) openStore() (*store.Store, error) {
+	path, err := g.dataFile()
+	if err != nil {
+		return nil, err
+	}
+	opt := store.Options{Timeout: g.lockTimeout}
+	st, err := store.Open(path, opt)
+	if _, corrupt := errors.AsType[*store.CorruptError](err); corrupt && g.repair {
+		moved, merr := store.MoveAside(path, g.clock())
+		if merr != nil {
+			return nil, g.fail(1, "cli.repair.failed", path, merr)
 		}
-		return nil, fail(1, "cannot open the data file %s: %v", path, err)
+		printf(g.stderr, "%s\n", g.words().T("cli.repair.moved", path, moved))
+		st, err = store.Open(path, opt)
+	}
+	if err != nil {
+		return nil, g.openError(path, err)
+	}
+	if err := st.OpenLog(logFile(path)); err != nil {
+		printf(g.stderr, "%s\n", g.words().T("cli.log.unavailable", logFile(path), err))
 	}
 	return st, nil
+}
+
+// openError says what went wrong opening the data file at path and what to do.
+func (g *globals) openError(path string, err error) error {
+	var locked *store.LockedError
+	var corrupt *store.CorruptError
+	var schema *store.SchemaError
+	switch {
+	case errors.As(err, &locked):
+		if pids := lockHolders(path); len(pids) > 0 {
+			return g.fail(1, "cli.open.locked_by", path, describeProcess(pids[0]))
+		}
+		return g.fail(1, "cli.open.locked", path)
+	case errors.As(err, &corrupt), errors.As(err, &schema):
+		return fail(1, "%v", err)
+	case errors.Is(err, fs.ErrPermission):
+		return g.fail(1, "cli.open.permission", path)
+	}
+	return g.fail(1, "cli.open.other", path, err)
+}
+
+// clock is the current time of the support commands.
+func (g *globals) clock() time.Time {
+	if g.now != nil {
+		return g.now()
+	}
+	return time.Now()
+}
+
+// fail ends the command with code and the catalog text of key.
+func (g *globals) fail(code int, key string, args ...any) error {
+	return fail(code, "%s", g.words().T(key, args...))
 }
 
 // words picks the catalog from --lang, then LANG/LC_ALL/LC_MESSAGES.
@@ -175,12 +232,14 @@ func who() string {
 }
 
 func (g *globals) env(svc services) *steps.Env {
+	open, why := browserOpener()
 	return &steps.Env{
 		Clients:    client.New(svc.config),
 		Clock:      steps.SystemClock{},
 		Words:      g.words(),
 		SandboxURL: svc.sandboxURL,
-		OpenURL:    browserOpener(),
+		OpenURL:    open,
+		BrowserWhy: why,
 		Region:     regionFromEnv(),
 	}
 }

@@ -64,39 +64,59 @@ func newResumeCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "resume [ID]",
 		Short: "Carry on with a saved signup (the most recent unfinished one without an ID)",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `Opens a saved signup at its step. Without an ID, the most recently updated one that is
+active or waiting. A finished signup cannot be resumed ('wizard show ID' prints it); an
+abandoned one can, by its ID: that reopens it, and the history records who did.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := g.openStore()
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			var sess store.Session
-			if len(args) == 0 {
-				s, ok, err := st.Latest(true)
-				if err != nil {
-					return fail(1, "cannot read the data file %s: %v", st.Path(), err)
-				}
-				if !ok {
-					return fail(1, "there is no unfinished signup to resume; start one with 'wizard'")
-				}
-				sess = s
-			} else {
-				s, err := st.Load(args[0])
-				if errors.Is(err, store.ErrNotFound) {
-					return fail(1, "no signup with id %s in %s; 'wizard list' shows them", args[0], st.Path())
-				}
-				if err != nil {
-					return fail(1, "cannot read signup %s: %v", args[0], err)
-				}
-				sess = s
+			id := ""
+			if len(args) > 0 {
+				id = args[0]
 			}
-			if sess.Status == store.StatusDone {
-				return fail(1, "signup %s is finished; 'wizard show %s' prints what it holds", sess.ID, sess.ID)
+			sess, err := g.resumeTarget(st, id)
+			if err != nil {
+				return err
 			}
 			return runSession(cmd.Context(), g, st, sess, true)
 		},
 	}
+}
+
+// resumeTarget picks the signup `wizard resume [ID]` opens. A finished one is
+// refused; an abandoned one named by its id is reopened (saved as active, with
+// a "reopened" event) first.
+func (g *globals) resumeTarget(st *store.Store, id string) (store.Session, error) {
+	if id == "" {
+		s, ok, err := st.Latest(true)
+		if err != nil {
+			return s, g.fail(1, "cli.read_failed", st.Path(), err)
+		}
+		if !ok {
+			return s, g.fail(1, "cli.resume.none")
+		}
+		return s, nil
+	}
+	s, err := g.loadSession(st, id)
+	if err != nil {
+		return s, err
+	}
+	switch s.Status {
+	case store.StatusDone:
+		return s, g.fail(1, "cli.resume.done", s.ID)
+	case store.StatusAbandoned:
+		s.Status, s.UpdatedAt, s.UpdatedBy = store.StatusActive, g.clock(), who()
+		ev := store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "reopened", Detail: "abandoned signup reopened with wizard resume"}
+		if err := st.Save(&s, ev); err != nil {
+			return s, g.fail(1, "cli.save_failed", s.ID, st.Path(), err)
+		}
+		printf(g.stderr, "%s\n", g.words().T("cli.resume.reopened", s.ID))
+	}
+	return s, nil
 }
 
 // runSession runs the shell on one session until it is finished, parked or interrupted.

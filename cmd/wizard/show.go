@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -11,41 +15,143 @@ import (
 )
 
 func newShowCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	asJSON := false
+	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Print what a signup holds and its history, without the terminal UI",
-		Args:  cobra.ExactArgs(1),
+		Long: `Prints everything a signup holds — a summary, every saved field — and its history:
+what happened, when, by whom, and which error. With --json, the session and its events
+as they are stored. Passwords, codes and tokens never appear: they are never saved.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := g.openStore()
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			s, err := st.Load(args[0])
-			if errors.Is(err, store.ErrNotFound) {
-				return fail(1, "no signup with id %s in %s; 'wizard list' shows them", args[0], st.Path())
-			}
-			if err != nil {
-				return fail(1, "cannot read signup %s: %v", args[0], err)
-			}
-			events, err := st.Events(s.ID)
-			if err != nil {
-				return fail(1, "cannot read the history of %s: %v", s.ID, err)
-			}
-			w := g.words()
-			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-			for _, l := range steps.Summary(w, s) {
-				printf(tw, "%s\t%s\n", l.Label, l.Value)
-			}
-			printf(tw, "\n%s\n", w.T("show.history"))
-			for _, e := range events {
-				line := e.Detail
-				if e.Error != "" {
-					line += " — " + e.Error
-				}
-				printf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format("2006-01-02 15:04:05"), dash(e.By), e.Step, e.Kind, line)
-			}
-			return tw.Flush()
+			return runShow(g, args[0], asJSON)
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"session": …, "events": […]} for scripts`)
+	return cmd
+}
+
+func runShow(g *globals, id string, asJSON bool) error {
+	st, err := g.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := g.loadSession(st, id)
+	if err != nil {
+		return err
+	}
+	events, err := st.Events(s.ID)
+	if err != nil {
+		return g.fail(1, "cli.show.history_failed", s.ID, err)
+	}
+	if events == nil {
+		events = []store.Event{}
+	}
+	if asJSON {
+		return writeJSON(g.stdout, struct {
+			Session store.Session `json:"session"`
+			Events  []store.Event `json:"events"`
+		}{s, events})
+	}
+
+	w := g.words()
+	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+	for _, l := range steps.Summary(w, s) {
+		printf(tw, "%s\t%s\n", l.Label, l.Value)
+	}
+	if s.Step != "" {
+		printf(tw, "%s\t%s\n", w.T("cli.show.step"), w.T("cli.show.step_value", w.T("step."+s.Step), s.Step))
+	}
+	printf(tw, "%s\t%s\n", w.T("cli.show.updated"),
+		w.T("cli.show.updated_value", s.UpdatedAt.Local().Format("2006-01-02 15:04:05 MST"), dash(s.UpdatedBy), s.Rev))
+
+	printf(tw, "\n%s\n", w.T("cli.show.fields"))
+	fields, err := flatten(s)
+	if err != nil {
+		return err
+	}
+	for _, f := range fields {
+		printf(tw, "  %s\t%s\n", f.name, f.value)
+	}
+
+	printf(tw, "\n%s\n", w.T("show.history"))
+	for _, e := range events {
+		line := e.Detail
+		if e.Error != "" {
+			line += " — " + w.T("cli.show.error", e.Error)
+		}
+		cells := []string{e.At.Local().Format("2006-01-02 15:04:05"), dash(e.By), dash(e.Step), e.Kind}
+		if line = oneLine(line); line != "" {
+			cells = append(cells, line)
+		}
+		printf(tw, "  %s\n", strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
+}
+
+// loadSession loads a signup by id, or fails saying how to find one.
+func (g *globals) loadSession(st *store.Store, id string) (store.Session, error) {
+	s, err := st.Load(id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return s, g.fail(1, "cli.not_found", id, st.Path())
+	case err != nil:
+		return s, g.fail(1, "cli.load_failed", id, err)
+	}
+	return s, nil
+}
+
+type field struct{ name, value string }
+
+// flatten lists every saved field of v, in the order the JSON holds them, as
+// dotted names ("phone.e164") with their values.
+func flatten(v any) ([]field, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var out []field
+	err = flattenValue(dec, "", &out)
+	return out, err
+}
+
+func flattenValue(dec *json.Decoder, name string, out *[]field) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim: // '{' or '[': read the members up to the closing one
+		for i := 0; dec.More(); i++ {
+			child := fmt.Sprintf("%s[%d]", name, i)
+			if t == '{' {
+				key, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				child = fmt.Sprint(key)
+				if name != "" {
+					child = name + "." + child
+				}
+			}
+			if err := flattenValue(dec, child, out); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token()
+		return err
+	case nil:
+		return nil
+	default:
+		*out = append(*out, field{name, fmt.Sprint(t)})
+		return nil
+	}
+}
+
+// oneLine keeps a history entry on its line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	wbrowser "wizard/browser"
+	"wizard/client/sandbox"
+	"wizard/store"
+)
+
+// probeTimeout bounds each reachability check of doctor.
+const probeTimeout = 3 * time.Second
+
+func newDoctorCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the data file, the services and the browser, changing nothing",
+		Long: `Checks what the wizard needs and says what is wrong: the data file (where it is,
+its permissions, whether another wizard holds it, its schema version, a consistency check
+of its contents), whether the services answer (or the built-in sandbox starts), and
+whether a browser can be opened here. It never changes anything. Exit status 1 if a check
+failed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDoctor(cmd.Context(), g)
+		},
+	}
+}
+
+// report prints the checks as they run and counts the failed ones.
+type report struct {
+	w        io.Writer
+	problems int
+}
+
+func (r *report) section(title string) { printf(r.w, "\n%s\n", title) }
+func (r *report) ok(text string)       { printf(r.w, "  ✓ %s\n", text) }
+func (r *report) info(text string)     { printf(r.w, "  · %s\n", text) }
+func (r *report) fail(text string) {
+	r.problems++
+	printf(r.w, "  ✗ %s\n", text)
+}
+
+func runDoctor(ctx context.Context, g *globals) error {
+	w := g.words()
+	r := &report{w: g.stdout}
+	printf(r.w, "%s\n", versionLine())
+	r.section(w.T("cli.doctor.data"))
+	g.doctorData(r)
+	r.section(w.T("cli.doctor.services"))
+	g.doctorServices(ctx, r)
+	r.section(w.T("cli.doctor.browser"))
+	doctorBrowser(g, r)
+	printf(r.w, "\n")
+	if r.problems > 0 {
+		printf(r.w, "%s\n", w.T("cli.doctor.problems", r.problems))
+		return exitError{code: 1} // the report says it all
+	}
+	printf(r.w, "%s\n", w.T("cli.doctor.all_ok"))
+	return nil
+}
+
+// doctorData checks the data file without changing it: opened read-only.
+func (g *globals) doctorData(r *report) {
+	w := g.words()
+	path, err := g.dataFile()
+	if err != nil {
+		r.fail(err.Error())
+		return
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		r.info(w.T("cli.doctor.data_missing", path))
+		return
+	case err != nil:
+		r.fail(w.T("cli.doctor.data_stat", path, err))
+		return
+	}
+	mode, size := fmt.Sprintf("%04o", fi.Mode().Perm()), byteSize(fi.Size())
+	if fi.Mode().Perm()&0o077 != 0 {
+		r.fail(w.T("cli.doctor.mode_open", path, mode, size))
+	} else {
+		r.ok(w.T("cli.doctor.mode_ok", path, mode, size))
+	}
+
+	st, err := store.Open(path, store.Options{ReadOnly: true, Timeout: g.lockTimeout})
+	if err != nil {
+		var locked *store.LockedError
+		var schema *store.SchemaError
+		switch {
+		case errors.As(err, &locked):
+			holder := w.T("cli.doctor.holder_unknown")
+			if pids := lockHolders(path); len(pids) > 0 {
+				holder = describeProcess(pids[0])
+			}
+			r.fail(w.T("cli.doctor.locked", holder))
+		case errors.As(err, &schema) && schema.Have < schema.Want:
+			r.info(w.T("cli.doctor.schema_old", schema.Have, schema.Want))
+		default:
+			r.fail(err.Error())
+		}
+		return
+	}
+	defer st.Close()
+	r.ok(w.T("cli.doctor.not_locked"))
+	if v, err := st.SchemaVersion(); err != nil {
+		r.fail(err.Error())
+	} else {
+		r.ok(w.T("cli.doctor.schema", v, store.SchemaVersion))
+	}
+	if err := st.Check(); err != nil {
+		r.fail(w.T("cli.doctor.check_failed", oneLine(err.Error())))
+	} else if stats, err := st.Stats(); err != nil {
+		r.fail(w.T("cli.doctor.check_failed", err))
+	} else {
+		r.ok(w.T("cli.doctor.check_ok", stats.Sessions, statusCounts(stats), stats.Events))
+	}
+	if lf, err := os.Stat(logFile(path)); err == nil {
+		r.info(w.T("cli.doctor.log", logFile(path), byteSize(lf.Size())))
+	} else {
+		r.info(w.T("cli.doctor.log_none", logFile(path)))
+	}
+}
+
+// byteSize is e.g. "512 B", "48 KiB", "3.2 MiB".
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// statusCounts is e.g. "3 active, 1 waiting, 7 done".
+func statusCounts(s store.Stats) string {
+	var parts []string
+	for _, st := range []store.Status{store.StatusActive, store.StatusWaiting, store.StatusDone, store.StatusAbandoned} {
+		if n := s.ByStatus[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, st))
+		}
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// doctorServices checks that the services the wizard would use answer.
+func (g *globals) doctorServices(ctx context.Context, r *report) {
+	w := g.words()
+	switch {
+	case g.partnerURL != "" || g.graphURL != "" || g.ocmURL != "":
+		for _, svc := range []struct{ name, url string }{{"partner", g.partnerURL}, {"graph", g.graphURL}, {"ocm", g.ocmURL}} {
+			if svc.url == "" {
+				r.fail(w.T("cli.doctor.service_missing", svc.name))
+				continue
+			}
+			probe(ctx, r, g, svc.name, svc.url, false)
+		}
+		if os.Getenv("WIZARD_GRAPH_TOKEN") == "" {
+			r.fail(w.T("cli.doctor.token_missing"))
+		} else {
+			r.ok(w.T("cli.doctor.token_set"))
+		}
+	case g.sandboxURL != "":
+		probe(ctx, r, g, "sandbox", strings.TrimRight(g.sandboxURL, "/")+"/sandbox/outbox.json", true)
+	default:
+		r.info(w.T("cli.doctor.builtin"))
+		sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+		if err != nil {
+			r.fail(w.T("cli.doctor.builtin_failed", err))
+			return
+		}
+		defer sb.Close()
+		probe(ctx, r, g, "sandbox", sb.URL+"/sandbox/outbox.json", true)
+	}
+}
+
+// probe GETs u: any HTTP answer means the service is reachable (with strict,
+// only 200).
+func probe(ctx context.Context, r *report, g *globals, name, u string, strict bool) {
+	w := g.words()
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	start := time.Now()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		r.fail(w.T("cli.doctor.unreachable", name, u, err))
+		return
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err // it repeats the method and the URL
+		}
+		r.fail(w.T("cli.doctor.unreachable", name, u, err))
+		return
+	}
+	resp.Body.Close()
+	took := time.Since(start).Round(time.Millisecond)
+	if strict && resp.StatusCode != http.StatusOK {
+		r.fail(w.T("cli.doctor.bad_answer", name, u, resp.Status))
+		return
+	}
+	r.ok(w.T("cli.doctor.reachable", name, u, resp.Status, took.String()))
+}
+
+// doctorBrowser says whether the wizard would try to open a browser here. Not
+// being able to is no problem: the screens then show the link to open.
+func doctorBrowser(g *globals, r *report) {
+	w := g.words()
+	o := wbrowser.FromEnv(os.Getenv)
+	ok, why := o.Available()
+	if !ok {
+		key := "cli.doctor.browser_no." + why
+		if !w.Has(key) {
+			key = "cli.doctor.browser_no.other"
+		}
+		r.info(w.T(key, why))
+		return
+	}
+	if args, source := o.Command(); len(args) > 0 {
+		r.info(w.T("cli.doctor.browser_command", source, strings.Join(args, " ")))
+		return
+	}
+	r.info(w.T("cli.doctor.browser_system"))
+}

@@ -1,0 +1,173 @@
+package steps
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// signupKeys are the signup screen's keys, with help in the user's language.
+type signupKeys struct{ open, copy, paste, again, retry, use, close key.Binding }
+
+func newSignupKeys(env *Env) signupKeys {
+	t := env.T
+	b := func(k, help string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, t(help))) }
+	return signupKeys{
+		open:  b("enter", "signup.key.open"),
+		copy:  b("c", "signup.key.copy"),
+		paste: b("p", "signup.key.paste"),
+		again: b("n", "signup.key.again"),
+		retry: b("r", "signup.key.retry"),
+		use:   b("enter", "signup.key.use"),
+		close: b("esc", "signup.key.close"),
+	}
+}
+
+func (m *signup) Help() []key.Binding {
+	k := m.keys
+	switch {
+	case m.paste != nil:
+		return []key.Binding{k.use, k.close}
+	case m.starting:
+		return nil
+	case m.failedStart:
+		return []key.Binding{k.retry}
+	case m.cancelled():
+		return []key.Binding{k.again}
+	case m.waiting():
+		if m.env.OpenURL == nil {
+			return []key.Binding{k.copy, k.paste, k.again}
+		}
+		return []key.Binding{k.open, k.copy, k.paste, k.again}
+	}
+	return nil
+}
+
+func (m *signup) View(width int) string {
+	t := m.env.T
+	intro := []string{titleStyle.Render(t("signup.title")),
+		bullets(width, t("signup.need_account"), t("signup.popups"), t("signup.in_browser"))}
+	switch {
+	case m.cancelled():
+		return paragraphs(width, append(intro, errorStyle.Render(m.cancelText()), t("signup.try_again"))...)
+	case !m.waiting():
+		var retry string
+		if m.failedStart {
+			retry = t("signup.start_failed")
+		}
+		return paragraphs(width, append(intro, m.busy.view(), m.errorLine(), retry)...)
+	}
+	var wait string
+	if m.busy.on {
+		wait = m.busy.view() + "  " + faintStyle.Render(elapsed(m.env.Clock.Now().Sub(m.sess.Signup.StartedAt)))
+	}
+	var note string
+	switch {
+	case m.resumed:
+		note = t("signup.resumed")
+	case m.lost:
+		note = t("signup.callback_lost")
+	}
+	top := paragraphs(width, append(intro, t("signup.url"))...) + "\n\n" + m.urlBlock(width) + "\n\n"
+	if m.paste != nil { // the form keeps its own layout: a long address scrolls in its field
+		out := top + paragraphs(width, m.browserLine(), wait, note) + "\n\n" + m.paste.View()
+		if e := m.errorLine(); e != "" {
+			out += "\n\n" + paragraphs(width, e)
+		}
+		return out
+	}
+	return top + paragraphs(width, m.browserLine(), wait, note, t("signup.paste_hint"), m.errorLine())
+}
+
+// urlBlock prints the signup page's address whole: cut into lines of the
+// screen's width (a longer line would be cut off, not wrapped), and marked as
+// one link for terminals that understand links.
+func (m *signup) urlBlock(width int) string {
+	u := m.sess.Signup.URL
+	style := accentStyle.Hyperlink(u)
+	if width <= 0 {
+		return style.Render(u)
+	}
+	var lines []string
+	for _, line := range hardWrap(u, width) {
+		lines = append(lines, style.Render(line))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hardWrap cuts s into pieces of at most width cells, anywhere.
+func hardWrap(s string, width int) []string {
+	var out []string
+	for ansi.StringWidth(s) > width {
+		cut := ansi.Truncate(s, width, "")
+		if cut == "" { // a character wider than the screen
+			break
+		}
+		out = append(out, cut)
+		s = s[len(cut):]
+	}
+	return append(out, s)
+}
+
+// browserLine says what Enter does, what opening the browser did, or why no
+// browser is opened from here.
+func (m *signup) browserLine() string {
+	t := m.env.T
+	switch {
+	case m.openErr != nil:
+		return errorStyle.Render(t("signup.open_failed", m.openErr))
+	case m.notice != "":
+		return okStyle.Render(m.notice)
+	case m.env.OpenURL != nil:
+		return t("signup.open_hint")
+	case m.env.BrowserWhy != "" && m.env.Words.Has("signup.no_browser."+m.env.BrowserWhy):
+		return t("signup.no_browser." + m.env.BrowserWhy)
+	}
+	return t("signup.no_browser")
+}
+
+// cancelText says how the last signup ended without a FINISH.
+func (m *signup) cancelText() string {
+	t, sg := m.env.T, m.sess.Signup
+	where := sg.CancelStep
+	if k := "signup.step." + where; where != "" && m.env.Words.Has(k) {
+		where = t(k) + " (" + sg.CancelStep + ")"
+	}
+	switch {
+	case sg.ErrorMessage != "":
+		return t("signup.error", sg.ErrorMessage)
+	case where != "":
+		return t("signup.cancelled_at", where)
+	}
+	return t("signup.cancelled")
+}
+
+func (m *signup) errorLine() string {
+	if m.lastErr == nil {
+		return ""
+	}
+	return errorStyle.Render(Explain(m.env.Words, m.lastErr))
+}
+
+// bullets renders items as a list with hanging indents.
+func bullets(width int, items ...string) string {
+	var out []string
+	for _, it := range items {
+		body := it
+		if width > 4 {
+			body = lipgloss.NewStyle().Width(width - 2).Render(it)
+		}
+		lines := strings.Split(body, "\n")
+		for i := range lines {
+			if i == 0 {
+				lines[i] = "• " + lines[i]
+			} else {
+				lines[i] = "  " + lines[i]
+			}
+		}
+		out = append(out, strings.Join(lines, "\n"))
+	}
+	return strings.Join(out, "\n")
+}
