@@ -51,14 +51,16 @@ type App struct {
 	// would otherwise land in the field just left.
 	held         []tea.KeyPressMsg
 	holding      bool
-	seenSinceKey bool // a message other than a key reached the step since the hold began
+	seenSinceKey bool // a message other than a key came since the hold began
+	holdTicks    int  // how often the hold has waited for one
 
-	saving   int         // saves under way
-	saveErr  error       // the last save failed: shown until a save succeeds
-	retry    *savedMsg   // what to save again on "r"
-	quitting bool        // quit as soon as no save is under way
-	exit     ExitReason  // why the program ended
-	initial  store.Event // the first event: created or resumed
+	queue    []pendingSave // saves waiting their turn: one at a time, in order
+	inFlight bool          // a save is under way
+	saveErr  error         // the last save failed: shown until a save succeeds
+	retry    *pendingSave  // what to save again on ctrl+r
+	quitting bool          // quit as soon as no save is under way
+	exit     ExitReason    // why the program ended
+	initial  store.Event   // the first event: created or resumed
 }
 
 // ExitReason says how the shell ended, for the command to print the right words.
@@ -118,15 +120,41 @@ type savedMsg struct {
 	err     error
 }
 
-// save writes a copy of the session and ev in one transaction, in a command.
+// pendingSave is a save waiting its turn.
+type pendingSave struct {
+	ev      store.Event
+	reply   tea.Msg
+	advance bool
+}
+
+// save queues ev to be saved with the session. Saves run one at a time, in the
+// order they were asked for, and each writes the session as it is when its turn
+// comes: two saves never race, and the last one written is the newest.
 func (a *App) save(ev store.Event, reply tea.Msg, advance bool) tea.Cmd {
-	a.saving++
+	a.queue = append(a.queue, pendingSave{ev: ev, reply: reply, advance: advance})
+	if a.inFlight || a.saveErr != nil {
+		return nil // the next one starts when this one ends (or after ctrl+r)
+	}
+	return a.nextSave()
+}
+
+// nextSave starts the first queued save, in a command.
+func (a *App) nextSave() tea.Cmd {
+	if len(a.queue) == 0 {
+		return nil
+	}
+	p := a.queue[0]
+	a.queue = a.queue[1:]
+	a.inFlight = true
 	sess, st := a.sess, a.store
 	return func() tea.Msg {
-		err := st.Save(&sess, ev)
-		return savedMsg{sess: sess, ev: ev, reply: reply, advance: advance, err: err}
+		err := st.Save(&sess, p.ev)
+		return savedMsg{sess: sess, ev: p.ev, reply: p.reply, advance: p.advance, err: err}
 	}
 }
+
+// saving reports whether anything is still to be written.
+func (a *App) saving() bool { return a.inFlight || len(a.queue) > 0 }
 
 // apply writes what a step reported into the session and stamps it.
 func (a *App) apply(fn func(*store.Session)) {
@@ -134,9 +162,16 @@ func (a *App) apply(fn func(*store.Session)) {
 		fn(&a.sess)
 	}
 	a.sess.UpdatedAt, a.sess.UpdatedBy = a.env.Clock.Now(), a.user
+	a.sess.Step = string(steps.Next(a.sess)) // what resuming opens, and what the list shows
+
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case tea.KeyPressMsg, releaseKeys:
+	default:
+		a.seenSinceKey = true
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -155,9 +190,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.held = append(a.held, msg)
 			return a, nil
 		case a.saveErr != nil && a.retry != nil && key.Matches(msg, a.keys.RetrySave):
-			r := *a.retry
-			a.retry = nil
-			return a, a.save(r.ev, r.reply, r.advance)
+			a.queue = append([]pendingSave{*a.retry}, a.queue...)
+			a.retry, a.saveErr = nil, nil
+			return a, a.nextSave()
 		case key.Matches(msg, a.keys.Back) && a.wantsBack(msg):
 			if prev := steps.Previous(a.sess, a.step.ID()); prev != "" {
 				return a, a.enter(prev)
@@ -201,8 +236,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, a.forward(msg)
 }
 
-// holdFor is how long keys wait after one that may move a form's focus.
-const holdFor = 30 * time.Millisecond
+// holdFor is how long keys wait after one that may move a form's focus; a hold
+// lasts at most maxHoldTicks of them, whatever comes.
+const (
+	holdFor      = 30 * time.Millisecond
+	maxHoldTicks = 10
+)
 
 // releaseKeys ends a hold on typed keys.
 type releaseKeys struct{}
@@ -224,11 +263,10 @@ func (a *App) forward(msg tea.Msg) tea.Cmd {
 	a.step, cmd = a.step.Update(msg)
 	k, isKey := msg.(tea.KeyPressMsg)
 	if !isKey {
-		a.seenSinceKey = true
 		return cmd
 	}
 	if cmd != nil && focusKey(k) {
-		a.holding, a.seenSinceKey = true, false
+		a.holding, a.seenSinceKey, a.holdTicks = true, false, 0
 		return tea.Batch(cmd, tea.Tick(holdFor, func(time.Time) tea.Msg { return releaseKeys{} }))
 	}
 	return cmd
@@ -240,7 +278,8 @@ func (a *App) release() tea.Cmd {
 	if !a.holding {
 		return nil
 	}
-	if !a.seenSinceKey { // the form's message has not come yet: wait a little more
+	a.holdTicks++
+	if !a.seenSinceKey && a.holdTicks < maxHoldTicks { // the form's message has not come yet: wait a little more
 		return tea.Tick(holdFor, func(time.Time) tea.Msg { return releaseKeys{} })
 	}
 	a.holding = false
@@ -257,11 +296,12 @@ func (a *App) release() tea.Cmd {
 // saved handles the end of a save: on success the step moves on (or gets its
 // reply); on failure the error stays on screen with a key to try again.
 func (a *App) saved(msg savedMsg) tea.Cmd {
-	a.saving--
+	a.inFlight = false
 	if msg.err != nil {
-		a.saveErr, a.retry = msg.err, &msg
-		if a.quitting && a.saving == 0 {
-			return tea.Quit
+		a.saveErr = msg.err
+		a.retry = &pendingSave{ev: msg.ev, reply: msg.reply, advance: msg.advance}
+		if a.quitting {
+			return tea.Quit // nothing more can be saved; the screen said so
 		}
 		return nil
 	}
@@ -269,21 +309,22 @@ func (a *App) saved(msg savedMsg) tea.Cmd {
 	if msg.sess.Rev > a.sess.Rev {
 		a.sess.Rev = msg.sess.Rev
 	}
+	next := a.nextSave()
 	if a.quitting {
-		if a.saving == 0 {
+		if !a.saving() {
 			return tea.Quit
 		}
-		return nil
+		return next
 	}
 	if msg.advance {
-		return a.enter(steps.ID(a.sess.Step))
+		return tea.Batch(next, a.enter(steps.ID(a.sess.Step)))
 	}
 	if msg.reply != nil {
 		var cmd tea.Cmd
 		a.step, cmd = a.step.Update(msg.reply)
-		return cmd
+		return tea.Batch(next, cmd)
 	}
-	return nil
+	return next
 }
 
 // enter builds step id for the session and replays what the terminal told us.
@@ -313,10 +354,10 @@ func (a *App) wantsBack(k tea.KeyPressMsg) bool {
 	return k.String() == "esc"
 }
 
-// quit ends the program once every save under way has finished.
+// quit ends the program once every save asked for has been written.
 func (a *App) quit() tea.Cmd {
 	a.quitting = true
-	if a.saving == 0 {
+	if !a.saving() || a.saveErr != nil {
 		return tea.Quit
 	}
 	return nil
