@@ -155,19 +155,7 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event
 	if sess.UpdatedAt.IsZero() {
 		sess.UpdatedAt = time.Now()
 	}
-	if sess.CreatedAt.IsZero() {
-		sess.CreatedAt = sess.UpdatedAt
-	}
-	sess.Rev = max(prevRev, sess.Rev) + 1
-	sess.Schema = SchemaVersion
-	data, err := json.Marshal(sess)
-	if err != nil {
-		return nil, err
-	}
-	if err := sessions.Put(key, data); err != nil {
-		return nil, err
-	}
-	if err := index.Put(indexKey(sess.UpdatedAt, sess.ID), nil); err != nil {
+	if err := putSession(sessions, index, sess, prevRev); err != nil {
 		return nil, err
 	}
 

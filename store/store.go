@@ -288,6 +288,24 @@ func (s *Store) Save(sess *Session, ev Event) error {
 	return nil
 }
 
+// putSession writes sess (as the next revision after prevRev, in this schema)
+// and its index key; the caller has removed the old index key.
+func putSession(sessions, index *bolt.Bucket, sess *Session, prevRev uint64) error {
+	if sess.CreatedAt.IsZero() {
+		sess.CreatedAt = sess.UpdatedAt
+	}
+	sess.Rev = max(prevRev, sess.Rev) + 1
+	sess.Schema = SchemaVersion
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return err
+	}
+	if err := sessions.Put([]byte(sess.ID), data); err != nil {
+		return err
+	}
+	return index.Put(indexKey(sess.UpdatedAt, sess.ID), nil)
+}
+
 // saveTx does the work of Save inside tx and returns the event as saved;
 // sess.ID must already be canonical.
 func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
@@ -319,20 +337,7 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 			sess.CreatedAt = prev.CreatedAt
 		}
 	}
-	if sess.CreatedAt.IsZero() {
-		sess.CreatedAt = sess.UpdatedAt
-	}
-	sess.Rev = max(prevRev, sess.Rev) + 1
-	sess.Schema = SchemaVersion
-
-	data, err := json.Marshal(sess)
-	if err != nil {
-		return ev, err
-	}
-	if err := sessions.Put(key, data); err != nil {
-		return ev, err
-	}
-	if err := index.Put(indexKey(sess.UpdatedAt, sess.ID), nil); err != nil {
+	if err := putSession(sessions, index, sess, prevRev); err != nil {
 		return ev, err
 	}
 
@@ -346,7 +351,7 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 	if ev.Step == "" {
 		ev.Step = sess.Step
 	}
-	data, err = json.Marshal(ev)
+	data, err := json.Marshal(ev)
 	if err != nil {
 		return ev, err
 	}

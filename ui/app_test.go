@@ -110,11 +110,18 @@ func (w *world) finishSignup(a *App, h *harness, event string) {
 // firstHalf walks terms → signup on the new-number path.
 func firstHalf(w *world, a *App, h *harness) {
 	w.t.Helper()
-	upToNumberStatus(w, h, "company")
-	answerNumberQuestions(h, false, false, false)
-	h.waitScreen("Connect Facebook and your WhatsApp Business account")
+	toSignup(w, h)
 	w.finishSignup(a, h, "FINISH")
 	h.waitScreen("Step 7 of 12")
+}
+
+// toSignup walks terms → number status on the new-number path and stops on
+// the signup screen, waiting for the browser.
+func toSignup(w *world, h *harness) {
+	w.t.Helper()
+	upToNumberStatus(w, h, "company")
+	answerNumberQuestions(h, false, false, false)
+	h.waitScreen("Waiting for the signup to finish in the browser")
 }
 
 // upToNumberStatus walks terms → company (with the given organisation type) and
@@ -122,19 +129,7 @@ func firstHalf(w *world, a *App, h *harness) {
 func upToNumberStatus(w *world, h *harness, orgType string) {
 	t := w.t
 	t.Helper()
-	h.waitScreen("Do you accept the provider's terms?")
-	h.key("y")
-
-	h.waitScreen("Business e-mail")
-	h.typeText(testEmail)
-	h.key("enter")
-	h.typeText(testPassword)
-	if !strings.Contains(h.screen(), "✓ at least 8 characters") {
-		t.Fatalf("the password checklist does not tick:\n%s", h.screen())
-	}
-	h.key("enter")
-	h.typeText(testPassword)
-	h.key("enter")
+	acceptTermsAndFillAccount(h, testEmail)
 
 	h.waitScreen("We sent a link to " + testEmail)
 	w.clickVerifyLink()
@@ -151,6 +146,24 @@ func upToNumberStatus(w *world, h *harness, orgType string) {
 	h.waitScreen("Country of registration")
 	h.key("enter") // Kazakhstan, from the env's region
 	h.key("y")     // not a robot
+}
+
+// acceptTermsAndFillAccount accepts the terms and sends the account form with
+// email and the test password.
+func acceptTermsAndFillAccount(h *harness, email string) {
+	h.t.Helper()
+	h.waitScreen("Do you accept the provider's terms?")
+	h.key("y")
+	h.waitScreen("Business e-mail")
+	h.typeText(email)
+	h.key("enter")
+	h.typeText(testPassword)
+	if !strings.Contains(h.screen(), "✓ at least 8 characters") {
+		h.t.Fatalf("the password checklist does not tick:\n%s", h.screen())
+	}
+	h.key("enter")
+	h.typeText(testPassword)
+	h.key("enter")
 }
 
 // answerNumberQuestions answers the three questions (as far as they are asked) and confirms.

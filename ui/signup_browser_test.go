@@ -60,42 +60,6 @@ func newChromium(t *testing.T) context.Context {
 	return ctx
 }
 
-// toSignup walks terms → number status on the new-number path and stops on
-// the signup screen (firstHalf goes on and finishes the signup by HTTP).
-func toSignup(w *world, h *harness) {
-	t := w.t
-	t.Helper()
-	h.waitScreen("Do you accept the provider's terms?")
-	h.key("y")
-	h.waitScreen("Business e-mail")
-	h.typeText(testEmail)
-	h.key("enter")
-	h.typeText(testPassword)
-	h.key("enter")
-	h.typeText(testPassword)
-	h.key("enter")
-	h.waitScreen("We sent a link to " + testEmail)
-	w.clickVerifyLink()
-	h.waitScreen("Type of organisation")
-	h.key("enter")
-	h.typeText("Anna Ivanova")
-	h.key("enter")
-	h.typeText("Acme Pharma")
-	h.key("enter")
-	h.waitScreen("Country of registration")
-	h.key("enter")
-	h.key("y")
-	h.waitScreen("Is this number connected to the WhatsApp Business API?")
-	h.key("enter")
-	h.waitScreen("Is this number connected to the WhatsApp Business app?")
-	h.key("enter")
-	h.waitScreen("Is this number connected to a personal WhatsApp account?")
-	h.key("enter")
-	h.waitScreen("Confirm number details")
-	h.key("y")
-	h.waitScreen("Waiting for the signup to finish in the browser")
-}
-
 // browserWorld is a world whose "browser" is the headless Chromium: opening a
 // URL hands it to the test, which loads it in Chromium.
 func browserWorld(t *testing.T) (*world, context.Context, <-chan string) {

@@ -56,9 +56,8 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	email := strings.TrimSpace(in.Email)
-	if !validEmail(email) {
-		apiError(w, http.StatusUnprocessableEntity, "invalid_email", "This is not a valid e-mail address.", "email")
+	email, ok := checkEmail(w, in.Email)
+	if !ok {
 		return
 	}
 	if c := rules.CheckPassword(in.Password); !c.OK() {
@@ -98,7 +97,16 @@ func weakPasswordMessage(c rules.PasswordCheck) string {
 		rules.PasswordMinLength, rules.PasswordMinKinds, c.Kinds, short)
 }
 
-func validEmail(e string) bool { return rules.CheckEmail(e) == rules.EmailOK }
+// checkEmail trims an address and refuses (422 invalid_email) one the wizard's
+// own rule would refuse.
+func checkEmail(w http.ResponseWriter, raw string) (string, bool) {
+	email := strings.TrimSpace(raw)
+	if rules.CheckEmail(email) != rules.EmailOK {
+		apiError(w, http.StatusUnprocessableEntity, "invalid_email", "This is not a valid e-mail address.", "email")
+		return "", false
+	}
+	return email, true
+}
 
 // updateEmail changes an account's e-mail address: the new one must be verified
 // again, so a fresh link is sent to it.
@@ -109,9 +117,8 @@ func (s *Server) updateEmail(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	email := strings.TrimSpace(in.Email)
-	if !validEmail(email) {
-		apiError(w, http.StatusUnprocessableEntity, "invalid_email", "This is not a valid e-mail address.", "email")
+	email, ok := checkEmail(w, in.Email)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
