@@ -482,7 +482,7 @@ func TestVerifyCodeResumedShowsTimeLeft(t *testing.T) {
 
 func TestVerifyCodeWholeFlowKeepsSecrets(t *testing.T) {
 	h := newSHHarness(t)
-	h.env.SandboxURL = h.sb.URL
+	h.env.Training = sandbox.Hints{BaseURL: h.sb.URL}
 	h.addNumber("7010004444")
 	h.start(VerifyCode)
 	h.mustSee(h.T("code.choose_title"))

@@ -7,6 +7,7 @@
 package steps
 
 import (
+	"context"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -74,15 +75,25 @@ type SystemClock struct{}
 // Now returns the current time.
 func (SystemClock) Now() time.Time { return time.Now() }
 
+// Training is what a training service (the sandbox) can tell a trainer. The
+// wiring provides it for the sandbox; it is nil for real services.
+type Training interface {
+	// OutboxURL is the page that shows the e-mails and codes the sandbox sent.
+	OutboxURL() string
+	// LatestCode is the last verification code sent to phone-number id.
+	LatestCode(ctx context.Context, phoneNumberID string) (string, error)
+}
+
 // Env is what every step may use.
 type Env struct {
 	Clients *client.Clients
 	Clock   Clock
 	Words   *assets.Words
 	Theme   huh.Theme
-	// SandboxURL is the base URL of the sandbox when the services are the sandbox;
-	// steps then show trainer hints (where the e-mail and the SMS can be seen).
-	SandboxURL string
+	// Training gives the trainer's hints (where the e-mails and SMS codes the
+	// sandbox "sent" can be seen) when the services are the sandbox; nil for
+	// real services. The steps never know which services they talk to otherwise.
+	Training Training
 	// OpenURL opens a page in the user's browser; nil when no browser can be used.
 	OpenURL func(url string) error
 	// PollEvery is the first interval between two status polls (default 1s).

@@ -11,7 +11,6 @@ import (
 	"charm.land/huh/v2"
 
 	"wizard/client"
-	"wizard/client/sandbox"
 	"wizard/steps/rules"
 	"wizard/store"
 )
@@ -225,12 +224,12 @@ func (m *verifyCode) tick() tea.Cmd {
 }
 
 func (m *verifyCode) fetchSandboxCode() tea.Cmd {
-	if m.env.SandboxURL == "" || m.sess.Phone.ID == "" {
+	if m.env.Training == nil || m.sess.Phone.ID == "" {
 		return nil
 	}
-	base, id := m.env.SandboxURL, m.sess.Phone.ID
+	tr, id := m.env.Training, m.sess.Phone.ID
 	return m.env.call(func(ctx context.Context) tea.Msg {
-		c, err := sandbox.LatestCode(ctx, base, id)
+		c, err := tr.LatestCode(ctx, id)
 		return sandboxCodeMsg{c, err}
 	})
 }

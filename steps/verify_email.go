@@ -64,7 +64,7 @@ func (m *verifyEmail) Init() tea.Cmd {
 
 func (m *verifyEmail) Help() []key.Binding {
 	keys := []key.Binding{keyCheckNow, keyResend, keyChange}
-	if m.env.SandboxURL != "" && m.env.OpenURL != nil {
+	if m.env.Training != nil && m.env.OpenURL != nil {
 		keys = append(keys, keyMailbox)
 	}
 	return keys
@@ -144,8 +144,8 @@ func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd) {
 				r, err := m.env.Clients.Partner.ResendVerification(ctx, id)
 				return emailResent{r, err}
 			})
-		case key.Matches(msg, keyMailbox) && m.env.SandboxURL != "" && m.env.OpenURL != nil:
-			url, open := m.env.SandboxURL+"/sandbox/", m.env.OpenURL
+		case key.Matches(msg, keyMailbox) && m.env.Training != nil && m.env.OpenURL != nil:
+			url, open := m.env.Training.OutboxURL(), m.env.OpenURL
 			return m, openInBrowser(open, url)
 		}
 	}
@@ -160,8 +160,8 @@ func (m *verifyEmail) View(width int) string {
 		errLine = errorStyle.Render(Explain(m.env.Words, m.lastErr)) + "\n" + faintStyle.Render(m.env.T("verify_email.still_trying"))
 	}
 	var hint string
-	if m.env.SandboxURL != "" {
-		hint = m.env.T("sandbox.mailbox", m.env.SandboxURL+"/sandbox/")
+	if m.env.Training != nil {
+		hint = m.env.T("sandbox.mailbox", m.env.Training.OutboxURL())
 		if m.env.OpenURL != nil {
 			hint += " " + m.env.T("sandbox.mailbox_key")
 		}

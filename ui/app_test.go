@@ -62,7 +62,7 @@ func newWorldWith(t *testing.T, opts sandbox.Options) *world {
 	cfg := client.SandboxConfig(sb.URL)
 	cfg.Token = "sandbox"
 	w.env = &steps.Env{Clients: client.New(cfg), Clock: w.clock, Words: assets.NewWords("en"), Theme: Theme,
-		SandboxURL: sb.URL, PollEvery: 20 * time.Millisecond, Region: "KZ"}
+		Training: sandbox.Hints{BaseURL: sb.URL}, PollEvery: 20 * time.Millisecond, Region: "KZ"}
 	return w
 }
 

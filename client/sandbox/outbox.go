@@ -106,3 +106,15 @@ func LatestVerifyLink(ctx context.Context, baseURL, email string) (string, error
 	}
 	return "", fmt.Errorf("sandbox: no e-mail has been sent to %s", email)
 }
+
+// Hints reads a running sandbox's outbox for the trainer's hints on screen
+// (it satisfies steps.Training without either package knowing the other).
+type Hints struct{ BaseURL string }
+
+// OutboxURL is the page with the e-mails and codes the sandbox sent.
+func (h Hints) OutboxURL() string { return h.BaseURL + "/sandbox/" }
+
+// LatestCode is the last code the sandbox sent to phone-number id.
+func (h Hints) LatestCode(ctx context.Context, phoneNumberID string) (string, error) {
+	return LatestCode(ctx, h.BaseURL, phoneNumberID)
+}

@@ -237,7 +237,7 @@ func (g *globals) env(svc services) *steps.Env {
 		Clients:    client.New(svc.config),
 		Clock:      steps.SystemClock{},
 		Words:      g.words(),
-		SandboxURL: svc.sandboxURL,
+		Training:   svc.training(),
 		OpenURL:    open,
 		BrowserWhy: why,
 		Region:     regionFromEnv(),
@@ -245,3 +245,12 @@ func (g *globals) env(svc services) *steps.Env {
 }
 
 func printf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
+
+// training is the trainer's hints for the steps: the sandbox's outbox when the
+// services are a sandbox, nil for real services.
+func (s services) training() steps.Training {
+	if s.sandboxURL == "" {
+		return nil
+	}
+	return sandbox.Hints{BaseURL: s.sandboxURL}
+}
