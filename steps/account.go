@@ -31,7 +31,6 @@ type account struct {
 	repeat    string
 	fieldErr  string
 	term      termState // the partner's refusal, shown above the form
-	sent      bool
 }
 
 type accountCreated struct {
@@ -81,16 +80,16 @@ func (m *account) newForm() *huh.Form {
 
 // changeEmail changes the address of the existing account; the same address
 // again changes nothing and asks nothing of the partner.
-func (m *account) changeEmail(email string) tea.Cmd {
+func (m *account) changeEmail(email string) (tea.Cmd, Outcome) {
 	if strings.EqualFold(email, m.oldEmail) {
-		return emit(Done{Step: Account, Detail: "e-mail unchanged"})
+		return nil, Done{Step: Account, Detail: "e-mail unchanged"}
 	}
 	id := m.id
 	return tea.Batch(m.busy.start(m.env.T("account.changing"), m.env.Clock.Now()),
 		m.env.call(func(ctx context.Context) tea.Msg {
 			acc, err := m.env.Clients.Partner.UpdateEmail(ctx, id, email)
 			return accountCreated{acc: acc, updated: true, err: err}
-		}))
+		})), nil
 }
 
 // emailError is the catalog sentence for an e-mail address's problem, or nil.
@@ -106,9 +105,9 @@ func passwordChecklist(env *Env, pw string) string {
 	c := rules.CheckPassword(pw)
 	tick := func(ok bool, label string) string {
 		if ok {
-			return okStyle.Render("✓ " + label)
+			return env.S().OK.Render("✓ " + label)
 		}
-		return faintStyle.Render("· " + label)
+		return env.S().Faint.Render("· " + label)
 	}
 	lines := []string{
 		tick(c.Length, env.T("password.length", rules.PasswordMinLength)),
@@ -117,7 +116,7 @@ func passwordChecklist(env *Env, pw string) string {
 			"  " + tick(c.Digit, env.T("password.digit")) + "  " + tick(c.Special, env.T("password.special")),
 	}
 	if pw != "" && rules.IsCommonPassword(pw) {
-		lines = append(lines, errorStyle.Render(env.T("password.common")))
+		lines = append(lines, env.S().Error.Render(env.T("password.common")))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -126,6 +125,9 @@ func passwordChecklist(env *Env, pw string) string {
 func (m *account) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "email") }
 
 func (m *account) ID() ID { return Account }
+
+func (m *account) MovesFocus(k tea.KeyPressMsg) bool { return !m.busy.on && formMovesFocus(m.form, k) }
+func (m *account) Focus() string                     { return formFocus(m.form) }
 func (m *account) Init() tea.Cmd {
 	return m.form.Init()
 }
@@ -143,7 +145,7 @@ func (m *account) View(width int) string {
 	}
 	var errLine string
 	if m.fieldErr != "" {
-		errLine = errorStyle.Render(m.fieldErr)
+		errLine = m.env.S().Error.Render(m.fieldErr)
 	}
 	// The password rule is drawn here, from the step's own copy of the field, so it
 	// ticks as the user types (huh's *Func hooks run in commands, off this goroutine).
@@ -154,52 +156,55 @@ func (m *account) View(width int) string {
 	return paragraphs(width, errLine, m.form.View(), checklist)
 }
 
-func (m *account) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (m *account) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	if cmd, ok := m.busy.update(msg); ok {
-		return m, cmd
+		return m, cmd, nil
 	}
 	m.term.note(msg)
 	switch msg := msg.(type) {
 	case accountCreated:
 		m.busy.stop()
 		if msg.err != nil {
-			return m, failed(Account, msg.err, nil)
+			return m, nil, failure(Account, msg.err, nil)
 		}
 		acc, now := msg.acc, m.env.Clock.Now()
 		m.password, m.repeat = "", ""
 		if msg.updated {
-			return m, emit(Done{Step: Account, Detail: "e-mail changed to " + acc.Email, Apply: func(s *store.Session) {
+			return m, nil, Done{Step: Account, Detail: "e-mail changed to " + acc.Email, Apply: func(s *store.Session) {
 				s.Account.Email = acc.Email
 				s.Account.VerifiedAt = time.Time{}
 				if acc.Verified {
 					s.Account.VerifiedAt = now
 				}
-			}})
+			}}
 		}
-		return m, emit(Done{Step: Account, Detail: "account " + acc.ID + " created", Apply: func(s *store.Session) {
+		return m, nil, Done{Step: Account, Detail: "account " + acc.ID + " created", Apply: func(s *store.Session) {
 			s.Account.Email = acc.Email
 			s.Account.ID = acc.ID
 			s.Account.CreatedAt = now
 			if acc.Verified {
 				s.Account.VerifiedAt = now
 			}
-		}})
+		}}
 	case shownError:
 		// Back to the form, keeping what was typed; the partner's words go above it.
 		m.fieldErr = Explain(m.env.Words, msg.err)
-		m.sent = false
 		var cmd tea.Cmd
 		m.form, cmd = m.term.start(m.newForm())
-		return m, cmd
+		return m, cmd, nil
+	}
+	if m.busy.on {
+		return m, nil, nil // the answer is on its way: the form waits for it
 	}
 	var cmd tea.Cmd
-	m.form, cmd = updateForm(m.form, msg)
-	if m.form.State == huh.StateCompleted && !m.sent {
-		m.sent = true
+	var submitted bool
+	m.form, cmd, submitted = submitForm(m.form, msg)
+	if submitted {
 		m.fieldErr = ""
 		email, password, createKey := strings.TrimSpace(m.email), m.password, m.createKey
 		if m.id != "" {
-			return m, tea.Batch(cmd, m.changeEmail(email))
+			change, out := m.changeEmail(email)
+			return m, tea.Batch(cmd, change), out
 		}
 		return m, tea.Batch(cmd, m.busy.start(m.env.T("account.creating"), m.env.Clock.Now()),
 			m.env.call(func(ctx context.Context) tea.Msg {
@@ -207,7 +212,7 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd) {
 				// terminal), asking again returns the account already made.
 				acc, err := m.env.Clients.Partner.CreateAccountOnce(ctx, createKey, email, password)
 				return accountCreated{acc: acc, err: err}
-			}))
+			})), nil
 	}
-	return m, cmd
+	return m, cmd, nil
 }

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -20,14 +21,11 @@ import (
 type activation struct {
 	env         *Env
 	sess        store.Session
-	act         store.Activation // what is known, kept in step with the Records
-	busy        busy
-	interval    time.Duration
-	polls       int
+	act         store.Activation // what is saved, kept in step with the Records
+	poll        poller
 	lastErr     error
 	rateLimited bool
 	activatedAt time.Time
-	sent        bool
 }
 
 type (
@@ -35,10 +33,15 @@ type (
 		a   client.Activation
 		err error
 	}
-	activationPoll   struct{ gen int }
 	activationPolled struct {
 		a   client.Activation
 		err error
+	}
+	// activationSaved replies to the Record of a start or a result: what it
+	// saved, to be shown now that it is on disk.
+	activationSaved struct {
+		act         store.Activation
+		activatedAt time.Time
 	}
 )
 
@@ -51,20 +54,11 @@ var (
 )
 
 func newActivation(env *Env, sess store.Session) Step {
-	m := &activation{env: env, sess: sess, act: sess.Activation, busy: newBusy(), interval: env.pollEvery()}
+	m := &activation{env: env, sess: sess, act: sess.Activation, poll: newPoller(env.pollEvery(), maxActivationPoll)}
 	if m.act.Status == client.ActivationActive && m.act.AlphaCode != "" {
-		m.activatedAt = firstSetTime(m.act.ActivatedAt, env.Clock.Now())
+		m.activatedAt = cmp.Or(m.act.ActivatedAt, env.Clock.Now())
 	}
 	return m
-}
-
-func firstSetTime(ts ...time.Time) time.Time {
-	for _, t := range ts {
-		if !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
 }
 
 func (m *activation) ID() ID { return Activation }
@@ -79,7 +73,7 @@ func (m *activation) Init() tea.Cmd {
 	case m.act.StartedAt.IsZero():
 		return m.start()
 	}
-	return tea.Batch(m.busy.start(m.env.T("activation.waiting"), m.act.StartedAt), m.poll())
+	return tea.Batch(m.poll.start(m.env.T("activation.waiting"), m.act.StartedAt), m.check())
 }
 
 func (m *activation) Help() []key.Binding {
@@ -96,15 +90,16 @@ func (m *activation) Help() []key.Binding {
 
 func (m *activation) start() tea.Cmd {
 	m.lastErr, m.rateLimited = nil, false
+	m.poll.cancel()
 	accountID, phoneID := m.sess.Account.ID, m.sess.Phone.ID
-	return tea.Batch(m.busy.start(m.env.T("activation.starting"), m.env.Clock.Now()),
+	return tea.Batch(m.poll.start(m.env.T("activation.starting"), m.env.Clock.Now()),
 		m.env.call(func(ctx context.Context) tea.Msg {
 			a, err := m.env.Clients.Partner.StartActivation(ctx, accountID, phoneID)
 			return activationStarted{a, err}
 		}))
 }
 
-func (m *activation) poll() tea.Cmd {
+func (m *activation) check() tea.Cmd {
 	id := m.sess.Phone.ID
 	return m.env.call(func(ctx context.Context) tea.Msg {
 		a, err := m.env.Clients.Partner.GetActivation(ctx, id)
@@ -112,140 +107,132 @@ func (m *activation) poll() tea.Cmd {
 	})
 }
 
-// later schedules the next poll, growing the interval by half up to the limit.
-func (m *activation) later(wait time.Duration) tea.Cmd {
-	wait = max(wait, m.interval)
-	m.interval = backoff(m.interval, maxActivationPoll)
-	gen := m.polls
-	return tea.Tick(wait, func(time.Time) tea.Msg { return activationPoll{gen} })
-}
-
-func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd) {
-	if cmd, ok := m.busy.update(msg); ok {
-		return m, cmd
+func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
+	if cmd, ok := m.poll.update(msg); ok {
+		return m, cmd, nil
+	}
+	if due, ours := m.poll.due(msg); ours {
+		if !due || m.active() || m.isFailed() {
+			return m, nil, nil
+		}
+		return m, m.check(), nil
 	}
 	now := m.env.Clock.Now()
 	switch msg := msg.(type) {
 	case activationStarted:
 		if msg.err != nil {
-			m.busy.stop()
-			return m, failed(Activation, msg.err, nil)
+			m.poll.stop()
+			return m, nil, failure(Activation, msg.err, nil)
 		}
-		m.act = store.Activation{StartedAt: now}
-		m.busy.text = m.env.T("activation.waiting")
-		if msg.a.Status == client.ActivationActive || msg.a.Status == client.ActivationFailed {
-			return m, m.result(msg.a, now) // one Record, with the start time
+		act := store.Activation{StartedAt: now, Status: msg.a.Status, StatusText: msg.a.StatusText}
+		return m, nil, m.result(act, msg.a, now, "activation started")
+	case activationSaved:
+		m.act, m.activatedAt = msg.act, msg.activatedAt
+		if m.active() || m.isFailed() {
+			m.poll.stop()
+			return m, nil, nil
 		}
-		m.act.Status, m.act.StatusText = msg.a.Status, msg.a.StatusText
-		act := m.act
-		return m, tea.Batch(emit(Record{Step: Activation, Kind: "progress", Detail: "activation started",
-			Apply: func(s *store.Session) { s.Activation = act }}), m.later(0))
+		m.poll.text = m.env.T("activation.waiting")
+		return m, m.poll.later(0), nil
 	case shownError:
 		m.lastErr = msg.err
-		return m, nil
-	case activationPoll:
-		if msg.gen != m.polls || m.active() || m.isFailed() {
-			return m, nil
-		}
-		return m, m.poll()
+		return m, nil, nil
 	case activationPolled:
-		m.polls++
 		if m.active() || m.isFailed() {
-			return m, nil
+			return m, nil, nil
 		}
 		if msg.err != nil {
 			var ae *client.APIError
 			if errors.As(msg.err, &ae) && ae.Code == "activation_not_found" {
 				// The provider lost the activation: start it again.
 				m.act.StartedAt = time.Time{}
-				return m, m.start()
+				return m, m.start(), nil
 			}
 			m.rateLimited = errors.As(msg.err, &ae) && ae.HTTPStatus == 429
 			m.lastErr = nil
 			if !m.rateLimited {
 				m.lastErr = msg.err
 			}
-			return m, m.later(client.RetryAfter(msg.err))
+			return m, m.poll.later(client.RetryAfter(msg.err)), nil
 		}
-		return m, m.result(msg.a, now)
+		m.lastErr, m.rateLimited = nil, false
+		if msg.a.Status != client.ActivationActive && msg.a.Status != client.ActivationFailed {
+			// Still under way: shown as the provider words it, saved when it ends.
+			m.act.Status, m.act.StatusText = msg.a.Status, msg.a.StatusText
+			return m, m.poll.later(0), nil
+		}
+		act := m.act
+		act.Status, act.StatusText = msg.a.Status, msg.a.StatusText
+		return m, nil, m.result(act, msg.a, now, "")
 	case tea.KeyPressMsg:
 		switch {
 		case m.active() && key.Matches(msg, actKeyContinue):
-			if m.sent {
-				return m, nil
-			}
-			m.sent = true
 			act := m.act
 			act.ActivatedAt = m.activatedAt
-			return m, emit(Done{Step: Activation, Detail: "number active, alpha-name code " + act.AlphaCode,
-				Apply: func(s *store.Session) { s.Activation = act }})
+			return m, nil, Done{Step: Activation, Detail: "number active, alpha-name code " + act.AlphaCode,
+				Apply: func(s *store.Session) { s.Activation = act }}
 		case m.active():
-			return m, nil
+			return m, nil, nil
 		case key.Matches(msg, actKeyRetry) && (m.isFailed() || (m.lastErr != nil && m.act.StartedAt.IsZero())):
 			m.act = store.Activation{}
-			return m, m.start()
+			return m, m.start(), nil
 		case key.Matches(msg, actKeyCheck) && !m.act.StartedAt.IsZero() && !m.isFailed():
-			m.interval = m.env.pollEvery()
-			return m, m.poll()
+			m.poll.now()
+			return m, m.check(), nil
 		}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
-// result handles an activation status from the partner.
-func (m *activation) result(a client.Activation, now time.Time) tea.Cmd {
-	m.lastErr, m.rateLimited = nil, false
+// result is the Record of what the partner said about the activation (act, as
+// it is to be saved); the screen shows it once saved (activationSaved).
+func (m *activation) result(act store.Activation, a client.Activation, now time.Time, detail string) Record {
+	var activatedAt time.Time
+	kind := "progress"
 	switch a.Status {
 	case client.ActivationActive:
-		m.busy.stop()
-		m.act.Status, m.act.StatusText, m.act.AlphaCode = a.Status, a.StatusText, a.AlphaCode
-		m.activatedAt = now
-		act := m.act
-		return emit(Record{Step: Activation, Kind: "progress", Detail: "number active, alpha-name code " + a.AlphaCode,
-			Apply: func(s *store.Session) { s.Activation = act }}) // ActivatedAt comes with Done
+		act.AlphaCode = a.AlphaCode
+		activatedAt = now // saved with Done, when the user moves on
+		detail = "number active, alpha-name code " + a.AlphaCode
 	case client.ActivationFailed:
-		m.busy.stop()
-		m.act.Status, m.act.StatusText = a.Status, a.StatusText
-		act := m.act
-		return emit(Record{Step: Activation, Kind: "activation.failed", Detail: "activation failed: " + a.StatusText,
-			Apply: func(s *store.Session) { s.Activation = act }})
+		kind, detail = "activation.failed", "activation failed: "+a.StatusText
 	}
-	m.act.Status, m.act.StatusText = a.Status, a.StatusText
-	return m.later(0)
+	return Record{Step: Activation, Kind: kind, Detail: detail,
+		Apply: func(s *store.Session) { s.Activation = act }, Reply: activationSaved{act, activatedAt}}
 }
 
 func (m *activation) View(width int) string {
-	env := m.env
-	title := titleStyle.Render(env.T("activation.title"))
+	env, st := m.env, m.env.S()
+	title := st.Title.Render(env.T("activation.title"))
 	switch {
 	case m.active():
 		code := lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).Bold(true).Padding(1, 4).
-			Render(accentStyle.Render(m.act.AlphaCode))
-		return paragraphs(width, title, okStyle.Render(env.T("activation.active")),
+			Render(st.Accent.Render(m.act.AlphaCode))
+		return paragraphs(width, title, st.OK.Render(env.T("activation.active")),
 			env.T("activation.code_label"), code, env.T("activation.code_where"),
-			faintStyle.Render(env.T("activation.continue")))
+			st.Faint.Render(env.T("activation.continue")))
 	case m.isFailed():
 		var errLine string
 		if m.lastErr != nil {
-			errLine = errorStyle.Render(Explain(env.Words, m.lastErr))
+			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
-		return paragraphs(width, title, errorStyle.Render(env.T("activation.failed")),
+		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
 			m.act.StatusText, errLine, env.T("activation.retry_hint"))
 	case m.act.StartedAt.IsZero():
 		if m.lastErr != nil {
-			return paragraphs(width, title, errorStyle.Render(Explain(env.Words, m.lastErr)),
+			return paragraphs(width, title, st.Error.Render(Explain(env.Words, m.lastErr)),
 				env.T("activation.retry_hint"))
 		}
-		return paragraphs(width, title, env.T("activation.body"), m.busy.view())
+		return paragraphs(width, title, env.T("activation.body"), m.poll.view())
 	}
-	status := m.busy.view() + "  " + faintStyle.Render(elapsed(env.Clock.Now().Sub(m.act.StartedAt)))
+	status := m.poll.view() + "  " + st.Faint.Render(elapsed(env.Clock.Now().Sub(m.act.StartedAt)))
 	var errLine string
 	switch {
 	case m.rateLimited:
-		errLine = faintStyle.Render(env.T("activation.rate_limited"))
+		errLine = st.Faint.Render(env.T("activation.rate_limited"))
 	case m.lastErr != nil:
-		errLine = errorStyle.Render(Explain(env.Words, m.lastErr)) + "\n" + faintStyle.Render(env.T("activation.still_trying"))
+		errLine = st.Error.Render(Explain(env.Words, m.lastErr)) + "\n" + st.Faint.Render(env.T("activation.still_trying"))
 	}
 	return paragraphs(width, title, env.T("activation.body"), status, m.act.StatusText, errLine,
-		accentStyle.Render(env.T("activation.safe_to_close")))
+		st.Accent.Render(env.T("activation.safe_to_close")))
 }

@@ -1,7 +1,9 @@
 package steps
 
 import (
+	"cmp"
 	"context"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -28,7 +30,6 @@ type alphaName struct {
 	saved    store.Alpha
 	created  bool
 	lastErr  error
-	sent     bool
 	term     termState
 }
 
@@ -52,6 +53,12 @@ type (
 		created bool
 		err     error
 	}
+	// alphaRecorded replies to the Record of the saved alpha name: the screen
+	// says "saved" once the session holds it.
+	alphaRecorded struct {
+		a       store.Alpha
+		created bool
+	}
 )
 
 var (
@@ -61,8 +68,8 @@ var (
 
 func newAlphaName(env *Env, sess store.Session) Step {
 	m := &alphaName{env: env, sess: sess, busy: newBusy(),
-		name:    firstNonEmptyOf(sess.Profile.DisplayName, sess.Alpha.Name),
-		country: firstNonEmptyOf(sess.Alpha.Country, sess.Company.Country, env.Region)}
+		name:    cmp.Or(sess.Profile.DisplayName, sess.Alpha.Name),
+		country: cmp.Or(sess.Alpha.Country, sess.Company.Country, env.Region)}
 	m.form = m.newForm()
 	if m.name == "" {
 		m.phase = alphaLoading
@@ -80,6 +87,11 @@ func (m *alphaName) newForm() *huh.Form {
 }
 
 func (m *alphaName) ID() ID { return AlphaName }
+
+func (m *alphaName) MovesFocus(k tea.KeyPressMsg) bool {
+	return m.phase == alphaAsk && formMovesFocus(m.form, k)
+}
+func (m *alphaName) Focus() string { return formFocus(m.form) + strconv.Itoa(int(m.phase)) }
 
 func (m *alphaName) Init() tea.Cmd {
 	if m.phase == alphaLoading {
@@ -123,10 +135,10 @@ func (m *alphaName) save() tea.Cmd {
 		}))
 }
 
-func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.term.note(msg)
 	if cmd, ok := m.busy.update(msg); ok {
-		return m, cmd
+		return m, cmd, nil
 	}
 	switch msg := msg.(type) {
 	case alphaNameFetched:
@@ -136,69 +148,72 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.failedIn = alphaLoading
-			return m, failed(AlphaName, msg.err, nil)
+			return m, nil, failure(AlphaName, msg.err, nil)
 		}
 		m.name, m.phase = msg.name, alphaAsk
 		var cmd tea.Cmd
 		m.form, cmd = m.term.start(m.form)
-		return m, cmd
+		return m, cmd, nil
 	case alphaNameSaved:
-		m.busy.stop()
 		if msg.err != nil {
+			m.busy.stop()
 			m.failedIn = alphaSaving
-			return m, failed(AlphaName, msg.err, nil)
+			return m, nil, failure(AlphaName, msg.err, nil)
 		}
 		now := m.env.Clock.Now()
-		a := store.Alpha{Name: firstNonEmptyOf(msg.a.Name, m.name), Country: firstNonEmptyOf(msg.a.Country, m.country),
+		a := store.Alpha{Name: cmp.Or(msg.a.Name, m.name), Country: cmp.Or(msg.a.Country, m.country),
 			ID: msg.a.ID, SavedAt: now}
-		m.saved, m.created, m.phase = a, msg.created, alphaSaved
 		detail := "alpha name saved in OCM, id " + a.ID
 		if !msg.created {
 			detail = "alpha name already in OCM, id " + a.ID
 		}
-		// Saved at once: a closed wizard must not ask for it again.
-		return m, emit(Record{Step: AlphaName, Kind: "progress", Detail: detail,
-			Apply: func(s *store.Session) { s.Alpha = a }})
+		// Saved at once: a closed wizard must not ask for it again; shown once saved.
+		return m, nil, Record{Step: AlphaName, Kind: "progress", Detail: detail,
+			Apply: func(s *store.Session) { s.Alpha = a }, Reply: alphaRecorded{a, msg.created}}
+	case alphaRecorded:
+		m.busy.stop()
+		m.saved, m.created, m.phase = msg.a, msg.created, alphaSaved
+		return m, nil, nil
 	case shownError:
 		m.phase, m.lastErr = alphaFailed, msg.err
-		return m, nil
+		return m, nil, nil
 	case tea.KeyPressMsg:
 		switch m.phase {
 		case alphaSaved:
-			if key.Matches(msg, alKeyContinue) && !m.sent {
-				m.sent = true
+			if key.Matches(msg, alKeyContinue) {
 				a := m.saved
 				detail := "alpha name saved"
 				if !m.created {
 					detail = "alpha name was already saved"
 				}
-				return m, emit(Done{Step: AlphaName, Detail: detail, Apply: func(s *store.Session) { s.Alpha = a }})
+				return m, nil, Done{Step: AlphaName, Detail: detail, Apply: func(s *store.Session) { s.Alpha = a }}
 			}
-			return m, nil
+			return m, nil, nil
 		case alphaFailed:
 			switch {
 			case key.Matches(msg, keyRetry) && m.failedIn == alphaLoading:
-				return m, m.fetch()
+				return m, m.fetch(), nil
 			case key.Matches(msg, keyRetry):
-				return m, m.save()
+				return m, m.save(), nil
 			case key.Matches(msg, alKeyEdit) && m.failedIn == alphaSaving:
 				m.phase, m.lastErr = alphaAsk, nil
 				var cmd tea.Cmd
 				m.form, cmd = m.term.start(m.newForm())
-				return m, cmd
+				return m, cmd, nil
 			}
-			return m, nil
+			return m, nil, nil
 		}
 	}
 	if m.phase != alphaAsk {
-		return m, nil
+		return m, nil, nil
 	}
 	var cmd tea.Cmd
-	m.form, cmd = updateForm(m.form, msg)
-	if m.form.State == huh.StateCompleted {
-		return m, tea.Batch(cmd, m.save())
+	var submitted bool
+	m.form, cmd, submitted = submitForm(m.form, msg)
+	if submitted {
+		return m, tea.Batch(cmd, m.save()), nil
 	}
-	return m, cmd
+	return m, cmd, nil
 }
 
 // errNoVerifiedName: Graph knows the number but gave it no name.
@@ -207,13 +222,13 @@ type errNoVerifiedName struct{}
 func (errNoVerifiedName) Error() string { return "graph: the number has no verified name" }
 
 func (m *alphaName) View(width int) string {
-	env := m.env
+	env, st := m.env, m.env.S()
 	lang := env.Words.Language()
-	title := titleStyle.Render(env.T("alpha.title"))
+	title := st.Title.Render(env.T("alpha.title"))
 	var nameBlock string
 	if m.name != "" {
-		nameBlock = env.T("alpha.name_label") + " " + accentStyle.Render(m.name) + "\n" +
-			faintStyle.Render(env.T("alpha.name_readonly"))
+		nameBlock = env.T("alpha.name_label") + " " + st.Accent.Render(m.name) + "\n" +
+			st.Faint.Render(env.T("alpha.name_readonly"))
 	}
 	switch m.phase {
 	case alphaLoading, alphaSaving:
@@ -223,7 +238,7 @@ func (m *alphaName) View(width int) string {
 		if !m.created {
 			text = env.T("alpha.already_saved", m.saved.Name, CountryName(lang, m.saved.Country))
 		}
-		return paragraphs(width, title, okStyle.Render(text), faintStyle.Render(env.T("alpha.continue")))
+		return paragraphs(width, title, st.OK.Render(text), st.Faint.Render(env.T("alpha.continue")))
 	case alphaFailed:
 		text := Explain(env.Words, m.lastErr)
 		if _, ok := m.lastErr.(errNoVerifiedName); ok {
@@ -233,7 +248,7 @@ func (m *alphaName) View(width int) string {
 		if m.failedIn == alphaSaving {
 			hint = env.T("alpha.retry_edit_hint")
 		}
-		return paragraphs(width, title, nameBlock, errorStyle.Render(text), hint)
+		return paragraphs(width, title, nameBlock, st.Error.Render(text), hint)
 	}
 	return paragraphs(width, title, env.T("alpha.body"), nameBlock, m.form.View())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -41,6 +42,56 @@ func updateForm(f *huh.Form, msg tea.Msg) (*huh.Form, tea.Cmd) {
 	return f, cmd
 }
 
+// submitForm forwards msg to a form and reports whether this very message
+// completed it: a form is acted on once, when it is submitted, however many
+// messages reach it afterwards.
+func submitForm(f *huh.Form, msg tea.Msg) (*huh.Form, tea.Cmd, bool) {
+	was := f.State
+	f, cmd := updateForm(f, msg)
+	return f, cmd, was != huh.StateCompleted && f.State == huh.StateCompleted
+}
+
+// focusKeys are huh's default keys, kept apart from the forms' own key maps
+// (fields switch their bindings on and off as they gain and lose the focus).
+var focusKeys = huh.NewDefaultKeyMap()
+
+// formMovesFocus reports whether k may move form f to another field: the
+// next, previous and submit keys of the focused field's kind (and a
+// confirmation's yes and no).
+func formMovesFocus(f *huh.Form, k tea.KeyPressMsg) bool {
+	if f == nil || f.State != huh.StateNormal {
+		return false
+	}
+	km := focusKeys
+	var binds []key.Binding
+	switch f.GetFocusedField().(type) {
+	case nil:
+		return false
+	case *huh.Input:
+		binds = []key.Binding{km.Input.Next, km.Input.Prev, km.Input.Submit}
+	case *huh.Text:
+		binds = []key.Binding{km.Text.Next, km.Text.Prev, km.Text.Submit}
+	case *huh.Confirm:
+		binds = []key.Binding{km.Confirm.Next, km.Confirm.Prev, km.Confirm.Submit, km.Confirm.Accept, km.Confirm.Reject}
+	case *huh.Note:
+		binds = []key.Binding{km.Note.Next, km.Note.Prev, km.Note.Submit}
+	case *huh.MultiSelect[string]:
+		binds = []key.Binding{km.MultiSelect.Next, km.MultiSelect.Prev, km.MultiSelect.Submit}
+	default: // selects of every kind, and lists built like them
+		binds = []key.Binding{km.Select.Next, km.Select.Prev, km.Select.Submit}
+	}
+	return key.Matches(k, binds...)
+}
+
+// formFocus names where form f's focus is: the form, its focused field and its
+// state; it changes when the focus moves or the form is replaced or completed.
+func formFocus(f *huh.Form) string {
+	if f == nil {
+		return ""
+	}
+	return fmt.Sprintf("%p %p %d", f, f.GetFocusedField(), f.State)
+}
+
 // call runs fn in a tea.Cmd with the call timeout: every service call goes through here.
 func (e *Env) call(fn func(ctx context.Context) tea.Msg) tea.Cmd {
 	return func() tea.Msg {
@@ -53,15 +104,13 @@ func (e *Env) call(fn func(ctx context.Context) tea.Msg) tea.Cmd {
 // T is a short way to the catalog.
 func (e *Env) T(key string, args ...any) string { return e.Words.T(key, args...) }
 
-// emit wraps a message as a command.
-func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
-
 // shownError is sent back to a step once the error it reported is saved.
 type shownError struct{ err error }
 
-// failed reports err to the shell (which saves it) and shows it afterwards.
-func failed(id ID, err error, apply func(*store.Session)) tea.Cmd {
-	return emit(Record{Step: id, Kind: "error", Err: err, Detail: err.Error(), Apply: apply, Reply: shownError{err}})
+// failure is the Record of an error the user is about to see: the shell saves
+// it (with apply, if any), then replies shownError and the step shows it.
+func failure(id ID, err error, apply func(*store.Session)) Record {
+	return Record{Step: id, Kind: "error", Err: err, Detail: err.Error(), Apply: apply, Reply: shownError{err}}
 }
 
 // busy is the part of a step that waits for a call: a spinner and a sentence.
@@ -106,16 +155,109 @@ func (b *busy) view() string {
 	return b.spin.View() + " " + b.text
 }
 
-// Styles used by step bodies. Colours come from the huh theme's palette choices;
-// the bodies keep to bold, faint and one accent so they read on any background.
-var (
-	titleStyle  = lipgloss.NewStyle().Bold(true)
-	faintStyle  = lipgloss.NewStyle().Faint(true)
-	errorStyle  = lipgloss.NewStyle().Foreground(lipgloss.Red).Bold(true)
-	okStyle     = lipgloss.NewStyle().Foreground(lipgloss.Green)
-	accentStyle = lipgloss.NewStyle().Foreground(lipgloss.Cyan).Bold(true)
-	boxStyle    = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
-)
+// Styles are what step bodies are drawn with: the shell builds them from its
+// theme for the terminal's background (ui/theme.go); the bodies keep to a title,
+// faint text, errors, success, one accent and a box.
+type Styles struct {
+	Title, Faint, Error, OK, Accent, Box lipgloss.Style
+}
+
+// plainStyles are used when the shell gave none (a step built on its own): no
+// colour, only weight, so they read on any background.
+var plainStyles = Styles{
+	Title:  lipgloss.NewStyle().Bold(true),
+	Faint:  lipgloss.NewStyle().Faint(true),
+	Error:  lipgloss.NewStyle().Bold(true),
+	OK:     lipgloss.NewStyle(),
+	Accent: lipgloss.NewStyle().Bold(true),
+	Box:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),
+}
+
+// S is the styles to draw with now.
+func (e *Env) S() *Styles {
+	if e.Styles != nil {
+		return e.Styles
+	}
+	return &plainStyles
+}
+
+// poller is the part of a step that waits for a service to decide something
+// (an e-mail confirmed, a signup finished, a number activated): a spinner with a
+// sentence and the time waited, polls at an interval that grows by half up to a
+// limit, and "check now", which asks at once.
+type poller struct {
+	busy
+	id                     int64 // tells this poller's messages from another's
+	gen                    int   // the poll scheduled last; older ones are dropped
+	first, limit, interval time.Duration
+}
+
+// pollDue is the time to poll again.
+type pollDue struct {
+	id  int64
+	gen int
+}
+
+var pollerIDs atomic.Int64
+
+func newPoller(first, limit time.Duration) poller {
+	return poller{busy: newBusy(), id: pollerIDs.Add(1), first: first, limit: max(limit, first), interval: first}
+}
+
+// later schedules the next poll after the interval (or wait, when a service
+// asked for longer), then grows the interval.
+func (p *poller) later(wait time.Duration) tea.Cmd {
+	d := max(wait, p.interval)
+	p.interval = backoff(p.interval, p.limit)
+	p.gen++
+	id, gen := p.id, p.gen
+	return tea.Tick(d, func(time.Time) tea.Msg { return pollDue{id, gen} })
+}
+
+// laterVia waits for the next poll as later does, through wait: wait may end
+// sooner with a message of its own, or return nil when its context ends.
+func (p *poller) laterVia(wait func(ctx context.Context) tea.Msg) tea.Cmd {
+	d := p.interval
+	p.interval = backoff(p.interval, p.limit)
+	p.gen++
+	id, gen := p.id, p.gen
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		if msg := wait(ctx); msg != nil {
+			return msg
+		}
+		return pollDue{id, gen}
+	}
+}
+
+// due reports whether msg is the poll scheduled last; ours reports whether it
+// is any poll of this poller (a stale one is dropped).
+func (p *poller) due(msg tea.Msg) (due, ours bool) {
+	d, ok := msg.(pollDue)
+	if !ok || d.id != p.id {
+		return false, false
+	}
+	return d.gen == p.gen, true
+}
+
+// now is "check now": the interval starts over and the scheduled poll is
+// dropped; the step asks at once.
+func (p *poller) now() {
+	p.interval = p.first
+	p.gen++
+}
+
+// cancel drops the scheduled poll.
+func (p *poller) cancel() { p.gen++ }
+
+// slow waits the longest between polls (after an answer that will not change soon).
+func (p *poller) slow() { p.interval = p.limit }
+
+// status is the spinner, its sentence and how long the wait has lasted.
+func (p *poller) status(s *Styles, now time.Time) string {
+	return p.view() + "  " + s.Faint.Render(elapsed(now.Sub(p.since)))
+}
 
 // paragraphs joins non-empty blocks with blank lines, wrapped to width.
 func paragraphs(width int, blocks ...string) string {
@@ -151,7 +293,6 @@ func backoff(d, limit time.Duration) time.Duration {
 }
 
 var (
-	keyEnter = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
 	keyRetry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry"))
 	keyQuit  = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "save and quit"))
 )

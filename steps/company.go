@@ -29,13 +29,15 @@ type company struct {
 	account  string // the partner's account id
 	fieldErr string
 	term     termState
-	parked   bool
-	sent     bool
+	parked   bool // saved as waiting for Meta's approval: the screen says so
 }
 
-type companySaved struct {
-	err error
-}
+type (
+	companySaved struct {
+		err error
+	}
+	companyParked struct{} // the park is saved
+)
 
 func newCompany(env *Env, sess store.Session) Step {
 	m := &company{env: env, busy: newBusy(), c: sess.Company, account: sess.Account.ID}
@@ -90,6 +92,9 @@ func (m *company) newForm() *huh.Form {
 func (m *company) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "org") }
 
 func (m *company) ID() ID        { return Company }
+
+func (m *company) MovesFocus(k tea.KeyPressMsg) bool { return !m.busy.on && formMovesFocus(m.form, k) }
+func (m *company) Focus() string                     { return formFocus(m.form) }
 func (m *company) Init() tea.Cmd { return m.form.Init() }
 
 func (m *company) Help() []key.Binding {
@@ -106,64 +111,70 @@ func (m *company) View(width int) string {
 	if m.busy.on {
 		return m.busy.view()
 	}
+	st := m.env.S()
 	if m.parked {
-		return paragraphs(width, titleStyle.Render(m.env.T("company.government_title")),
-			m.env.T("company.government_body"), faintStyle.Render(m.env.T("common.parked")))
+		return paragraphs(width, st.Title.Render(m.env.T("company.government_title")),
+			m.env.T("company.government_body"), st.Faint.Render(m.env.T("common.parked")))
 	}
 	var errLine string
 	if m.fieldErr != "" {
-		errLine = errorStyle.Render(m.fieldErr)
+		errLine = st.Error.Render(m.fieldErr)
 	}
 	return paragraphs(width, errLine, m.form.View())
 }
 
-func (m *company) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (m *company) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	if cmd, ok := m.busy.update(msg); ok {
-		return m, cmd
+		return m, cmd, nil
 	}
 	m.term.note(msg)
 	switch msg := msg.(type) {
 	case companySaved:
 		m.busy.stop()
 		if msg.err != nil {
-			return m, failed(Company, msg.err, nil)
+			return m, nil, failure(Company, msg.err, nil)
 		}
 		c, now := m.c, m.env.Clock.Now()
-		return m, emit(Done{Step: Company, Detail: "company details saved", Apply: func(s *store.Session) {
+		return m, nil, Done{Step: Company, Detail: "company details saved", Apply: func(s *store.Session) {
 			c.SavedAt = now
 			s.Company = c
-		}})
+		}}
+	case companyParked:
+		m.busy.stop()
+		m.parked = true
+		return m, nil, nil
 	case shownError:
 		m.fieldErr = Explain(m.env.Words, msg.err)
-		m.sent = false
 		var cmd tea.Cmd
 		m.form, cmd = m.term.start(m.newForm())
-		return m, cmd
+		return m, cmd, nil
 	case tea.KeyPressMsg:
 		if m.parked && key.Matches(msg, keyQuit) {
-			return m, emit(Quit{})
+			return m, nil, Quit{}
 		}
 	}
-	if m.parked {
-		return m, nil
+	if m.parked || m.busy.on {
+		return m, nil, nil
 	}
 	var cmd tea.Cmd
-	m.form, cmd = updateForm(m.form, msg)
-	if m.form.State != huh.StateCompleted || m.sent {
-		return m, cmd
+	var submitted bool
+	m.form, cmd, submitted = submitForm(m.form, msg)
+	if !submitted {
+		return m, cmd, nil
 	}
-	m.sent = true
 	m.c.FullName, m.c.CompanyName = strings.TrimSpace(m.c.FullName), strings.TrimSpace(m.c.CompanyName)
 	c := m.c
-	if c.OrgType == OrgGovernment {
-		// Government bodies need Meta's approval before they can go on: park the session.
-		m.parked = true
-		return m, emit(Record{Step: Company, Kind: "parked", Detail: "government body: needs Meta's prior approval",
-			Apply: func(s *store.Session) {
-				s.Company = c
-				s.Status = store.StatusWaiting
-				s.WaitingReason = m.env.T("company.government_reason")
-			}})
+	if ChooseRoute(c.OrgType, store.Number{}, nil).Park == ParkGovernment {
+		// Government bodies need Meta's approval before they can go on: park the
+		// session, and say so once that is saved.
+		reason := m.env.T("company.government_reason")
+		return m, tea.Batch(cmd, m.busy.start(m.env.T("company.saving"), m.env.Clock.Now())),
+			Record{Step: Company, Kind: "parked", Detail: "government body: needs Meta's prior approval",
+				Apply: func(s *store.Session) {
+					s.Company = c
+					s.Status = store.StatusWaiting
+					s.WaitingReason = reason
+				}, Reply: companyParked{}}
 	}
 	accountID := m.account
 	return m, tea.Batch(cmd, m.busy.start(m.env.T("company.saving"), m.env.Clock.Now()),
@@ -171,5 +182,5 @@ func (m *company) Update(msg tea.Msg) (Step, tea.Cmd) {
 			_, err := m.env.Clients.Partner.UpdateCompany(ctx, accountID, client.Company{
 				OrgType: c.OrgType, FullName: c.FullName, CompanyName: c.CompanyName, Country: c.Country})
 			return companySaved{err}
-		}))
+		})), nil
 }

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -25,7 +26,6 @@ type displayName struct {
 	form     *huh.Form
 	p        store.Profile // the values being edited; kept when going back to edit
 	checking bool          // on the second screen: "check it carefully"
-	sent     bool
 	term     termState
 }
 
@@ -42,20 +42,11 @@ func (m *displayName) WantsBack(k tea.KeyPressMsg) bool {
 
 func newDisplayName(env *Env, sess store.Session) Step {
 	m := &displayName{env: env, p: sess.Profile}
-	if !knownVertical(m.p.Category) {
+	if !rules.IsVertical(m.p.Category) {
 		m.p.Category = rules.DefaultVertical
 	}
 	m.form = m.newForm()
 	return m
-}
-
-func knownVertical(code string) bool {
-	for _, v := range rules.Verticals() {
-		if v.Code == code {
-			return true
-		}
-	}
-	return false
 }
 
 // verticalLabel is the readable name of a business category in the catalog's
@@ -150,6 +141,9 @@ func (m *displayName) newForm() *huh.Form {
 func (m *displayName) ID() ID        { return DisplayName }
 func (m *displayName) Init() tea.Cmd { return m.form.Init() }
 
+func (m *displayName) MovesFocus(k tea.KeyPressMsg) bool { return !m.checking && formMovesFocus(m.form, k) }
+func (m *displayName) Focus() string                     { return formFocus(m.form) + strconv.FormatBool(m.checking) }
+
 func (m *displayName) Help() []key.Binding {
 	if m.checking {
 		return []key.Binding{dnKeyConfirm, dnKeyEdit}
@@ -157,60 +151,54 @@ func (m *displayName) Help() []key.Binding {
 	return m.form.KeyBinds()
 }
 
-func (m *displayName) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (m *displayName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.term.note(msg)
 	if m.checking {
 		if k, ok := msg.(tea.KeyPressMsg); ok {
 			switch {
 			case key.Matches(k, dnKeyConfirm):
-				if m.sent {
-					return m, nil
-				}
-				m.sent = true
 				p, now := m.p, m.env.Clock.Now()
-				return m, emit(Done{Step: DisplayName, Detail: "display name \"" + p.DisplayName + "\" confirmed",
+				return m, nil, Done{Step: DisplayName, Detail: "display name \"" + p.DisplayName + "\" confirmed",
 					Apply: func(s *store.Session) {
 						// A changed profile must reach Graph again: SentAt starts over.
 						s.Profile = store.Profile{DisplayName: p.DisplayName, Category: p.Category,
 							Description: p.Description, Website: p.Website, ConfirmedAt: now}
-					}})
+					}}
 			case key.Matches(k, dnKeyEdit):
-				if m.sent {
-					return m, nil
-				}
 				m.checking = false
 				var cmd tea.Cmd
 				m.form, cmd = m.term.start(m.newForm())
-				return m, cmd
+				return m, cmd, nil
 			}
 		}
-		return m, nil
+		return m, nil, nil
 	}
 	var cmd tea.Cmd
-	m.form, cmd = updateForm(m.form, msg)
-	if m.form.State == huh.StateCompleted {
+	var submitted bool
+	m.form, cmd, submitted = submitForm(m.form, msg)
+	if submitted {
 		m.p.DisplayName = strings.TrimSpace(m.p.DisplayName)
 		m.p.Description = strings.TrimSpace(m.p.Description)
 		m.p.Website = strings.TrimSpace(m.p.Website)
 		m.checking = true
 	}
-	return m, cmd
+	return m, cmd, nil
 }
 
 func (m *displayName) View(width int) string {
+	env, st := m.env, m.env.S()
 	if !m.checking {
 		var count string
 		if f := m.form.GetFocusedField(); f != nil && f.GetKey() == "description" {
-			count = faintStyle.Render(m.env.T("display_name.description_count",
+			count = st.Faint.Render(m.env.T("display_name.description_count",
 				utf8.RuneCountInString(m.p.Description), rules.DescriptionMaxLength))
 		}
-		return paragraphs(width, titleStyle.Render(m.env.T("display_name.title")),
+		return paragraphs(width, st.Title.Render(m.env.T("display_name.title")),
 			m.env.T("display_name.body"), m.form.View(), count)
 	}
-	env := m.env
 	header := chatHeader(env, m.p.DisplayName)
-	site := boxStyle.Render(faintStyle.Render(env.T("display_name.preview_website")) + "\n" +
-		accentStyle.Render(m.p.Website))
+	site := st.Box.Render(st.Faint.Render(env.T("display_name.preview_website")) + "\n" +
+		st.Accent.Render(m.p.Website))
 	preview := lipgloss.JoinHorizontal(lipgloss.Top, header, "   ", site)
 	if width > 0 && lipgloss.Width(preview) > width {
 		preview = lipgloss.JoinVertical(lipgloss.Left, header, site)
@@ -220,11 +208,11 @@ func (m *displayName) View(width int) string {
 		details += "\n" + env.T("display_name.check_description", m.p.Description)
 	}
 	return paragraphs(width,
-		titleStyle.Render(env.T("display_name.check_title")),
+		st.Title.Render(env.T("display_name.check_title")),
 		env.T("display_name.check_body"),
 		preview,
 		env.T("display_name.check_match"),
-		faintStyle.Render(details),
+		st.Faint.Render(details),
 		env.T("display_name.check_keys"))
 }
 
@@ -235,6 +223,7 @@ func chatHeader(env *Env, name string) string {
 		initial = strings.ToUpper(string(r))
 	}
 	avatar := lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1).Render(initial)
-	text := titleStyle.Render(name) + "\n" + faintStyle.Render(env.T("display_name.preview_subtitle"))
-	return boxStyle.Render(lipgloss.JoinHorizontal(lipgloss.Top, "← ", avatar, " ", text))
+	st := env.S()
+	text := st.Title.Render(name) + "\n" + st.Faint.Render(env.T("display_name.preview_subtitle"))
+	return st.Box.Render(lipgloss.JoinHorizontal(lipgloss.Top, "← ", avatar, " ", text))
 }

@@ -30,27 +30,31 @@ func newFinished(env *Env, sess store.Session) Step {
 func (m *finished) ID() ID              { return Finished }
 func (m *finished) Help() []key.Binding { return []key.Binding{doneKeyQuit} }
 
-// Init marks the session done (once): a Record, not a Done, for nothing follows.
-func (m *finished) Init() tea.Cmd {
-	if m.sess.Status == store.StatusDone || m.recorded {
-		return nil
-	}
-	m.recorded = true
-	now := m.env.Clock.Now()
-	m.sess.Status, m.sess.FinishedAt, m.sess.WaitingReason = store.StatusDone, now, ""
-	return emit(Record{Step: Finished, Kind: "finished", Detail: "onboarding finished",
-		Apply: func(s *store.Session) {
-			s.Status = store.StatusDone
-			s.FinishedAt = now
-			s.WaitingReason = ""
-		}})
-}
+func (m *finished) Init() tea.Cmd { return nil }
 
-func (m *finished) Update(msg tea.Msg) (Step, tea.Cmd) {
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, doneKeyQuit) {
-		return m, emit(Quit{})
+// Update marks the session done once it is on screen (Entered): a Record, not a
+// Done, for nothing follows.
+func (m *finished) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
+	switch msg := msg.(type) {
+	case Entered:
+		if m.sess.Status == store.StatusDone || m.recorded {
+			return m, nil, nil
+		}
+		m.recorded = true
+		now := m.env.Clock.Now()
+		m.sess.Status, m.sess.FinishedAt, m.sess.WaitingReason = store.StatusDone, now, ""
+		return m, nil, Record{Step: Finished, Kind: "finished", Detail: "onboarding finished",
+			Apply: func(s *store.Session) {
+				s.Status = store.StatusDone
+				s.FinishedAt = now
+				s.WaitingReason = ""
+			}}
+	case tea.KeyPressMsg:
+		if key.Matches(msg, doneKeyQuit) {
+			return m, nil, Quit{}
+		}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 func (m *finished) View(width int) string {
@@ -68,12 +72,13 @@ func (m *finished) View(width int) string {
 		}
 		steps = append(steps, strconv.Itoa(i+1)+". "+text)
 	}
+	st := env.S()
 	return paragraphs(width,
-		okStyle.Render(titleStyle.Render(env.T("done.title"))),
+		st.OK.Render(st.Title.Render(env.T("done.title"))),
 		env.T("done.body"),
 		card,
-		titleStyle.Render(env.T("done.next_title"))+"\n"+strings.Join(steps, "\n"),
-		faintStyle.Render(env.T("done.show_hint", m.sess.ID)))
+		st.Title.Render(env.T("done.next_title"))+"\n"+strings.Join(steps, "\n"),
+		st.Faint.Render(env.T("done.show_hint", m.sess.ID)))
 }
 
 // nextStepKeys are the guide's next steps, in order.
@@ -162,7 +167,7 @@ func SummaryCard(w *assets.Words, sess store.Session, width int) string {
 	for _, l := range lines {
 		labelWidth = max(labelWidth, lipgloss.Width(l.Label))
 	}
-	labelStyle := faintStyle.Width(labelWidth + 2)
+	labelStyle := plainStyles.Faint.Width(labelWidth + 2)
 	valueStyle := lipgloss.NewStyle()
 	if width > 0 {
 		// border (2) + padding (2) + labels
@@ -172,5 +177,5 @@ func SummaryCard(w *assets.Words, sess store.Session, width int) string {
 	for _, l := range lines {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, labelStyle.Render(l.Label), valueStyle.Render(l.Value)))
 	}
-	return boxStyle.Render(strings.Join(rows, "\n"))
+	return plainStyles.Box.Render(strings.Join(rows, "\n"))
 }

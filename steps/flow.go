@@ -145,3 +145,52 @@ func Completed(s store.Session) []ID {
 	}
 	return done
 }
+
+// Park says why a session waits instead of going on; "" when it goes on.
+type Park string
+
+const (
+	ParkNone       Park = ""
+	ParkGovernment Park = "government" // a government body needs Meta's approval first
+	ParkChecklist  Park = "checklist"  // a migration whose checklist is not met
+	ParkApp        Park = "app"        // the number is on the WhatsApp Business app
+	ParkPersonal   Park = "personal"   // the number is on a personal WhatsApp account
+)
+
+// Route is where the flow goes from what the user said about the organisation
+// and the number.
+type Route struct {
+	Path    store.Path // PathNew or PathMigration when it goes on; PathBlocked for a number that must wait
+	Park    Park
+	Missing []string // the migration checklist's items not confirmed (ParkChecklist)
+}
+
+// MigrationItems are the migration checklist's items, in the order they are shown.
+var MigrationItems = []string{"business_verified", "waba_approved", "two_step_off", "name_approved", "not_test_number"}
+
+// ChooseRoute decides the path from the organisation type, the answers about
+// the number and the migration items confirmed. It is pure: the company and
+// number-status steps call it, and its table test is the guide's branches.
+// The number's answers are those given so far: at the company step, none.
+func ChooseRoute(orgType string, n store.Number, confirmed []string) Route {
+	switch {
+	case orgType == OrgGovernment:
+		return Route{Path: store.PathUnknown, Park: ParkGovernment}
+	case n.OnBusinessAPI:
+		var missing []string
+		for _, it := range MigrationItems {
+			if !slices.Contains(confirmed, it) {
+				missing = append(missing, it)
+			}
+		}
+		if len(missing) > 0 {
+			return Route{Path: store.PathBlocked, Park: ParkChecklist, Missing: missing}
+		}
+		return Route{Path: store.PathMigration}
+	case n.OnBusinessApp:
+		return Route{Path: store.PathBlocked, Park: ParkApp}
+	case n.OnPersonal:
+		return Route{Path: store.PathBlocked, Park: ParkPersonal}
+	}
+	return Route{Path: store.PathNew}
+}

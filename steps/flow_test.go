@@ -156,7 +156,7 @@ func TestEveryStepHasAName(t *testing.T) {
 			t.Errorf("e-mail problem %s has no sentence", p)
 		}
 	}
-	for _, it := range migrationItems {
+	for _, it := range MigrationItems {
 		for _, k := range []string{"migration." + it, "migration." + it + "_why"} {
 			if !w.Has(k) {
 				t.Errorf("missing %s", k)

@@ -21,12 +21,12 @@ type numberStatus struct {
 	n         store.Number
 	checklist []string // migration items the user confirmed
 	confirm   bool
-	parked    string // the reason, once parked
-	sent      bool
+	parked    string // what the screen says once the park is saved
+	parking   bool   // the park is being saved
 }
 
-// Migration checklist items, in the order they are shown.
-var migrationItems = []string{"business_verified", "waba_approved", "two_step_off", "name_approved", "not_test_number"}
+// numberParked is the reply to a saved park: the screen says why it waits.
+type numberParked struct{ text string }
 
 func newNumberStatus(env *Env, sess store.Session) Step {
 	m := &numberStatus{env: env}
@@ -37,7 +37,7 @@ func newNumberStatus(env *Env, sess store.Session) Step {
 		return []huh.Option[bool]{huh.NewOption(env.T(no), false), huh.NewOption(env.T(yes), true)}
 	}
 	var items []huh.Option[string]
-	for _, it := range migrationItems {
+	for _, it := range MigrationItems {
 		items = append(items, huh.NewOption(env.T("migration."+it), it))
 	}
 	m.form = newForm(env,
@@ -87,6 +87,9 @@ func (m *numberStatus) summary() string {
 func (m *numberStatus) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "api") }
 
 func (m *numberStatus) ID() ID        { return NumberStatus }
+
+func (m *numberStatus) MovesFocus(k tea.KeyPressMsg) bool { return formMovesFocus(m.form, k) }
+func (m *numberStatus) Focus() string                     { return formFocus(m.form) }
 func (m *numberStatus) Init() tea.Cmd { return m.form.Init() }
 
 func (m *numberStatus) Help() []key.Binding {
@@ -97,9 +100,13 @@ func (m *numberStatus) Help() []key.Binding {
 }
 
 func (m *numberStatus) View(width int) string {
+	st := m.env.S()
 	if m.parked != "" {
-		return paragraphs(width, titleStyle.Render(m.env.T("number.parked_title")), m.parked,
-			faintStyle.Render(m.env.T("common.parked")))
+		return paragraphs(width, st.Title.Render(m.env.T("number.parked_title")), m.parked,
+			st.Faint.Render(m.env.T("common.parked")))
+	}
+	if m.parking {
+		return ""
 	}
 	// The answers are repeated above the confirmation (a field's description
 	// cannot grow after huh has measured the group).
@@ -116,72 +123,64 @@ func (m *numberStatus) View(width int) string {
 
 // reasons says why each migration item matters.
 func (m *numberStatus) reasons() string {
-	lines := []string{titleStyle.Render(m.env.T("migration.why"))}
-	for _, it := range migrationItems {
-		lines = append(lines, "• "+m.env.T("migration."+it)+"\n  "+faintStyle.Render(m.env.T("migration."+it+"_why")))
+	st := m.env.S()
+	lines := []string{st.Title.Render(m.env.T("migration.why"))}
+	for _, it := range MigrationItems {
+		lines = append(lines, "• "+m.env.T("migration."+it)+"\n  "+st.Faint.Render(m.env.T("migration."+it+"_why")))
 	}
 	return strings.Join(lines, "\n")
 }
 
-// missing lists the migration items not confirmed.
-func (m *numberStatus) missing() []string {
-	have := map[string]bool{}
-	for _, it := range m.checklist {
-		have[it] = true
+func (m *numberStatus) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
+	if p, ok := msg.(numberParked); ok {
+		m.parking, m.parked = false, p.text
+		return m, nil, nil
 	}
-	var out []string
-	for _, it := range migrationItems {
-		if !have[it] {
-			out = append(out, it)
-		}
-	}
-	return out
-}
-
-func (m *numberStatus) Update(msg tea.Msg) (Step, tea.Cmd) {
 	if m.parked != "" {
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, keyQuit) {
-			return m, emit(Quit{})
+			return m, nil, Quit{}
 		}
-		return m, nil
+		return m, nil, nil
+	}
+	if m.parking {
+		return m, nil, nil
 	}
 	var cmd tea.Cmd
-	m.form, cmd = updateForm(m.form, msg)
-	if m.form.State != huh.StateCompleted || m.sent {
-		return m, cmd
+	var submitted bool
+	m.form, cmd, submitted = submitForm(m.form, msg)
+	if !submitted {
+		return m, cmd, nil
 	}
-	m.sent = true
 	n := m.n
 	n.ConfirmedAt = m.env.Clock.Now()
-	switch {
-	case n.OnBusinessAPI && len(m.missing()) > 0:
-		m.parked = m.env.T("migration.parked")
-		for _, it := range m.missing() {
-			m.parked += "\n  • " + m.env.T("migration."+it) + "\n    " + faintStyle.Render(m.env.T("migration."+it+"_why"))
+	route := ChooseRoute("", n, m.checklist) // the organisation was settled at the company step
+	switch route.Park {
+	case ParkChecklist:
+		text := m.env.T("migration.parked")
+		for _, it := range route.Missing {
+			text += "\n  • " + m.env.T("migration."+it) + "\n    " + m.env.S().Faint.Render(m.env.T("migration."+it+"_why"))
 		}
-		return m, m.park(n, m.env.T("migration.reason", len(m.missing())))
-	case n.OnBusinessAPI:
-		return m, emit(Done{Step: NumberStatus, Detail: "number on the Business API: migration", Apply: func(s *store.Session) {
-			s.Number, s.Path = n, store.PathMigration
-		}})
-	case n.OnBusinessApp || n.OnPersonal:
-		key := "number.parked_personal"
-		if n.OnBusinessApp {
-			key = "number.parked_app"
-		}
-		m.parked = m.env.T(key)
-		return m, m.park(n, m.env.T(key+"_reason"))
-	default:
-		return m, emit(Done{Step: NumberStatus, Detail: "new number", Apply: func(s *store.Session) {
-			s.Number, s.Path = n, store.PathNew
-		}})
+		return m, cmd, m.park(n, route, m.env.T("migration.reason", len(route.Missing)), text)
+	case ParkApp:
+		return m, cmd, m.park(n, route, m.env.T("number.parked_app_reason"), m.env.T("number.parked_app"))
+	case ParkPersonal:
+		return m, cmd, m.park(n, route, m.env.T("number.parked_personal_reason"), m.env.T("number.parked_personal"))
 	}
+	detail := "new number"
+	if route.Path == store.PathMigration {
+		detail = "number on the Business API: migration"
+	}
+	return m, cmd, Done{Step: NumberStatus, Detail: detail, Apply: func(s *store.Session) {
+		s.Number, s.Path = n, route.Path
+	}}
 }
 
-// park saves the answers and marks the session as waiting; the questions about
-// the number are asked again when it is resumed.
-func (m *numberStatus) park(n store.Number, reason string) tea.Cmd {
-	return emit(Record{Step: NumberStatus, Kind: "parked", Detail: reason, Apply: func(s *store.Session) {
-		s.Number, s.Path, s.Status, s.WaitingReason = n, store.PathBlocked, store.StatusWaiting, reason
-	}})
+// park saves the answers and marks the session as waiting; once that is saved
+// the screen says why (text). The questions about the number are asked again
+// when it is resumed.
+func (m *numberStatus) park(n store.Number, route Route, reason, text string) Record {
+	m.parking = true
+	return Record{Step: NumberStatus, Kind: "parked", Detail: reason, Apply: func(s *store.Session) {
+		s.Number, s.Path, s.Status, s.WaitingReason = n, route.Path, store.StatusWaiting, reason
+	}, Reply: numberParked{text}}
 }

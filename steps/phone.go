@@ -1,8 +1,10 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -31,7 +33,6 @@ type phone struct {
 	phase   phonePhase
 	id      string // the phone-number id, once the number is added
 	lastErr error
-	sent    bool
 	term    termState
 }
 
@@ -67,21 +68,12 @@ var (
 
 func newPhone(env *Env, sess store.Session) Step {
 	m := &phone{env: env, sess: sess, busy: newBusy(), id: sess.Phone.ID}
-	m.country = firstNonEmptyOf(sess.Phone.Country, sess.Company.Country, env.Region)
+	m.country = cmp.Or(sess.Phone.Country, sess.Company.Country, env.Region)
 	if sess.Phone.E164 != "" {
 		m.input = sess.Phone.E164
 	}
 	m.form = m.countryForm()
 	return m
-}
-
-func firstNonEmptyOf(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // phoneError explains why a number is refused for country, or returns nil.
@@ -137,6 +129,11 @@ func examplePhone(country string) string {
 }
 
 func (m *phone) ID() ID { return Phone }
+
+func (m *phone) MovesFocus(k tea.KeyPressMsg) bool {
+	return (m.phase == phoneCountry || m.phase == phoneAsk) && formMovesFocus(m.form, k)
+}
+func (m *phone) Focus() string { return formFocus(m.form) + strconv.Itoa(int(m.phase)) }
 
 func (m *phone) Init() tea.Cmd {
 	if m.id != "" {
@@ -213,15 +210,15 @@ func (m *phone) sendProfile() tea.Cmd {
 		}))
 }
 
-func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.term.note(msg)
 	if cmd, ok := m.busy.update(msg); ok {
-		return m, cmd
+		return m, cmd, nil
 	}
 	switch msg := msg.(type) {
 	case phoneAdded:
 		if msg.err != nil {
-			return m, failed(Phone, msg.err, nil)
+			return m, nil, failure(Phone, msg.err, nil)
 		}
 		m.id = msg.id
 		p, id, now := m.parsed, msg.id, m.env.Clock.Now()
@@ -229,80 +226,78 @@ func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd) {
 		m.sess.Phone = ph
 		m.busy.text = m.env.T("phone.saving")
 		// Saved before anything else: the number now exists at Meta.
-		return m, emit(Record{Step: Phone, Kind: "progress", Detail: "number " + p.E164 + " added, phone-number id " + id,
-			Apply: func(s *store.Session) { s.Phone = ph }, Reply: phoneRecorded{}})
+		return m, nil, Record{Step: Phone, Kind: "progress", Detail: "number " + p.E164 + " added, phone-number id " + id,
+			Apply: func(s *store.Session) { s.Phone = ph }, Reply: phoneRecorded{}}
 	case phoneRecorded:
-		return m, m.sendProfile()
+		return m, m.sendProfile(), nil
 	case profileSent:
 		if msg.err != nil {
-			return m, failed(Phone, msg.err, nil)
+			return m, nil, failure(Phone, msg.err, nil)
 		}
-		if m.sent {
-			return m, nil
-		}
-		m.sent = true
 		m.busy.stop()
 		now := m.env.Clock.Now()
-		return m, emit(Done{Step: Phone, Detail: "business profile sent to phone-number id " + m.id,
-			Apply: func(s *store.Session) { s.Profile.SentAt = now }})
+		return m, nil, Done{Step: Phone, Detail: "business profile sent to phone-number id " + m.id,
+			Apply: func(s *store.Session) { s.Profile.SentAt = now }}
 	case shownError:
 		m.busy.stop()
 		m.phase, m.lastErr = phoneFailed, msg.err
-		return m, nil
+		return m, nil, nil
 	case tea.KeyPressMsg:
 		switch m.phase {
 		case phoneCheck:
 			switch {
 			case key.Matches(msg, phKeyConfirm):
-				return m, m.add()
+				return m, m.add(), nil
 			case key.Matches(msg, phKeyEdit):
-				return m, m.edit()
+				return m, m.edit(), nil
 			}
-			return m, nil
+			return m, nil, nil
 		case phoneFailed:
 			switch {
 			case key.Matches(msg, keyRetry) && m.id != "":
-				return m, m.sendProfile()
+				return m, m.sendProfile(), nil
 			case key.Matches(msg, keyRetry):
-				return m, m.add()
+				return m, m.add(), nil
 			case key.Matches(msg, phKeyEdit) && m.id == "":
-				return m, m.edit()
+				return m, m.edit(), nil
 			}
-			return m, nil
+			return m, nil, nil
 		case phoneWorking:
-			return m, nil
+			return m, nil, nil
 		}
 	}
 	switch m.phase {
 	case phoneCountry:
 		var cmd tea.Cmd
-		m.form, cmd = updateForm(m.form, msg)
-		if m.form.State == huh.StateCompleted {
-			return m, tea.Batch(cmd, m.edit())
+		var submitted bool
+		m.form, cmd, submitted = submitForm(m.form, msg)
+		if submitted {
+			return m, tea.Batch(cmd, m.edit()), nil
 		}
-		return m, cmd
+		return m, cmd, nil
 	case phoneAsk:
 	default:
-		return m, nil
+		return m, nil, nil
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "shift+tab" {
 		// Back to the country (a form of its own).
 		m.phase = phoneCountry
 		var cmd tea.Cmd
 		m.form, cmd = m.term.start(m.countryForm())
-		return m, cmd
+		return m, cmd, nil
 	}
 	var cmd tea.Cmd
-	m.form, cmd = updateForm(m.form, msg)
-	if m.form.State == huh.StateCompleted {
+	var submitted bool
+	m.form, cmd, submitted = submitForm(m.form, msg)
+	if submitted {
 		p, problem := rules.ParsePhone(m.input, m.country)
 		if problem != rules.PhoneOK { // cannot happen: the field validated it
 			m.lastErr = phoneError(m.env, m.input, m.country)
-			return m, tea.Batch(cmd, m.edit())
+			return m, tea.Batch(cmd, m.edit()), nil
 		}
 		m.parsed, m.phase = p, phoneCheck
 	}
-	return m, cmd
+	return m, cmd, nil
 }
 
 // edit asks for the number (again), for the country chosen.
@@ -314,27 +309,27 @@ func (m *phone) edit() tea.Cmd {
 }
 
 func (m *phone) View(width int) string {
-	env := m.env
+	env, st := m.env, m.env.S()
 	var errLine string
 	if m.lastErr != nil {
-		errLine = errorStyle.Render(Explain(env.Words, m.lastErr))
+		errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 	}
 	switch m.phase {
 	case phoneCountry, phoneAsk:
-		return paragraphs(width, titleStyle.Render(env.T("phone.title")), env.T("phone.body"), errLine, m.form.View())
+		return paragraphs(width, st.Title.Render(env.T("phone.title")), env.T("phone.body"), errLine, m.form.View())
 	case phoneCheck:
 		p := m.parsed
 		var warn string
 		switch {
 		case p.TollFree:
-			warn = errorStyle.Render(env.T("phone.toll_free"))
+			warn = st.Error.Render(env.T("phone.toll_free"))
 		case p.PreferVoice():
 			warn = env.T("phone.not_mobile")
 		}
 		return paragraphs(width,
-			titleStyle.Render(env.T("phone.check_title")),
-			boxStyle.Render(accentStyle.Render(p.International)+"\n"+
-				faintStyle.Render(CountryName(env.Words.Language(), p.Region))),
+			st.Title.Render(env.T("phone.check_title")),
+			st.Box.Render(st.Accent.Render(p.International)+"\n"+
+				st.Faint.Render(CountryName(env.Words.Language(), p.Region))),
 			warn,
 			env.T("phone.no_whatsapp"),
 			env.T("phone.check_keys"))
@@ -351,6 +346,6 @@ func (m *phone) View(width int) string {
 	} else {
 		hint = env.T("phone.retry_add")
 	}
-	return paragraphs(width, titleStyle.Render(env.T("phone.title")),
-		env.T("phone.number_is", accentStyle.Render(number)), status, errLine, hint)
+	return paragraphs(width, st.Title.Render(env.T("phone.title")),
+		env.T("phone.number_is", st.Accent.Render(number)), status, errLine, hint)
 }

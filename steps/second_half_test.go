@@ -70,6 +70,7 @@ type shHarness struct {
 	records []Record
 	dones   []Done
 	quits   int
+	over    bool // the step reported Done: like the shell, the harness sends it nothing more
 	wait    time.Duration // how long a command may take before it counts as a timer
 }
 
@@ -105,8 +106,45 @@ func newSHHarness(t *testing.T) *shHarness {
 // start builds step id for the harness's session and runs its Init.
 func (h *shHarness) start(id ID) {
 	h.t.Helper()
-	h.step = New(id, h.env, h.sess)
-	h.handle(h.exec(h.step.Init()))
+	h.step, h.over = New(id, h.env, h.sess), false
+	h.handle(append(h.exec(h.step.Init()), Entered{}))
+}
+
+// deliver hands msg to the step and acts on what it decides, without running
+// the commands it returns.
+func (h *shHarness) deliver(msg tea.Msg) {
+	h.t.Helper()
+	var out Outcome
+	h.step, _, out = h.step.Update(msg)
+	if r, ok := out.(Record); ok && r.Reply != nil {
+		h.outcome(out)
+		h.deliver(r.Reply)
+		return
+	}
+	h.outcome(out)
+}
+
+// outcome does what the shell does with a step's decision, but the save.
+func (h *shHarness) outcome(out Outcome) []tea.Msg {
+	switch out := out.(type) {
+	case Record:
+		h.records = append(h.records, out)
+		if out.Apply != nil {
+			out.Apply(&h.sess)
+		}
+		if out.Reply != nil {
+			return []tea.Msg{out.Reply}
+		}
+	case Done:
+		h.dones = append(h.dones, out)
+		h.over = true
+		if out.Apply != nil {
+			out.Apply(&h.sess)
+		}
+	case Quit:
+		h.quits++
+	}
+	return nil
 }
 
 // send delivers msg to the step and everything that follows from it.
@@ -123,31 +161,14 @@ func (h *shHarness) handle(queue []tea.Msg) {
 		}
 		msg := queue[0]
 		queue = queue[1:]
-		switch msg := msg.(type) {
-		case Record:
-			h.records = append(h.records, msg)
-			if msg.Apply != nil {
-				msg.Apply(&h.sess)
-			}
-			if msg.Reply != nil {
-				queue = append(queue, msg.Reply)
-			}
-			continue
-		case Done:
-			h.dones = append(h.dones, msg)
-			if msg.Apply != nil {
-				msg.Apply(&h.sess)
-			}
-			continue
-		case Quit:
-			h.quits++
-			continue
-		case spinner.TickMsg:
+		if _, ok := msg.(spinner.TickMsg); ok || h.over {
 			continue
 		}
 		var cmd tea.Cmd
-		h.step, cmd = h.step.Update(msg)
+		var out Outcome
+		h.step, cmd, out = h.step.Update(msg)
 		queue = append(queue, h.exec(cmd)...)
+		queue = append(queue, h.outcome(out)...)
 	}
 }
 
@@ -689,11 +710,11 @@ func TestActivationWaitingScreen(t *testing.T) {
 	h.sess.Phone.ID = "123"
 	h.sess.Activation = store.Activation{StartedAt: h.clock.Now().Add(-75 * time.Second), Status: client.ActivationPending}
 	h.step = New(Activation, h.env, h.sess)
-	h.step.Update(activationPolled{err: &client.APIError{HTTPStatus: 429, Code: "rate_limited"}})
+	h.deliver(activationPolled{err: &client.APIError{HTTPStatus: 429, Code: "rate_limited"}})
 	h.mustSee(h.T("activation.rate_limited"))
 	h.mustSee(h.T("activation.safe_to_close"))
 	h.mustSee("1:15")
-	h.step.Update(activationPolled{a: client.Activation{Status: client.ActivationFailed, StatusText: "display name declined"}})
+	h.deliver(activationPolled{a: client.Activation{Status: client.ActivationFailed, StatusText: "display name declined"}})
 	h.mustSee("display name declined")
 	if !h.helpHas("start the activation again") {
 		t.Fatalf("help when failed: %v", h.step.Help())

@@ -32,13 +32,12 @@ type signup struct {
 	env  *Env
 	sess store.Session
 	term termState
-	busy busy
+	poll poller // the wait for the result: the partner is polled between two waits on the callback
 	keys signupKeys
 
-	gen         int64         // the wait under way; messages of older ones are dropped
-	live        *liveSignup   // the loopback callback of this signup session, if any
-	interval    time.Duration // between two polls of the partner
-	starting    bool          // a signup session is being opened
+	gen         int64       // the signup session under way; messages of older ones are dropped
+	live        *liveSignup // the loopback callback of this signup session, if any
+	starting    bool        // a signup session is being opened
 	failedStart bool          // opening it failed: r tries again
 	taken       bool          // a result was taken: nothing else is waited for
 	resumed     bool          // waiting on a session from an earlier run: no callback
@@ -66,7 +65,6 @@ type (
 		s    client.SignupSession
 		err  error
 	}
-	signupWake     struct{ gen int64 } // time to ask the partner
 	signupCallback struct {
 		gen int64
 		r   callback.Result
@@ -90,15 +88,24 @@ var signupGens atomic.Int64
 var signupCallbackTimeout = callback.DefaultTimeout
 
 // Limits of the interval between two polls of the partner: with a callback the
-// browser's answer is immediate and polling is only the fallback; without one,
-// polling is the answer and stays at one second.
+// browser's answer is immediate and polling is the way for a signup finished on
+// another device, which shows within two seconds; without a callback, polling
+// is the answer and stays at one second.
 const (
-	maxSignupPoll         = 5 * time.Second
+	maxSignupPoll         = 2 * time.Second
 	maxSignupPollNoReturn = time.Second
 )
 
 func newSignup(env *Env, sess store.Session) Step {
-	return &signup{env: env, sess: sess, busy: newBusy(), interval: env.pollEvery(), keys: newSignupKeys(env)}
+	return &signup{env: env, sess: sess, poll: newPoller(env.pollEvery(), maxSignupPoll), keys: newSignupKeys(env)}
+}
+
+// pollLimit is the longest wait between two polls for how the result can come back.
+func (m *signup) pollLimit() time.Duration {
+	if m.live == nil {
+		return max(maxSignupPollNoReturn, m.env.pollEvery())
+	}
+	return max(maxSignupPoll, m.env.pollEvery())
 }
 
 func (m *signup) ID() ID { return Signup }
@@ -128,7 +135,8 @@ func (m *signup) Init() tea.Cmd {
 		m.resumed = true
 	}
 	m.gen = signupGens.Add(1)
-	return tea.Batch(m.busy.start(m.env.T("signup.waiting"), sg.StartedAt), m.pollNow())
+	m.poll.limit = m.pollLimit()
+	return tea.Batch(m.poll.start(m.env.T("signup.waiting"), sg.StartedAt), m.pollNow())
 }
 
 // start opens a new signup session: first the callback server (a new port and
@@ -137,11 +145,11 @@ func (m *signup) start() tea.Cmd {
 	m.gen = signupGens.Add(1)
 	m.starting, m.failedStart, m.taken, m.resumed, m.lost = true, false, false, false, false
 	m.lastErr, m.openErr, m.notice, m.paste = nil, nil, "", nil
-	m.interval = m.env.pollEvery()
+	m.poll.now()
 	old := m.env.signup
 	m.env.signup, m.live = nil, nil
 	gen, accountID, mode, texts, partner := m.gen, m.sess.Account.ID, m.mode(), m.pageTexts(), m.env.Clients.Partner
-	return tea.Batch(m.busy.start(m.env.T("signup.starting"), m.env.Clock.Now()), closeLive(old),
+	return tea.Batch(m.poll.start(m.env.T("signup.starting"), m.env.Clock.Now()), closeLive(old),
 		m.env.call(func(ctx context.Context) tea.Msg {
 			req := client.SignupRequest{Mode: mode}
 			var live *liveSignup
@@ -171,26 +179,24 @@ func closeLive(l *liveSignup) tea.Cmd {
 	return func() tea.Msg { _ = l.srv.Close(); return nil }
 }
 
-// wait waits for the callback for one poll interval, then wakes the poll.
+// wait waits for the callback for one poll interval, then the partner is polled.
 func (m *signup) wait() tea.Cmd {
-	gen, d := m.gen, m.interval
+	m.poll.limit = m.pollLimit()
 	if m.live == nil {
-		return tea.Tick(d, func(time.Time) tea.Msg { return signupWake{gen} })
+		return m.poll.later(0)
 	}
-	srv := m.live.srv
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), d)
-		defer cancel()
+	gen, srv := m.gen, m.live.srv
+	return m.poll.laterVia(func(ctx context.Context) tea.Msg {
 		r, err := srv.Wait(ctx)
 		switch {
 		case err == nil:
 			return signupCallback{gen, r}
 		case errors.Is(err, context.DeadlineExceeded):
-			return signupWake{gen}
+			return nil // time to ask the partner
 		default:
 			return signupCallbackLost{gen, err}
 		}
-	}
+	})
 }
 
 // pollNow asks the partner for the session's result.
@@ -202,110 +208,101 @@ func (m *signup) pollNow() tea.Cmd {
 	})
 }
 
-// nextInterval grows the poll interval, to one second at most when the browser
-// has no way back to this terminal.
-func (m *signup) nextInterval() time.Duration {
-	limit := maxSignupPoll
-	if m.live == nil {
-		limit = min(maxSignupPollNoReturn, limit)
-	}
-	return backoff(m.interval, max(limit, m.env.pollEvery()))
-}
-
 // WantsBack: esc closes the paste box first; otherwise it goes back.
 func (m *signup) WantsBack(k tea.KeyPressMsg) bool {
 	return m.paste == nil && !m.starting && k.String() == "esc"
 }
 
-func (m *signup) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (m *signup) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.term.note(msg)
-	if cmd, ok := m.busy.update(msg); ok {
-		return m, cmd
+	if cmd, ok := m.poll.update(msg); ok {
+		return m, cmd, nil
+	}
+	if due, ours := m.poll.due(msg); ours {
+		if !due || !m.waiting() {
+			return m, nil, nil
+		}
+		return m, m.pollNow(), nil
 	}
 	switch msg := msg.(type) {
 	case signupStarted:
 		if msg.gen != m.gen {
-			return m, closeLive(msg.live)
+			return m, closeLive(msg.live), nil
 		}
-		return m, m.started(msg)
-	case signupWake:
-		if msg.gen != m.gen || !m.waiting() {
-			return m, nil
-		}
-		return m, m.pollNow()
+		cmd, out := m.started(msg)
+		return m, cmd, out
 	case signupPolled:
 		if msg.gen != m.gen || !m.waiting() {
-			return m, nil
+			return m, nil, nil
 		}
 		if msg.err == nil && msg.r.Status != client.SignupPending && msg.r.Event != "" {
-			return m, m.take(msg.r, "the provider")
+			cmd, out := m.take(msg.r, "the provider")
+			return m, cmd, out
 		}
 		m.lastErr = msg.err
-		m.interval = m.nextInterval()
-		return m, m.wait()
+		return m, m.wait(), nil
 	case signupCallback:
 		if msg.gen != m.gen || !m.waiting() {
-			return m, nil
+			return m, nil, nil
 		}
-		return m, m.take(fromCallback(msg.r), "the browser")
+		cmd, out := m.take(fromCallback(msg.r), "the browser")
+		return m, cmd, out
 	case signupCallbackLost:
 		if msg.gen != m.gen || !m.waiting() {
-			return m, nil
+			return m, nil, nil
 		}
 		m.lost = errors.Is(msg.err, callback.ErrTimeout)
 		m.live, m.env.signup = nil, nil
-		m.interval = min(m.interval, maxSignupPollNoReturn)
-		return m, m.wait()
+		m.poll.interval = min(m.poll.interval, maxSignupPollNoReturn)
+		return m, m.wait(), nil
 	case browserOpened:
 		m.openErr = msg.err
 		m.notice = ""
 		if msg.err == nil {
 			m.notice = m.env.T("signup.opened")
 		}
-		return m, nil
+		return m, nil, nil
 	case shownError:
 		m.lastErr = msg.err
-		return m, nil
+		return m, nil, nil
 	case tea.PasteMsg:
 		if m.paste == nil && m.waiting() {
-			return m, m.openPaste(msg.Content)
+			return m, m.openPaste(msg.Content), nil
 		}
 	case tea.KeyPressMsg:
 		if m.paste == nil {
-			return m, m.key(msg)
+			return m, m.key(msg), nil
 		}
 		if msg.String() == "esc" {
 			m.paste = nil
-			return m, nil
+			return m, nil, nil
 		}
 	}
 	if m.paste != nil {
-		return m, m.updatePaste(msg)
+		return m.updatePaste(msg)
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // started handles the partner's answer to "open a signup session".
-func (m *signup) started(msg signupStarted) tea.Cmd {
+func (m *signup) started(msg signupStarted) (tea.Cmd, Outcome) {
 	m.starting = false
 	if msg.err != nil {
-		m.busy.stop()
+		m.poll.stop()
 		m.failedStart = true
-		return failed(Signup, msg.err, nil)
+		return nil, failure(Signup, msg.err, nil)
 	}
 	m.live, m.env.signup = msg.live, msg.live
 	sg := store.Signup{SessionID: msg.s.ID, URL: msg.s.URL, StartedAt: m.env.Clock.Now()}
 	m.sess.Signup = sg
-	m.busy.text = m.env.T("signup.waiting")
+	m.poll.text = m.env.T("signup.waiting")
 	detail := "signup session " + sg.SessionID + " started"
 	if msg.live == nil {
 		detail += " without a callback (the wizard could not listen on 127.0.0.1)"
 	} else {
 		detail += ", callback on 127.0.0.1"
 	}
-	return tea.Batch(
-		emit(Record{Step: Signup, Kind: "progress", Detail: detail, Apply: func(s *store.Session) { s.Signup = sg }}),
-		m.wait())
+	return m.wait(), Record{Step: Signup, Kind: "progress", Detail: detail, Apply: func(s *store.Session) { s.Signup = sg }}
 }
 
 // key handles a key press while the paste box is closed.

@@ -29,23 +29,29 @@ func (m *signup) openPaste(text string) tea.Cmd {
 	return cmd
 }
 
-func (m *signup) updatePaste(msg tea.Msg) tea.Cmd {
+func (m *signup) updatePaste(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	var cmd tea.Cmd
-	m.paste, cmd = updateForm(m.paste, msg)
-	switch m.paste.State {
-	case huh.StateCompleted:
+	var submitted bool
+	m.paste, cmd, submitted = submitForm(m.paste, msg)
+	switch {
+	case submitted:
 		r, err := m.parsePaste(*m.pasted)
 		m.paste = nil
 		if err != nil { // cannot happen: the field validated it
 			m.lastErr = err
-			return cmd
+			return m, cmd, nil
 		}
-		return tea.Batch(cmd, m.take(r, "a pasted result"))
-	case huh.StateAborted:
+		take, out := m.take(r, "a pasted result")
+		return m, tea.Batch(cmd, take), out
+	case m.paste.State == huh.StateAborted:
 		m.paste = nil
 	}
-	return cmd
+	return m, cmd, nil
 }
+
+// MovesFocus: only the paste box has fields.
+func (m *signup) MovesFocus(k tea.KeyPressMsg) bool { return formMovesFocus(m.paste, k) }
+func (m *signup) Focus() string                     { return formFocus(m.paste) }
 
 // pasteForm is the box where the user pastes the result.
 func (m *signup) pasteForm() *huh.Form {

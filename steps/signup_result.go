@@ -17,9 +17,10 @@ var signupEvents = []string{"FINISH", "FINISH_ONLY_WABA", "FINISH_WHATSAPP_BUSIN
 // take ends the wait with a result, from whichever way it came (via, for the
 // history): a FINISH ends the step; a CANCEL or an error is saved and shown,
 // and the user may start again. Every other way of waiting is stopped.
-func (m *signup) take(r client.SignupResult, via string) tea.Cmd {
+func (m *signup) take(r client.SignupResult, via string) (tea.Cmd, Outcome) {
 	m.taken, m.paste, m.lastErr, m.openErr = true, nil, nil, nil
-	m.busy.stop()
+	m.poll.stop()
+	m.poll.cancel()
 	live := m.live
 	m.live, m.env.signup = nil, nil
 
@@ -30,12 +31,12 @@ func (m *signup) take(r client.SignupResult, via string) tea.Cmd {
 
 	if SignupFinished(sg.Event) && r.Status != client.SignupError {
 		detail := "signup " + sg.Event + " (from " + via + "): WABA " + sg.WABAID + ", business " + sg.BusinessID
-		return tea.Batch(closeLive(live), emit(Done{Step: Signup, Detail: detail, Apply: func(s *store.Session) {
+		return closeLive(live), Done{Step: Signup, Detail: detail, Apply: func(s *store.Session) {
 			s.Signup = sg
 			if sg.PhoneNumberID != "" && s.Path == store.PathMigration {
 				s.Phone.ID = sg.PhoneNumberID
 			}
-		}}))
+		}}
 	}
 	detail := "signup " + sg.Event
 	if sg.CancelStep != "" {
@@ -48,8 +49,8 @@ func (m *signup) take(r client.SignupResult, via string) tea.Cmd {
 		detail += " (code " + r.ErrorCode + ")"
 	}
 	detail += " (from " + via + ")"
-	return tea.Batch(closeLive(live), emit(Record{Step: Signup, Kind: "signup.cancelled", Detail: detail,
-		Apply: func(s *store.Session) { s.Signup = sg }}))
+	return closeLive(live), Record{Step: Signup, Kind: "signup.cancelled", Detail: detail,
+		Apply: func(s *store.Session) { s.Signup = sg }}
 }
 
 // fromCallback turns the callback's result into the partner's shape.

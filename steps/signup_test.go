@@ -107,28 +107,32 @@ func (d *suDriver) exec(cmd tea.Cmd) {
 	}
 }
 
-// send delivers msg as the shell would: Records and Dones are applied to the session.
+// send delivers msg as the shell would: what the step decides is applied to
+// the session, and a Record's reply comes back after it.
 func (d *suDriver) send(msg tea.Msg) {
-	switch msg := msg.(type) {
-	case Record:
-		d.records = append(d.records, msg)
-		if msg.Apply != nil {
-			msg.Apply(&d.sess)
-		}
-		if msg.Reply != nil {
-			d.send(msg.Reply)
-		}
-		return
-	case Done:
-		d.dones = append(d.dones, msg)
-		msg.Apply(&d.sess)
-		return
-	case spinner.TickMsg:
+	if _, ok := msg.(spinner.TickMsg); ok {
 		return
 	}
+	if len(d.dones) > 0 {
+		return // like the shell, the driver sends a finished step nothing more
+	}
 	var cmd tea.Cmd
-	d.step, cmd = d.step.Update(msg)
+	var out Outcome
+	d.step, cmd, out = d.step.Update(msg)
 	d.run(cmd)
+	switch out := out.(type) {
+	case Record:
+		d.records = append(d.records, out)
+		if out.Apply != nil {
+			out.Apply(&d.sess)
+		}
+		if out.Reply != nil {
+			d.send(out.Reply)
+		}
+	case Done:
+		d.dones = append(d.dones, out)
+		out.Apply(&d.sess)
+	}
 }
 
 // pump delivers messages until cond holds.
@@ -472,8 +476,8 @@ func TestSignupCallbackTimeoutFallsBackToPolling(t *testing.T) {
 	loc := d.pageResult // the page is answered later, after the callback gave up
 	d.pump("the callback to time out", func() bool { return d.model().lost })
 	d.mustSee("stopped listening", "asks the provider every second")
-	if d.model().interval > time.Second {
-		t.Errorf("polling every %v without a callback, want at most 1s", d.model().interval)
+	if d.model().poll.interval > time.Second {
+		t.Errorf("polling every %v without a callback, want at most 1s", d.model().poll.interval)
 	}
 	loc(finishForm) // the browser's redirect goes nowhere; the partner knows
 	d.pump("the poll to finish the step", d.finished)

@@ -47,21 +47,21 @@ func (m *signup) Help() []key.Binding {
 
 func (m *signup) View(width int) string {
 	t := m.env.T
-	intro := []string{titleStyle.Render(t("signup.title")),
+	intro := []string{m.env.S().Title.Render(t("signup.title")),
 		bullets(width, t("signup.need_account"), t("signup.popups"), t("signup.in_browser"))}
 	switch {
 	case m.cancelled():
-		return paragraphs(width, append(intro, errorStyle.Render(m.cancelText()), t("signup.try_again"))...)
+		return paragraphs(width, append(intro, m.env.S().Error.Render(m.cancelText()), t("signup.try_again"))...)
 	case !m.waiting():
 		var retry string
 		if m.failedStart {
 			retry = t("signup.start_failed")
 		}
-		return paragraphs(width, append(intro, m.busy.view(), m.errorLine(), retry)...)
+		return paragraphs(width, append(intro, m.poll.view(), m.errorLine(), retry)...)
 	}
 	var wait string
-	if m.busy.on {
-		wait = m.busy.view() + "  " + faintStyle.Render(elapsed(m.env.Clock.Now().Sub(m.sess.Signup.StartedAt)))
+	if m.poll.on {
+		wait = m.poll.view() + "  " + m.env.S().Faint.Render(elapsed(m.env.Clock.Now().Sub(m.sess.Signup.StartedAt)))
 	}
 	var note string
 	switch {
@@ -86,7 +86,7 @@ func (m *signup) View(width int) string {
 // one link for terminals that understand links.
 func (m *signup) urlBlock(width int) string {
 	u := m.sess.Signup.URL
-	style := accentStyle.Hyperlink(u)
+	style := m.env.S().Accent.Hyperlink(u)
 	if width <= 0 {
 		return style.Render(u)
 	}
@@ -117,9 +117,9 @@ func (m *signup) browserLine() string {
 	t := m.env.T
 	switch {
 	case m.openErr != nil:
-		return errorStyle.Render(t("signup.open_failed", m.openErr))
+		return m.env.S().Error.Render(t("signup.open_failed", m.openErr))
 	case m.notice != "":
-		return okStyle.Render(m.notice)
+		return m.env.S().OK.Render(m.notice)
 	case m.env.OpenURL != nil:
 		return t("signup.open_hint")
 	case m.env.BrowserWhy != "" && m.env.Words.Has("signup.no_browser."+m.env.BrowserWhy):
@@ -148,7 +148,7 @@ func (m *signup) errorLine() string {
 	if m.lastErr == nil {
 		return ""
 	}
-	return errorStyle.Render(Explain(m.env.Words, m.lastErr))
+	return m.env.S().Error.Render(Explain(m.env.Words, m.lastErr))
 }
 
 // bullets renders items as a list with hanging indents.

@@ -23,16 +23,23 @@ import (
 type Step interface {
 	ID() ID
 	Init() tea.Cmd
-	Update(tea.Msg) (Step, tea.Cmd)
+	// Update handles msg. It returns the step as it is now, a command for I/O
+	// (every service call runs in one), and what the step decided: nil while it
+	// goes on, or one of Done, Record, Back and Quit, which the shell acts on in
+	// the same Update.
+	Update(tea.Msg) (Step, tea.Cmd, Outcome)
 	// View renders the step's body for the given width.
 	View(width int) string
 	// Help lists the keys the step answers to, for the footer.
 	Help() []key.Binding
 }
 
+// Outcome is what a step decided: Done, Record, Back or Quit.
+type Outcome interface{ isOutcome() }
+
 // Done tells the shell the step is finished: Apply writes what it learned into
 // the session, the shell saves the session and an event in one transaction and
-// moves on to Next(session).
+// moves on to Next(session). The shell sends the step nothing after it.
 type Done struct {
 	Step   ID
 	Detail string // a line for the event history, never a secret
@@ -41,8 +48,8 @@ type Done struct {
 
 // Record asks the shell to save something without leaving the step (the time a
 // code was requested, an error the user is about to see, a park). After the save
-// the shell sends Reply (if any) back to the step, so that an error is shown only
-// once it is on disk.
+// the shell sends Reply (if any) back to the step, so that what the step learned
+// is shown only once it is on disk.
 type Record struct {
 	Step   ID
 	Kind   string // event kind: "error", "progress", "parked", …
@@ -55,6 +62,18 @@ type Record struct {
 // Back asks the shell to show the previous step again (see Previous).
 type Back struct{ Step ID }
 
+// Quit asks the shell to end the program (after a park or at the end).
+type Quit struct{}
+
+func (Done) isOutcome()   {}
+func (Record) isOutcome() {}
+func (Back) isOutcome()   {}
+func (Quit) isOutcome()   {}
+
+// Entered is sent by the shell to a step once it is on screen, after Init: a
+// step that has something to save as soon as it is shown answers it with a Record.
+type Entered struct{}
+
 // Backer is implemented by steps that decide when esc or shift+tab means "the
 // previous step" (in a form, shift+tab first walks back through the fields).
 // For other steps esc goes back.
@@ -62,8 +81,16 @@ type Backer interface {
 	WantsBack(tea.KeyPressMsg) bool
 }
 
-// Quit asks the shell to end the program (after a park or at the end).
-type Quit struct{}
+// Typist is implemented by steps with a form. The shell holds the keys typed
+// after one that may move the form's focus until the focus has moved, so that
+// a fast typist's next keys land in the next field (huh moves the focus through
+// a message of its own).
+type Typist interface {
+	// MovesFocus reports whether k may move the form to another field.
+	MovesFocus(k tea.KeyPressMsg) bool
+	// Focus names the field that has the focus; it changes when the form moves.
+	Focus() string
+}
 
 // Clock is where steps get the time from: the system clock in the program, a
 // settable one in tests.
@@ -90,6 +117,9 @@ type Env struct {
 	Clock   Clock
 	Words   *assets.Words
 	Theme   huh.Theme
+	// Styles are the step bodies' styles, from the shell's theme for the
+	// terminal's background; nil gives plain styles without colour.
+	Styles *Styles
 	// Training gives the trainer's hints (where the e-mails and SMS codes the
 	// sandbox "sent" can be seen) when the services are the sandbox; nil for
 	// real services. The steps never know which services they talk to otherwise.

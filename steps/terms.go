@@ -15,7 +15,6 @@ type terms struct {
 	env      *Env
 	form     *huh.Form
 	accepted bool
-	sent     bool
 }
 
 func newTerms(env *Env, _ store.Session) Step {
@@ -47,15 +46,18 @@ func (m *terms) Help() []key.Binding {
 	return m.form.KeyBinds()
 }
 
-func (m *terms) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (m *terms) MovesFocus(k tea.KeyPressMsg) bool { return formMovesFocus(m.form, k) }
+func (m *terms) Focus() string                     { return formFocus(m.form) }
+
+func (m *terms) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	var cmd tea.Cmd
-	m.form, cmd = updateForm(m.form, msg)
-	if m.form.State == huh.StateCompleted && m.accepted && !m.sent {
-		m.sent = true
+	var submitted bool
+	m.form, cmd, submitted = submitForm(m.form, msg)
+	if submitted && m.accepted {
 		now := m.env.Clock.Now()
-		return m, tea.Batch(cmd, emit(Done{Step: Terms, Detail: "terms accepted", Apply: func(s *store.Session) {
+		return m, cmd, Done{Step: Terms, Detail: "terms accepted", Apply: func(s *store.Session) {
 			s.Terms.AcceptedAt = now
-		}}))
+		}}
 	}
-	return m, cmd
+	return m, cmd, nil
 }

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -39,7 +40,6 @@ type verifyCode struct {
 	suggest  string // the method to suggest next ("SMS" or "VOICE"), "" for none
 	sandbox  string // the code the sandbox phone received, for the trainer's hint
 	tickGen  int
-	sent     bool
 	term     termState
 }
 
@@ -74,6 +74,7 @@ type (
 	codeRequestSaved struct{ method string }
 	codeRequested    struct{ err error }
 	codeChecked      struct{ err error }
+	codeVerifiedSaved struct{} // the verification is saved: on to the PIN
 	codeRegistered   struct{ err error }
 	codeTick         struct{ gen int }
 	sandboxCodeMsg   struct {
@@ -186,6 +187,11 @@ func (m *verifyCode) pinForm() *huh.Form {
 
 func (m *verifyCode) ID() ID { return VerifyCode }
 
+func (m *verifyCode) MovesFocus(k tea.KeyPressMsg) bool {
+	return (m.phase == codeEnter || m.phase == codePIN) && formMovesFocus(m.form, k)
+}
+func (m *verifyCode) Focus() string { return formFocus(m.form) + strconv.Itoa(int(m.phase)) }
+
 func (m *verifyCode) Init() tea.Cmd {
 	switch m.phase {
 	case codeEnter:
@@ -241,7 +247,7 @@ func (m *verifyCode) closeField(notice string) {
 }
 
 // request saves the request time first, then (on the Reply) asks Meta for a code.
-func (m *verifyCode) request(method string) tea.Cmd {
+func (m *verifyCode) request(method string) (tea.Cmd, Outcome) {
 	now := m.env.Clock.Now()
 	c := m.code
 	c.Method, c.RequestedAt, c.ExpiresAt = method, now, now.Add(codeWindow)
@@ -250,19 +256,19 @@ func (m *verifyCode) request(method string) tea.Cmd {
 	m.code = c
 	m.phase, m.form, m.input = codeRequesting, nil, ""
 	m.lastErr, m.notice, m.suggest, m.sandbox = nil, "", "", ""
-	return tea.Batch(m.busy.start(m.env.T("code.requesting", m.methodName(method)), now),
-		emit(Record{Step: VerifyCode, Kind: "progress", Detail: "code requested by " + method,
+	return m.busy.start(m.env.T("code.requesting", m.methodName(method)), now),
+		Record{Step: VerifyCode, Kind: "progress", Detail: "code requested by " + method,
 			Apply: func(s *store.Session) {
 				s.Code.Method, s.Code.RequestedAt, s.Code.ExpiresAt = c.Method, c.RequestedAt, c.ExpiresAt
 				s.Code.Requests, s.Code.Attempts = c.Requests, c.Attempts
 			},
-			Reply: codeRequestSaved{method}}))
+			Reply: codeRequestSaved{method}}
 }
 
-func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd) {
+func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.term.note(msg)
 	if cmd, ok := m.busy.update(msg); ok {
-		return m, cmd
+		return m, cmd, nil
 	}
 	now := m.env.Clock.Now()
 	if m.phase == codeEnter && m.left(now) <= 0 {
@@ -271,42 +277,39 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd) {
 	switch msg := msg.(type) {
 	case codeTick:
 		if msg.gen != m.tickGen || (m.phase != codeEnter && m.phase != codeVerifying) {
-			return m, nil
+			return m, nil, nil
 		}
-		return m, m.tick()
+		return m, m.tick(), nil
 	case sandboxCodeMsg:
 		if msg.err == nil && (m.phase == codeEnter || m.phase == codeVerifying) {
 			m.sandbox = msg.code
 		}
-		return m, nil
+		return m, nil, nil
 	case codeRequestSaved:
 		id, method := m.sess.Phone.ID, msg.method
 		return m, m.env.call(func(ctx context.Context) tea.Msg {
 			return codeRequested{m.env.Clients.Graph.RequestCode(ctx, id, method, codeLanguage)}
-		})
+		}), nil
 	case codeRequested:
 		m.busy.stop()
 		if msg.err != nil {
 			// No code is on its way: the window closes, the request stays on record.
 			m.code.ExpiresAt = m.code.RequestedAt
 			m.failedIn = codeRequesting
-			return m, failed(VerifyCode, msg.err, func(s *store.Session) { s.Code.ExpiresAt = s.Code.RequestedAt })
+			return m, nil, failure(VerifyCode, msg.err, func(s *store.Session) { s.Code.ExpiresAt = s.Code.RequestedAt })
 		}
 		m.phase = codeEnter
 		var cmd tea.Cmd
 		m.form, cmd = m.term.start(m.codeForm())
-		return m, tea.Batch(cmd, m.tick(), m.fetchSandboxCode())
+		return m, tea.Batch(cmd, m.tick(), m.fetchSandboxCode()), nil
 	case codeChecked:
-		m.busy.stop()
 		if msg.err == nil {
+			// Saved before the PIN is asked: a crash must not ask for the code again.
 			m.code.VerifiedAt = now
-			m.input, m.sandbox, m.lastErr, m.notice = "", "", nil, ""
-			m.phase = codePIN
-			var cmd tea.Cmd
-			m.form, cmd = m.term.start(m.pinForm())
-			return m, tea.Batch(cmd, emit(Record{Step: VerifyCode, Kind: "progress", Detail: "number verified",
-				Apply: func(s *store.Session) { s.Code.VerifiedAt = now }}))
+			return m, nil, Record{Step: VerifyCode, Kind: "progress", Detail: "number verified",
+				Apply: func(s *store.Session) { s.Code.VerifiedAt = now }, Reply: codeVerifiedSaved{}}
 		}
+		m.busy.stop()
 		m.failedIn = codeVerifying
 		var apply func(*store.Session)
 		if graphCode(msg.err) == 136025 {
@@ -314,17 +317,20 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd) {
 			n := m.code.Attempts
 			apply = func(s *store.Session) { s.Code.Attempts = n }
 		}
-		return m, failed(VerifyCode, msg.err, apply)
+		return m, nil, failure(VerifyCode, msg.err, apply)
+	case codeVerifiedSaved:
+		m.busy.stop()
+		m.input, m.sandbox, m.lastErr, m.notice = "", "", nil, ""
+		m.phase = codePIN
+		var cmd tea.Cmd
+		m.form, cmd = m.term.start(m.pinForm())
+		return m, cmd, nil
 	case codeRegistered:
 		m.busy.stop()
 		if msg.err == nil {
-			if m.sent {
-				return m, nil
-			}
-			m.sent = true
 			m.phase = codeFinished
-			return m, emit(Done{Step: VerifyCode, Detail: "number registered for the Cloud API",
-				Apply: func(s *store.Session) { s.Code.RegisteredAt = now }})
+			return m, nil, Done{Step: VerifyCode, Detail: "number registered for the Cloud API",
+				Apply: func(s *store.Session) { s.Code.RegisteredAt = now }}
 		}
 		m.failedIn = codeRegistering
 		var apply func(*store.Session)
@@ -333,38 +339,40 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd) {
 			m.code.VerifiedAt = time.Time{}
 			apply = func(s *store.Session) { s.Code.VerifiedAt = time.Time{} }
 		}
-		return m, failed(VerifyCode, msg.err, apply)
+		return m, nil, failure(VerifyCode, msg.err, apply)
 	case shownError:
-		return m, m.showError(msg.err, now)
+		return m, m.showError(msg.err, now), nil
 	case tea.KeyPressMsg:
 		if m.phase == codeChoose {
 			if method, ok := codeMethodByKey[msg.String()]; ok && m.sess.Phone.ID != "" {
-				return m, m.request(method)
+				cmd, out := m.request(method)
+				return m, cmd, out
 			}
-			return m, nil
+			return m, nil, nil
 		}
 	}
 	if (m.phase != codeEnter && m.phase != codePIN) || m.form == nil {
-		return m, nil
+		return m, nil, nil
 	}
 	var cmd tea.Cmd
-	m.form, cmd = updateForm(m.form, msg)
-	if m.form.State != huh.StateCompleted {
-		return m, cmd
+	var submitted bool
+	m.form, cmd, submitted = submitForm(m.form, msg)
+	if !submitted {
+		return m, cmd, nil
 	}
 	if m.phase == codeEnter {
 		code, ok := rules.NormaliseCode(m.input)
 		if !ok { // the field validated it; start the field over
 			var init tea.Cmd
 			m.form, init = m.term.start(m.codeForm())
-			return m, tea.Batch(cmd, init)
+			return m, tea.Batch(cmd, init), nil
 		}
 		m.phase, m.lastErr, m.notice = codeVerifying, nil, ""
 		id := m.sess.Phone.ID
 		return m, tea.Batch(cmd, m.busy.start(m.env.T("code.verifying"), now),
 			m.env.call(func(ctx context.Context) tea.Msg {
 				return codeChecked{m.env.Clients.Graph.VerifyCode(ctx, id, code)}
-			}))
+			})), nil
 	}
 	pin, id := m.pin, m.sess.Phone.ID
 	m.pin, m.pin2, m.form = "", "", nil
@@ -372,7 +380,7 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd) {
 	return m, tea.Batch(cmd, m.busy.start(m.env.T("code.registering"), now),
 		m.env.call(func(ctx context.Context) tea.Msg {
 			return codeRegistered{m.env.Clients.Graph.Register(ctx, id, pin)}
-		}))
+		})), nil
 }
 
 // showError puts a saved error on screen, in the phase that should follow it.
@@ -425,14 +433,14 @@ func graphCode(err error) int {
 }
 
 func (m *verifyCode) View(width int) string {
-	env := m.env
+	env, st := m.env, m.env.S()
 	now := m.env.Clock.Now()
 	var errLine, notice string
 	if m.lastErr != nil {
-		errLine = errorStyle.Render(Explain(env.Words, m.lastErr))
+		errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 	}
 	if m.notice != "" {
-		notice = accentStyle.Render(m.notice)
+		notice = st.Accent.Render(m.notice)
 	}
 	number := m.sess.Phone.E164
 	switch m.phase {
@@ -445,25 +453,25 @@ func (m *verifyCode) View(width int) string {
 		if m.suggest == MethodVoice && m.code.RequestedAt.IsZero() {
 			hint = env.T("code.voice_recommended")
 		}
-		return paragraphs(width, titleStyle.Render(title), errLine, notice, body, hint, m.choices())
+		return paragraphs(width, st.Title.Render(title), errLine, notice, body, hint, m.choices())
 	case codeEnter, codeVerifying:
 		left := m.left(now)
 		frac := float64(left) / float64(codeWindow)
-		countdown := accentStyle.Render(elapsed(left)) + "  " + m.bar.ViewAs(min(max(frac, 0), 1)) + "  " +
-			faintStyle.Render(env.T("code.left"))
+		countdown := st.Accent.Render(elapsed(left)) + "  " + m.bar.ViewAs(min(max(frac, 0), 1)) + "  " +
+			st.Faint.Render(env.T("code.left"))
 		var hint, field string
 		if m.sandbox != "" && len(m.sandbox) == rules.CodeLength {
-			hint = faintStyle.Render(env.T("code.sandbox_received", m.sandbox[:3]+"-"+m.sandbox[3:]))
+			hint = st.Faint.Render(env.T("code.sandbox_received", m.sandbox[:3]+"-"+m.sandbox[3:]))
 		}
 		if m.phase == codeVerifying {
 			field = m.busy.view()
 		} else if m.form != nil {
 			field = m.form.View()
 		}
-		return paragraphs(width, titleStyle.Render(env.T("code.enter_title")),
+		return paragraphs(width, st.Title.Render(env.T("code.enter_title")),
 			env.T("code.sent", m.methodName(m.code.Method), number), countdown, hint, errLine, notice, field)
 	case codeRequesting, codeRegistering:
-		return paragraphs(width, titleStyle.Render(env.T("code.title")), m.busy.view())
+		return paragraphs(width, st.Title.Render(env.T("code.title")), m.busy.view())
 	case codePIN:
 		body := env.T("code.pin_body")
 		if m.sess.Path == store.PathMigration {
@@ -474,22 +482,23 @@ func (m *verifyCode) View(width int) string {
 			form = m.form.View()
 		}
 		if rules.IsWeakPIN(m.pin) {
-			weak = errorStyle.Render(env.T("code.pin_weak"))
+			weak = st.Error.Render(env.T("code.pin_weak"))
 		}
-		return paragraphs(width, titleStyle.Render(env.T("code.pin_title")), body, errLine, form, weak)
+		return paragraphs(width, st.Title.Render(env.T("code.pin_title")), body, errLine, form, weak)
 	}
-	return paragraphs(width, okStyle.Render(env.T("code.registered")))
+	return paragraphs(width, st.OK.Render(env.T("code.registered")))
 }
 
 // choices lists the two ways to get a code, the suggested one first.
 func (m *verifyCode) choices() string {
+	st := m.env.S()
 	sms := "[s] " + m.methodName(MethodSMS)
 	voice := "[v] " + m.methodName(MethodVoice)
 	if m.suggest == MethodVoice {
-		return accentStyle.Render(voice) + "\n" + sms
+		return st.Accent.Render(voice) + "\n" + sms
 	}
 	if m.suggest == MethodSMS {
-		return accentStyle.Render(sms) + "\n" + voice
+		return st.Accent.Render(sms) + "\n" + voice
 	}
 	return sms + "\n" + voice
 }

@@ -16,18 +16,14 @@ import (
 type verifyEmail struct {
 	env       *Env
 	sess      store.Session
-	busy      busy
-	interval  time.Duration
-	polls     int
+	poll      poller
 	lastErr   error // the last poll's failure, shown under the spinner while it keeps trying
 	notice    string
 	nextSend  time.Time // when resend is allowed again
 	resending bool
-	sent      bool
 }
 
 type (
-	emailPoll    struct{ gen int }
 	emailChecked struct {
 		acc client.Account
 		err error
@@ -41,7 +37,7 @@ type (
 const maxEmailPoll = 10 * time.Second
 
 func newVerifyEmail(env *Env, sess store.Session) Step {
-	return &verifyEmail{env: env, sess: sess, busy: newBusy(), interval: env.pollEvery()}
+	return &verifyEmail{env: env, sess: sess, poll: newPoller(env.pollEvery(), maxEmailPoll)}
 }
 
 var (
@@ -58,7 +54,7 @@ func (m *verifyEmail) Init() tea.Cmd {
 	if start.IsZero() {
 		start = m.env.Clock.Now()
 	}
-	cmd := m.busy.start(m.env.T("verify_email.waiting"), start)
+	cmd := m.poll.start(m.env.T("verify_email.waiting"), start)
 	return tea.Batch(cmd, m.check())
 }
 
@@ -78,39 +74,35 @@ func (m *verifyEmail) check() tea.Cmd {
 	})
 }
 
-func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd) {
-	if cmd, ok := m.busy.update(msg); ok {
-		return m, cmd
+func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
+	if cmd, ok := m.poll.update(msg); ok {
+		return m, cmd, nil
+	}
+	if due, ours := m.poll.due(msg); ours {
+		if !due {
+			return m, nil, nil // a check was made since this poll was scheduled
+		}
+		return m, m.check(), nil
 	}
 	now := m.env.Clock.Now()
 	switch msg := msg.(type) {
-	case emailPoll:
-		if msg.gen != m.polls || m.sent {
-			return m, nil // a check was made since this poll was scheduled
-		}
-		return m, m.check()
 	case emailChecked:
-		m.polls++
-		if msg.err == nil && msg.acc.Verified && !m.sent {
-			m.sent = true
-			m.busy.stop()
-			return m, emit(Done{Step: VerifyEmail, Detail: "e-mail verified", Apply: func(s *store.Session) {
+		if msg.err == nil && msg.acc.Verified {
+			m.poll.stop()
+			return m, nil, Done{Step: VerifyEmail, Detail: "e-mail verified", Apply: func(s *store.Session) {
 				s.Account.VerifiedAt = now
-			}})
+			}}
 		}
 		m.lastErr = msg.err
 		if msg.err != nil && !client.IsRetryable(msg.err) {
-			m.interval = maxEmailPoll
-		} else {
-			m.interval = backoff(m.interval, maxEmailPoll)
+			m.poll.slow()
 		}
-		gen := m.polls
-		return m, tea.Tick(m.interval, func(time.Time) tea.Msg { return emailPoll{gen} })
+		return m, m.poll.later(0), nil
 	case browserOpened:
 		if msg.err != nil {
 			m.notice = m.env.T("browser.failed", msg.err, msg.url)
 		}
-		return m, nil
+		return m, nil, nil
 	case emailResent:
 		m.resending = false
 		if msg.err != nil {
@@ -118,46 +110,46 @@ func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd) {
 				m.nextSend = now.Add(d)
 			}
 			m.notice = Explain(m.env.Words, msg.err)
-			return m, nil
+			return m, nil, nil
 		}
 		m.nextSend = msg.r.NextAllowedAt
 		m.notice = m.env.T("verify_email.resent", m.sess.Account.Email)
-		return m, nil
+		return m, nil, nil
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, keyChange):
-			return m, emit(Back{Step: VerifyEmail})
+			return m, nil, Back{Step: VerifyEmail}
 		case key.Matches(msg, keyCheckNow):
-			m.interval = m.env.pollEvery()
-			return m, m.check()
+			m.poll.now()
+			return m, m.check(), nil
 		case key.Matches(msg, keyResend):
 			if m.resending {
-				return m, nil
+				return m, nil, nil
 			}
 			if now.Before(m.nextSend) {
 				m.notice = m.env.T("verify_email.resend_wait", elapsed(m.nextSend.Sub(now)))
-				return m, nil
+				return m, nil, nil
 			}
 			m.resending = true
 			id := m.sess.Account.ID
 			return m, m.env.call(func(ctx context.Context) tea.Msg {
 				r, err := m.env.Clients.Partner.ResendVerification(ctx, id)
 				return emailResent{r, err}
-			})
+			}), nil
 		case key.Matches(msg, keyMailbox) && m.env.Training != nil && m.env.OpenURL != nil:
 			url, open := m.env.Training.OutboxURL(), m.env.OpenURL
-			return m, openInBrowser(open, url)
+			return m, openInBrowser(open, url), nil
 		}
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 func (m *verifyEmail) View(width int) string {
-	now := m.env.Clock.Now()
-	status := m.busy.view() + "  " + faintStyle.Render(elapsed(now.Sub(m.busy.since)))
+	st := m.env.S()
+	status := m.poll.status(st, m.env.Clock.Now())
 	var errLine string
 	if m.lastErr != nil {
-		errLine = errorStyle.Render(Explain(m.env.Words, m.lastErr)) + "\n" + faintStyle.Render(m.env.T("verify_email.still_trying"))
+		errLine = st.Error.Render(Explain(m.env.Words, m.lastErr)) + "\n" + st.Faint.Render(m.env.T("verify_email.still_trying"))
 	}
 	var hint string
 	if m.env.Training != nil {
@@ -165,10 +157,10 @@ func (m *verifyEmail) View(width int) string {
 		if m.env.OpenURL != nil {
 			hint += " " + m.env.T("sandbox.mailbox_key")
 		}
-		hint = faintStyle.Render(hint)
+		hint = st.Faint.Render(hint)
 	}
 	return paragraphs(width,
-		titleStyle.Render(m.env.T("verify_email.title")),
-		m.env.T("verify_email.body", accentStyle.Render(m.sess.Account.Email)),
+		st.Title.Render(m.env.T("verify_email.title")),
+		m.env.T("verify_email.body", st.Accent.Render(m.sess.Account.Email)),
 		status, errLine, m.notice, hint)
 }

@@ -4,8 +4,6 @@
 package ui
 
 import (
-	"time"
-
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -41,18 +39,12 @@ type App struct {
 	help   help.Model
 	styles styles
 
-	width, height int
-	background    *tea.BackgroundColorMsg // the terminal's answer, replayed to each new step
-	size          *tea.WindowSizeMsg
+	width      int
+	background *tea.BackgroundColorMsg // the terminal's answer, replayed to each new step
+	size       *tea.WindowSizeMsg
 
-	// Keys typed while a form is still moving to its next field are held and
-	// replayed in order once it has (see holdAfter): huh moves focus through a
-	// message of its own, so a fast typist's or a password manager's next keys
-	// would otherwise land in the field just left.
-	held         []tea.KeyPressMsg
-	holding      bool
-	seenSinceKey bool // a message other than a key came since the hold began
-	holdTicks    int  // how often the hold has waited for one
+	stepDone bool      // the step reported Done: it gets nothing more
+	typed    typeAhead // keys typed while the screen is about to change
 
 	queue    []pendingSave // saves waiting their turn: one at a time, in order
 	inFlight bool          // a save is under way
@@ -77,6 +69,7 @@ const (
 func New(o Options) *App {
 	a := &App{store: o.Store, env: o.Env, words: o.Env.Words, user: o.User, sess: o.Session,
 		keys: newKeyMap(o.Env.Words), help: help.New(), styles: newStyles(true)}
+	a.env.Styles = stepStyles(true)
 	now := o.Env.Clock.Now()
 	kind := "created"
 	if o.Resumed {
@@ -108,7 +101,7 @@ func (a *App) Exit() ExitReason { return a.exit }
 // was opened, and starts the first step.
 func (a *App) Init() tea.Cmd {
 	a.sess.UpdatedAt, a.sess.UpdatedBy = a.initial.At, a.user
-	return tea.Batch(tea.RequestBackgroundColor, a.save(a.initial, nil, false), a.step.Init())
+	return tea.Batch(tea.RequestBackgroundColor, a.save(a.initial, nil, false), a.step.Init(), a.drive(steps.Entered{}))
 }
 
 // savedMsg is the result of a save made in a command.
@@ -167,57 +160,106 @@ func (a *App) apply(fn func(*store.Session)) {
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg.(type) {
-	case tea.KeyPressMsg, releaseKeys:
-	default:
-		a.seenSinceKey = true
-	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.width, a.height = msg.Width, msg.Height
+		a.width = msg.Width
 		a.size = &msg
 		a.help.SetWidth(msg.Width)
 	case tea.BackgroundColorMsg:
 		a.background = &msg
 		a.styles = newStyles(msg.IsDark())
+		a.env.Styles = stepStyles(msg.IsDark())
 		a.help.Styles = help.DefaultStyles(msg.IsDark())
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, a.keys.Quit):
 			a.exit = ExitInterrupted
 			return a, a.quit()
-		case a.holding:
-			a.held = append(a.held, msg)
-			return a, nil
 		case a.saveErr != nil && a.retry != nil && key.Matches(msg, a.keys.RetrySave):
 			a.queue = append([]pendingSave{*a.retry}, a.queue...)
 			a.retry, a.saveErr = nil, nil
 			return a, a.nextSave()
+		case a.typed.holding():
+			a.typed.add(msg)
+			return a, nil
+		case a.stepDone:
+			return a, nil // its answer is being saved; the next step comes after
 		case key.Matches(msg, a.keys.Back) && a.wantsBack(msg):
 			if prev := steps.Previous(a.sess, a.step.ID()); prev != "" {
 				return a, a.enter(prev)
 			}
 		}
+		return a, a.forwardKey(msg)
+	case savedMsg:
+		return a, a.saved(msg)
+	case holdTimeout:
+		if a.typed.timedOut(msg) {
+			return a, a.replay()
+		}
+		return a, nil
+	}
+	cmd := a.drive(msg)
+	if t, ok := a.step.(steps.Typist); ok && a.typed.moved(t.Focus()) {
+		return a, tea.Batch(cmd, a.replay()) // the form has moved: the held keys are its
+	}
+	return a, cmd
+}
+
+// drive hands msg to the current step and acts on what it decided.
+func (a *App) drive(msg tea.Msg) tea.Cmd {
+	if a.stepDone {
+		return nil
+	}
+	var cmd tea.Cmd
+	var out steps.Outcome
+	a.step, cmd, out = a.step.Update(msg)
+	return tea.Batch(cmd, a.act(out))
+}
+
+// forwardKey hands a key to the step. After a key that may move the form's
+// focus (and gave the form something to do), further keys are held until the
+// focus has moved; see typeAhead.
+func (a *App) forwardKey(k tea.KeyPressMsg) tea.Cmd {
+	t, typist := a.step.(steps.Typist)
+	var focus string
+	moves := typist && t.MovesFocus(k)
+	if moves {
+		focus = t.Focus()
+	}
+	cmd := a.drive(k)
+	if moves && cmd != nil && !a.typed.holding() && !a.stepDone && t.Focus() == focus {
+		return tea.Batch(cmd, a.typed.untilFocusMoves(focus))
+	}
+	return cmd
+}
+
+// act carries out what a step decided: save and move on (Done), save and reply
+// (Record), show the previous step (Back) or end (Quit).
+func (a *App) act(out steps.Outcome) tea.Cmd {
+	switch o := out.(type) {
 	case steps.Done:
-		a.apply(msg.Apply)
+		a.stepDone = true
+		a.typed.untilSaved()
+		a.apply(o.Apply)
 		if a.sess.Status == store.StatusWaiting {
 			a.sess.Status, a.sess.WaitingReason = store.StatusActive, ""
 		}
-		next := steps.Next(a.sess)
-		a.sess.Step = string(next)
-		return a, a.save(store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(msg.Step), Kind: "step.done", Detail: msg.Detail}, nil, true)
+		a.sess.Step = string(steps.Next(a.sess))
+		return a.save(store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(o.Step), Kind: "step.done", Detail: o.Detail}, nil, true)
 	case steps.Record:
-		a.apply(msg.Apply)
-		ev := store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(msg.Step), Kind: msg.Kind, Detail: msg.Detail}
-		if msg.Err != nil {
-			ev.Error = msg.Err.Error()
+		if o.Reply != nil {
+			a.typed.untilSaved()
 		}
-		return a, a.save(ev, msg.Reply, false)
+		a.apply(o.Apply)
+		ev := store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(o.Step), Kind: o.Kind, Detail: o.Detail}
+		if o.Err != nil {
+			ev.Error = o.Err.Error()
+		}
+		return a.save(ev, o.Reply, false)
 	case steps.Back:
-		if prev := steps.Previous(a.sess, msg.Step); prev != "" {
-			return a, a.enter(prev)
+		if prev := steps.Previous(a.sess, o.Step); prev != "" {
+			return a.enter(prev)
 		}
-		return a, nil
 	case steps.Quit:
 		switch {
 		case a.sess.Status == store.StatusDone:
@@ -227,66 +269,23 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		default:
 			a.exit = ExitInterrupted
 		}
-		return a, a.quit()
-	case savedMsg:
-		return a, a.saved(msg)
-	case releaseKeys:
-		return a, a.release()
+		return a.quit()
 	}
-	return a, a.forward(msg)
+	return nil
 }
 
-// holdFor is how long keys wait after one that may move a form's focus; a hold
-// lasts at most maxHoldTicks of them, whatever comes.
-const (
-	holdFor      = 30 * time.Millisecond
-	maxHoldTicks = 10
-)
-
-// releaseKeys ends a hold on typed keys.
-type releaseKeys struct{}
-
-// focusKeys may move a form to another field: enter, tab, shift+tab, and the
-// yes/no keys of a confirmation.
-func focusKey(k tea.KeyPressMsg) bool {
-	switch k.String() {
-	case "enter", "tab", "shift+tab", "y", "Y", "n", "N":
-		return true
-	}
-	return false
-}
-
-// forward hands msg to the current step. After a key that may move the focus
-// (and gave the form something to do), further keys are held; see held.
-func (a *App) forward(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	a.step, cmd = a.step.Update(msg)
-	k, isKey := msg.(tea.KeyPressMsg)
-	if !isKey {
-		return cmd
-	}
-	if cmd != nil && focusKey(k) {
-		a.holding, a.seenSinceKey, a.holdTicks = true, false, 0
-		return tea.Batch(cmd, tea.Tick(holdFor, func(time.Time) tea.Msg { return releaseKeys{} }))
-	}
-	return cmd
-}
-
-// release replays the held keys once the form has had its own message; a key
-// among them that moves the focus again starts a new hold.
-func (a *App) release() tea.Cmd {
-	if !a.holding {
-		return nil
-	}
-	a.holdTicks++
-	if !a.seenSinceKey && a.holdTicks < maxHoldTicks { // the form's message has not come yet: wait a little more
-		return tea.Tick(holdFor, func(time.Time) tea.Msg { return releaseKeys{} })
-	}
-	a.holding = false
+// replay ends the hold and hands the held keys over in order; a key among them
+// that starts a new hold keeps the rest held.
+func (a *App) replay() tea.Cmd {
+	keys := a.typed.release()
 	var cmds []tea.Cmd
-	for len(a.held) > 0 && !a.holding {
-		k := a.held[0]
-		a.held = a.held[1:]
+	for i, k := range keys {
+		if a.typed.holding() {
+			for _, rest := range keys[i:] {
+				a.typed.add(rest)
+			}
+			break
+		}
 		_, cmd := a.Update(k)
 		cmds = append(cmds, cmd)
 	}
@@ -294,12 +293,14 @@ func (a *App) release() tea.Cmd {
 }
 
 // saved handles the end of a save: on success the step moves on (or gets its
-// reply); on failure the error stays on screen with a key to try again.
+// reply), and the keys typed meanwhile follow; on failure the error stays on
+// screen with a key to try again.
 func (a *App) saved(msg savedMsg) tea.Cmd {
 	a.inFlight = false
 	if msg.err != nil {
 		a.saveErr = msg.err
 		a.retry = &pendingSave{ev: msg.ev, reply: msg.reply, advance: msg.advance}
+		a.typed.drop() // the screen they were typed for waits on the retry
 		if a.quitting {
 			return tea.Quit // nothing more can be saved; the screen said so
 		}
@@ -316,31 +317,35 @@ func (a *App) saved(msg savedMsg) tea.Cmd {
 		}
 		return next
 	}
-	if msg.advance {
-		return tea.Batch(next, a.enter(steps.ID(a.sess.Step)))
+	var cmd tea.Cmd
+	switch {
+	case msg.advance:
+		a.typed.saved()
+		cmd = a.enter(steps.ID(a.sess.Step))
+	case msg.reply != nil:
+		a.typed.saved()
+		cmd = a.drive(msg.reply)
+	default:
+		return next
 	}
-	if msg.reply != nil {
-		var cmd tea.Cmd
-		a.step, cmd = a.step.Update(msg.reply)
-		return tea.Batch(next, cmd)
+	if a.typed.holding() && !a.typed.saving && !a.stepDone {
+		cmd = tea.Batch(cmd, a.replay())
 	}
-	return next
+	return tea.Batch(next, cmd)
 }
 
-// enter builds step id for the session and replays what the terminal told us.
+// enter builds step id for the session, replays what the terminal told us and
+// tells the step it is on screen.
 func (a *App) enter(id steps.ID) tea.Cmd {
-	a.step = steps.New(id, a.env, a.sess)
+	a.step, a.stepDone = steps.New(id, a.env, a.sess), false
 	cmds := []tea.Cmd{a.step.Init()}
 	if a.background != nil {
-		var cmd tea.Cmd
-		a.step, cmd = a.step.Update(*a.background)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, a.drive(*a.background))
 	}
 	if a.size != nil {
-		var cmd tea.Cmd
-		a.step, cmd = a.step.Update(*a.size)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, a.drive(*a.size))
 	}
+	cmds = append(cmds, a.drive(steps.Entered{}))
 	return tea.Batch(cmds...)
 }
 

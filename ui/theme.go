@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"image/color"
+
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+
+	"wizard/steps"
 )
 
 // cachedTheme is huh's Charm theme computed once per palette: huh asks its theme
@@ -19,25 +23,58 @@ func (t cachedTheme) Theme(isDark bool) *huh.Styles {
 // Theme is the huh theme every step's form uses.
 var Theme huh.Theme = cachedTheme{dark: huh.ThemeCharm(true), light: huh.ThemeCharm(false)}
 
+// palette is the few colours of the whole screen, for a light or a dark
+// terminal: the shell's frame and the step bodies are drawn with them.
+type palette struct{ accent, green, faint, red color.Color }
+
+func newPalette(dark bool) palette {
+	ld := lipgloss.LightDark(dark)
+	return palette{
+		accent: ld(lipgloss.Color("#5A56E0"), lipgloss.Color("#7571F9")),
+		green:  ld(lipgloss.Color("#02A060"), lipgloss.Color("#02BF87")),
+		faint:  ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#6C6C6C")),
+		red:    ld(lipgloss.Color("#D7263D"), lipgloss.Color("#FF5F6D")),
+	}
+}
+
 // styles are the shell's styles for a light or dark terminal.
 type styles struct {
-	Title, Step, Faint, Done, Current, Todo, Skipped, Error, ID lipgloss.Style
+	Title, Step, Done, Current, Todo, Skipped, Error, ID lipgloss.Style
 }
 
 func newStyles(dark bool) styles {
-	ld := lipgloss.LightDark(dark)
-	accent := ld(lipgloss.Color("#5A56E0"), lipgloss.Color("#7571F9"))
-	green := ld(lipgloss.Color("#02A060"), lipgloss.Color("#02BF87"))
-	faint := ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#6C6C6C"))
+	p := newPalette(dark)
 	return styles{
-		Title:   lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Title:   lipgloss.NewStyle().Bold(true).Foreground(p.accent),
 		Step:    lipgloss.NewStyle().Bold(true),
-		Faint:   lipgloss.NewStyle().Foreground(faint),
-		Done:    lipgloss.NewStyle().Foreground(green),
-		Current: lipgloss.NewStyle().Foreground(accent).Bold(true),
-		Todo:    lipgloss.NewStyle().Foreground(faint),
-		Skipped: lipgloss.NewStyle().Foreground(faint).Strikethrough(true),
-		Error:   lipgloss.NewStyle().Foreground(lipgloss.Red).Bold(true),
-		ID:      lipgloss.NewStyle().Foreground(faint),
+		Done:    lipgloss.NewStyle().Foreground(p.green),
+		Current: lipgloss.NewStyle().Foreground(p.accent).Bold(true),
+		Todo:    lipgloss.NewStyle().Foreground(p.faint),
+		Skipped: lipgloss.NewStyle().Foreground(p.faint).Strikethrough(true),
+		Error:   lipgloss.NewStyle().Foreground(p.red).Bold(true),
+		ID:      lipgloss.NewStyle().Foreground(p.faint),
+	}
+}
+
+// stepStyles are the step bodies' styles in the same palette, made once for
+// each background.
+func stepStyles(dark bool) *steps.Styles {
+	if dark {
+		return darkStepStyles
+	}
+	return lightStepStyles
+}
+
+var darkStepStyles, lightStepStyles = newStepStyles(true), newStepStyles(false)
+
+func newStepStyles(dark bool) *steps.Styles {
+	p := newPalette(dark)
+	return &steps.Styles{
+		Title:  lipgloss.NewStyle().Bold(true),
+		Faint:  lipgloss.NewStyle().Foreground(p.faint),
+		Error:  lipgloss.NewStyle().Foreground(p.red).Bold(true),
+		OK:     lipgloss.NewStyle().Foreground(p.green),
+		Accent: lipgloss.NewStyle().Foreground(p.accent).Bold(true),
+		Box:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(p.faint).Padding(0, 1),
 	}
 }
