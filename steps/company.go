@@ -91,11 +91,11 @@ func (m *company) newForm() *huh.Form {
 // WantsBack: shift+tab on the first field, or esc.
 func (m *company) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "org") }
 
-func (m *company) ID() ID        { return Company }
+func (m *company) ID() ID { return Company }
 
 func (m *company) MovesFocus(k tea.KeyPressMsg) bool { return !m.busy.on && formMovesFocus(m.form, k) }
 func (m *company) Focus() string                     { return formFocus(m.form) }
-func (m *company) Init() tea.Cmd { return m.form.Init() }
+func (m *company) Init() tea.Cmd                     { return m.form.Init() }
 
 func (m *company) Help() []key.Binding {
 	if m.busy.on {

@@ -141,8 +141,10 @@ func (m *displayName) newForm() *huh.Form {
 func (m *displayName) ID() ID        { return DisplayName }
 func (m *displayName) Init() tea.Cmd { return m.form.Init() }
 
-func (m *displayName) MovesFocus(k tea.KeyPressMsg) bool { return !m.checking && formMovesFocus(m.form, k) }
-func (m *displayName) Focus() string                     { return formFocus(m.form) + strconv.FormatBool(m.checking) }
+func (m *displayName) MovesFocus(k tea.KeyPressMsg) bool {
+	return !m.checking && formMovesFocus(m.form, k)
+}
+func (m *displayName) Focus() string { return formFocus(m.form) + strconv.FormatBool(m.checking) }
 
 func (m *displayName) Help() []key.Binding {
 	if m.checking {

@@ -86,11 +86,11 @@ func (m *numberStatus) summary() string {
 // WantsBack: shift+tab on the first field, or esc.
 func (m *numberStatus) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "api") }
 
-func (m *numberStatus) ID() ID        { return NumberStatus }
+func (m *numberStatus) ID() ID { return NumberStatus }
 
 func (m *numberStatus) MovesFocus(k tea.KeyPressMsg) bool { return formMovesFocus(m.form, k) }
 func (m *numberStatus) Focus() string                     { return formFocus(m.form) }
-func (m *numberStatus) Init() tea.Cmd { return m.form.Init() }
+func (m *numberStatus) Init() tea.Cmd                     { return m.form.Init() }
 
 func (m *numberStatus) Help() []key.Binding {
 	if m.parked != "" {

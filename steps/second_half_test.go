@@ -70,7 +70,7 @@ type shHarness struct {
 	records []Record
 	dones   []Done
 	quits   int
-	over    bool // the step reported Done: like the shell, the harness sends it nothing more
+	over    bool          // the step reported Done: like the shell, the harness sends it nothing more
 	wait    time.Duration // how long a command may take before it counts as a timer
 }
 

@@ -38,15 +38,15 @@ type signup struct {
 	gen         int64       // the signup session under way; messages of older ones are dropped
 	live        *liveSignup // the loopback callback of this signup session, if any
 	starting    bool        // a signup session is being opened
-	failedStart bool          // opening it failed: r tries again
-	taken       bool          // a result was taken: nothing else is waited for
-	resumed     bool          // waiting on a session from an earlier run: no callback
-	lost        bool          // the callback server stopped without a result
-	paste       *huh.Form     // the paste box, when shown
-	pasted      *string       // the paste box's value
-	notice      string        // what happened last (browser opened, address copied)
-	lastErr     error         // the last error, shown until the next attempt
-	openErr     error         // opening the browser failed
+	failedStart bool        // opening it failed: r tries again
+	taken       bool        // a result was taken: nothing else is waited for
+	resumed     bool        // waiting on a session from an earlier run: no callback
+	lost        bool        // the callback server stopped without a result
+	paste       *huh.Form   // the paste box, when shown
+	pasted      *string     // the paste box's value
+	notice      string      // what happened last (browser opened, address copied)
+	lastErr     error       // the last error, shown until the next attempt
+	openErr     error       // opening the browser failed
 }
 
 // liveSignup is the callback server of a signup session started in this run. It

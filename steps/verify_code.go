@@ -71,13 +71,13 @@ const maxCodeAttempts = 3
 const codeLanguage = "en_US"
 
 type (
-	codeRequestSaved struct{ method string }
-	codeRequested    struct{ err error }
-	codeChecked      struct{ err error }
+	codeRequestSaved  struct{ method string }
+	codeRequested     struct{ err error }
+	codeChecked       struct{ err error }
 	codeVerifiedSaved struct{} // the verification is saved: on to the PIN
-	codeRegistered   struct{ err error }
-	codeTick         struct{ gen int }
-	sandboxCodeMsg   struct {
+	codeRegistered    struct{ err error }
+	codeTick          struct{ gen int }
+	sandboxCodeMsg    struct {
 		code string
 		err  error
 	}
