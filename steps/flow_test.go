@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -162,5 +163,39 @@ func TestEveryStepHasAName(t *testing.T) {
 				t.Errorf("missing %s", k)
 			}
 		}
+	}
+}
+
+func TestChooseRoute(t *testing.T) {
+	all := MigrationItems
+	tests := []struct {
+		name      string
+		org       string
+		n         store.Number
+		confirmed []string
+		want      Route
+	}{
+		{"a company, no answers yet", OrgCompany, store.Number{}, nil, Route{Path: store.PathNew}},
+		{"a government body waits for Meta", OrgGovernment, store.Number{}, nil, Route{Park: ParkGovernment}},
+		{"all three No: a new number", OrgCompany, store.Number{}, nil, Route{Path: store.PathNew}},
+		{"on the API, checklist met: migration", OrgCompany, store.Number{OnBusinessAPI: true}, all, Route{Path: store.PathMigration}},
+		{"on the API, nothing confirmed", OrgCompany, store.Number{OnBusinessAPI: true}, nil,
+			Route{Path: store.PathBlocked, Park: ParkChecklist, Missing: all}},
+		{"on the API, two-step still on", OrgCompany, store.Number{OnBusinessAPI: true},
+			[]string{"business_verified", "waba_approved", "name_approved", "not_test_number"},
+			Route{Path: store.PathBlocked, Park: ParkChecklist, Missing: []string{"two_step_off"}}},
+		{"on the Business app", OrgCompany, store.Number{OnBusinessApp: true}, nil, Route{Path: store.PathBlocked, Park: ParkApp}},
+		{"on a personal account", OrgCompany, store.Number{OnPersonal: true}, nil, Route{Path: store.PathBlocked, Park: ParkPersonal}},
+		{"the API answer wins over the app's", OrgCompany, store.Number{OnBusinessAPI: true, OnBusinessApp: true}, all,
+			Route{Path: store.PathMigration}},
+		{"the app wins over personal", "", store.Number{OnBusinessApp: true, OnPersonal: true}, nil,
+			Route{Path: store.PathBlocked, Park: ParkApp}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ChooseRoute(tt.org, tt.n, tt.confirmed); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ChooseRoute = %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }
