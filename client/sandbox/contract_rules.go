@@ -192,7 +192,13 @@ const (
 	websiteMaxChars     = 256
 )
 
-// validWebsite: "starts with http:// or https:// and is at most 256 characters".
+// validWebsite: "an http or https URL: it starts with http:// or https://, the
+// scheme in any case (RFC 3986 schemes are case-insensitive), and is at most 256
+// characters (Unicode code points, not bytes)".
 func validWebsite(u string) bool {
-	return len(u) <= websiteMaxChars && (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://"))
+	if utf8.RuneCountInString(u) > websiteMaxChars {
+		return false
+	}
+	scheme, _, ok := strings.Cut(u, "://")
+	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https"))
 }
