@@ -18,8 +18,13 @@ package client_test
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -695,4 +700,94 @@ func TestContractDriftProfile(t *testing.T) {
 				send(client.BusinessProfile{Vertical: row.in}, "vertical")})
 		}
 	})
+}
+
+// TestContractDriftPasswordKinds sends, for three code points of every Unicode
+// general category (and some unassigned ones), passwords whose verdict hangs on that character's kind:
+// "Aa" + six of it passes only if it is a digit or special, "A1" + six only if
+// it is lowercase or special, "a1" + six only if it is uppercase or special.
+func TestContractDriftPasswordKinds(t *testing.T) {
+	d := newDriftSandbox(t)
+	// The first, a middle and the last code point of every category.
+	var samples []rune
+	for _, cat := range slices.Sorted(maps.Keys(unicode.Categories)) {
+		var ranges [][2]rune
+		for _, r := range unicode.Categories[cat].R16 {
+			ranges = append(ranges, [2]rune{rune(r.Lo), rune(r.Hi)})
+		}
+		for _, r := range unicode.Categories[cat].R32 {
+			ranges = append(ranges, [2]rune{rune(r.Lo), rune(r.Hi)})
+		}
+		if len(ranges) > 0 {
+			samples = append(samples, ranges[0][0], ranges[len(ranges)/2][0], ranges[len(ranges)-1][1])
+		}
+	}
+	// Unassigned code points are in no category table.
+	samples = append(samples, 0x0378, 0x2FFFF, 0x10FFFD)
+	slices.Sort(samples)
+	samples = slices.Compact(samples)
+	n := 0
+	for _, r := range samples {
+		if r == utf8.RuneError || !utf8.ValidRune(r) {
+			continue
+		}
+		for _, base := range []string{"Aa", "A1", "a1"} {
+			pw := base + strings.Repeat(string(r), 6)
+			c := rules.CheckPassword(pw)
+			product := verdict{ok: c.OK(), why: fmt.Sprintf("%d kinds", c.Kinds)}
+			_, err := d.c.Partner.CreateAccount(t.Context(), fmt.Sprintf("kind%d@example.kz", n), pw)
+			n++
+			judge(t, driftRow{in: pw}, product, endpointVerdict{fmt.Sprintf("POST /v1/accounts (%U)", r),
+				apiVerdict(t, err, "weak_password")})
+		}
+	}
+	t.Logf("%d passwords sent", n)
+}
+
+// TestContractDriftEmailSweep builds addresses from pieces that sit on the
+// rule's edges (specials, dots, white space, marks, non-ASCII letters and
+// digits, punycode) with a fixed seed and sends each to the sandbox.
+func TestContractDriftEmailSweep(t *testing.T) {
+	d := newDriftSandbox(t)
+	ctx := t.Context()
+	acc, err := d.c.Partner.CreateAccount(ctx, "sweep-owner@example.kz", strongPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces := []string{"a", "Z", "0", ".", "..", "@", "-", "_", "+", "!", `"`, "(", ")", "<", ">", "[", "]",
+		",", ";", ":", `\`, " ", "\t", "я", "ü", "\u0301", "١", "☃", "\u00a0", "\u200b", "\u2028", "\x7f", "\x01",
+		"xn--", ".kz", ".k", ".com", "=?", "'", "`", "{", "|", "~", "#", "%", "&", "*", "/", "=", "?", "^", "ǅ", "²"}
+	domains := []string{"@b.kz", "@x.y", "@пример.рф", "@xn--p1ai", "@a-b.c-d.kz", "@1.kz", ".kz", "@example.XN--P1AI"}
+	rng := rand.New(rand.NewPCG(2026, 12))
+	accepted := 0
+	const n = 1500
+	for range n {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		if rng.IntN(4) != 0 {
+			b.WriteString(domains[rng.IntN(len(domains))])
+		}
+		addr := b.String()
+		p := rules.CheckEmail(addr)
+		product := verdict{ok: p == rules.EmailOK, why: string(p)}
+		_, err := d.c.Partner.UpdateEmail(ctx, acc.ID, addr)
+		v := apiVerdict(t, err, "invalid_email", "email_taken")
+		if v.why == "email_taken" {
+			v = verdict{ok: true}
+		}
+		if v.ok {
+			accepted++
+		}
+		row := driftRow{in: addr}
+		if p == rules.EmailSpaces && strings.TrimSpace(addr) != addr && rules.CheckEmail(strings.TrimSpace(addr)) == rules.EmailOK {
+			row.stricter = "white space at the ends: the wizard reports it, the provider trims it (partner.md)"
+		}
+		judge(t, row, product, endpointVerdict{"PATCH /v1/accounts/{id}", v})
+	}
+	if accepted < n/20 || accepted > n-n/20 {
+		t.Fatalf("%d of %d addresses accepted: the sweep is not on the rule's edges", accepted, n)
+	}
+	t.Logf("%d of %d addresses accepted by both", accepted, n)
 }
