@@ -155,7 +155,8 @@ func newDriftSandbox(t *testing.T) *driftSandbox {
 }
 
 // vehicleCC is the country code of the numbers the test adds only to carry other
-// inputs (codes, PINs, profiles): no country has it, so no row's number meets them.
+// inputs (codes, PINs, profiles): no country has it, and the one +999 row has a
+// shorter national number, so no row's number meets them.
 const vehicleCC = "999"
 
 // freshNational is a national number no other call of the test uses.
