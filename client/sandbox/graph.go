@@ -8,11 +8,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Magic demo inputs: the national part of a phone number decides how the
@@ -199,21 +199,16 @@ func missing(w http.ResponseWriter, name string) {
 	graphError(w, graphErr{code: 100, message: "The parameter " + name + " is required", details: name + " is required"})
 }
 
-var (
-	digits   = regexp.MustCompile(`^[0-9]+$`)
-	pinShape = regexp.MustCompile(`^[0-9]{6}$`)
-)
-
 func (s *Server) addPhoneNumber(w http.ResponseWriter, r *http.Request, p url.Values) {
 	cc, national, name := p.Get("cc"), p.Get("phone_number"), strings.TrimSpace(p.Get("verified_name"))
-	national = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(national)
+	national = phoneSeparators.Replace(national)
 	for _, f := range []struct{ k, v string }{{"cc", cc}, {"phone_number", national}, {"verified_name", name}} {
 		if f.v == "" {
 			missing(w, f.k)
 			return
 		}
 	}
-	if !digits.MatchString(cc) || len(cc) > 3 || !digits.MatchString(national) || len(national) < 4 || len(national) > 14 {
+	if !validPhoneShape(cc, national) {
 		graphError(w, graphErr{code: 100, message: "Invalid parameter",
 			details:   "cc must be 1 to 3 digits and phone_number 4 to 14 digits, without + or the country code",
 			userTitle: "Invalid phone number", userMsg: "Check the country code and the number."})
@@ -277,21 +272,21 @@ func (s *Server) setProfile(w http.ResponseWriter, r *http.Request, p url.Values
 		bad("vertical must be one of " + strings.Join(verticals, ", "))
 		return
 	}
-	if len([]rune(p.Get("description"))) > 512 {
+	if utf8.RuneCountInString(p.Get("description")) > descriptionMaxChars {
 		bad("description must be at most 512 characters")
 		return
 	}
-	if len([]rune(p.Get("about"))) > 139 {
+	if utf8.RuneCountInString(p.Get("about")) > aboutMaxChars {
 		bad("about must be at most 139 characters")
 		return
 	}
 	sites := p["websites"]
-	if len(sites) > 2 {
+	if len(sites) > websitesMax {
 		bad("at most 2 websites")
 		return
 	}
 	for _, u := range sites {
-		if len(u) > 256 || !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
+		if !validWebsite(u) {
 			bad("each website must start with http:// or https:// and be at most 256 characters")
 			return
 		}
@@ -396,7 +391,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, p url.Values) 
 		return
 	}
 	pin := p.Get("pin")
-	if !pinShape.MatchString(pin) {
+	if !validPIN(pin) {
 		graphError(w, graphErr{code: 100, message: "Invalid parameter", details: "pin must be 6 digits"})
 		return
 	}

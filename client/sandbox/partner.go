@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"wizard/client"
-	"wizard/steps/rules"
 )
 
 // ResendInterval is how long after the last verification e-mail another may be sent.
@@ -60,8 +59,8 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if c := rules.CheckPassword(in.Password); !c.OK() {
-		apiError(w, http.StatusUnprocessableEntity, "weak_password", weakPasswordMessage(c), "password")
+	if chars, kinds := passwordStrength(in.Password); chars < passwordMinChars || kinds < passwordMinKinds {
+		apiError(w, http.StatusUnprocessableEntity, "weak_password", weakPasswordMessage(chars, kinds), "password")
 		return
 	}
 	// The password is checked, then forgotten: the sandbox has no log-in.
@@ -87,21 +86,21 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, a.Account)
 }
 
-func weakPasswordMessage(c rules.PasswordCheck) string {
+func weakPasswordMessage(chars, kinds int) string {
 	short := ""
-	if !c.Length {
+	if chars < passwordMinChars {
 		short = " and is too short"
 	}
 	return fmt.Sprintf("The password is too weak: it needs at least %d characters and at least %d of "+
 		"lowercase letters, uppercase letters, digits and special characters (it has %d of those kinds%s).",
-		rules.PasswordMinLength, rules.PasswordMinKinds, c.Kinds, short)
+		passwordMinChars, passwordMinKinds, kinds, short)
 }
 
-// checkEmail trims an address and refuses (422 invalid_email) one the wizard's
-// own rule would refuse.
+// checkEmail trims an address and refuses (422 invalid_email) one that breaks
+// the contract's rule (partner.md, "Accepted e-mail addresses").
 func checkEmail(w http.ResponseWriter, raw string) (string, bool) {
 	email := strings.TrimSpace(raw)
-	if rules.CheckEmail(email) != rules.EmailOK {
+	if !validEmail(email) {
 		apiError(w, http.StatusUnprocessableEntity, "invalid_email", "This is not a valid e-mail address.", "email")
 		return "", false
 	}
@@ -256,10 +255,6 @@ func (s *Server) updateCompany(w http.ResponseWriter, r *http.Request) {
 	}
 	a.OrgType, a.FullName, a.CompanyName, a.Country = c.OrgType, c.FullName, c.CompanyName, c.Country
 	writeJSON(w, http.StatusOK, a.Account)
-}
-
-func validCountry(c string) bool {
-	return len(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'
 }
 
 func (s *Server) startActivation(w http.ResponseWriter, r *http.Request) {
