@@ -1,6 +1,7 @@
 // Package rules holds the pure validators the wizard applies before anything is sent:
-// no UI, no I/O, each fuzzed. Both the wizard and the sandbox use them, so the
-// provider's rules are written down once.
+// no UI, no I/O, each fuzzed. The sandbox checks what the provider accepts with
+// its own code, from the written contract (assets/contract/); a test over HTTP
+// (client/contract_drift_test.go) catches any drift between the two.
 package rules
 
 import "unicode"
