@@ -3,7 +3,7 @@ package assets
 import "embed"
 
 // SandboxFS holds the sandbox's web pages: sandbox/signup.html (the imitation of
-// Meta's Embedded Signup pop-up), sandbox/verified.html and sandbox/outbox.html.
+// Meta's Embedded Signup pop-up), sandbox/message.html (the pages a link in its e-mails opens) and sandbox/outbox.html.
 //
 //go:embed sandbox
 var SandboxFS embed.FS
