@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"wizard/store"
@@ -29,5 +30,49 @@ func TestTypeAheadStaysInItsFields(t *testing.T) {
 	h.waitScreen("We sent a link to " + testEmail)
 	if strings.Contains(h.screen(), "not the same") {
 		t.Fatalf("keys went to the wrong field:\n%s", h.screen())
+	}
+}
+
+// The hold ends when the form's own focus message has moved the focus, not on
+// whatever message comes first: a spinner's tick or a resize arriving between
+// Enter and huh's "next field" must not let the next keys into the field left.
+func TestTypeAheadWaitsForTheFocusNotForAnyMessage(t *testing.T) {
+	w := newWorld(t)
+	_, h := w.app(store.Session{ID: store.NewID()}, false)
+	h.waitScreen("Do you accept the provider's terms?")
+	h.key("y")
+	h.waitScreen("Business e-mail")
+
+	burst := testEmail + "\r" + testPassword + "\r" + testPassword + "\r"
+	for _, r := range burst {
+		if r == '\r' {
+			h.deliver(tea.KeyPressMsg{Code: tea.KeyEnter})
+			// Unrelated messages, handled before huh's focus message.
+			h.deliver(spinner.TickMsg{})
+			h.deliver(tea.WindowSizeMsg{Width: 100, Height: 40})
+			continue
+		}
+		h.deliver(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	h.waitScreen("We sent a link to " + testEmail)
+	if strings.Contains(h.screen(), "not the same") {
+		t.Fatalf("keys went to the wrong field:\n%s", h.screen())
+	}
+}
+
+// Keys typed after a step finished wait for its save and go to the next step.
+func TestKeysTypedDuringASaveGoToTheNextStep(t *testing.T) {
+	w := newWorld(t)
+	_, h := w.app(store.Session{ID: store.NewID()}, false)
+	h.waitScreen("Do you accept the provider's terms?")
+	// "y" finishes the terms; the e-mail typed at once must reach the account step.
+	h.deliver(keyMsg("y"))
+	for _, r := range testEmail {
+		h.deliver(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	h.waitScreen("Business e-mail")
+	h.settle()
+	if !strings.Contains(h.screen(), testEmail) {
+		t.Fatalf("the e-mail typed during the save is not in its field:\n%s", h.screen())
 	}
 }
