@@ -46,13 +46,14 @@ type App struct {
 	stepDone bool      // the step reported Done: it gets nothing more
 	typed    typeAhead // keys typed while the screen is about to change
 
-	queue    []pendingSave // saves waiting their turn: one at a time, in order
-	inFlight bool          // a save is under way
-	saveErr  error         // the last save failed: shown until a save succeeds
-	retry    *pendingSave  // what to save again on ctrl+r
-	quitting bool          // quit as soon as no save is under way
-	exit     ExitReason    // why the program ended
-	initial  store.Event   // the first event: created or resumed
+	queue     []pendingSave // saves waiting their turn: one at a time, in order
+	inFlight  bool          // a save is under way
+	saveErr   error         // the last save failed: shown until a save succeeds
+	retry     *pendingSave  // what to save again on ctrl+r
+	quitting  bool          // quit as soon as no save is under way
+	quitAsked bool          // ctrl+c while a save had failed: a second one quits without it
+	exit      ExitReason    // why the program ended
+	initial   store.Event   // the first event: created or resumed
 }
 
 // ExitReason says how the shell ended, for the command to print the right words.
@@ -63,7 +64,21 @@ const (
 	ExitInterrupted            // ctrl+c: saved, resume later
 	ExitParked                 // the session waits for something outside
 	ExitFinished               // the flow is done
+	ExitUnsaved                // quit although a save had failed: see Unsaved
 )
+
+// Unsaved lists what was not written when the program ended after a failed
+// save (the event of each save that was lost), oldest first.
+func (a *App) Unsaved() []store.Event {
+	var lost []store.Event
+	if a.retry != nil {
+		lost = append(lost, a.retry.ev)
+	}
+	for _, p := range a.queue {
+		lost = append(lost, p.ev)
+	}
+	return lost
+}
 
 // New builds the shell for a session.
 func New(o Options) *App {
@@ -172,12 +187,20 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.help.Styles = help.DefaultStyles(msg.IsDark())
 	case tea.KeyPressMsg:
 		switch {
+		case key.Matches(msg, a.keys.Quit) && a.saveErr != nil && !a.quitAsked:
+			// Quitting now would lose what could not be saved: say so, and let the
+			// user retry (after freeing space) or quit knowing it.
+			a.quitAsked = true
+			return a, nil
 		case key.Matches(msg, a.keys.Quit):
 			a.exit = ExitInterrupted
+			if a.saveErr != nil {
+				a.exit = ExitUnsaved
+			}
 			return a, a.quit()
 		case a.saveErr != nil && a.retry != nil && key.Matches(msg, a.keys.RetrySave):
 			a.queue = append([]pendingSave{*a.retry}, a.queue...)
-			a.retry, a.saveErr = nil, nil
+			a.retry, a.saveErr, a.quitAsked = nil, nil, false
 			return a, a.nextSave()
 		case a.typed.holding():
 			a.typed.add(msg)
@@ -301,9 +324,10 @@ func (a *App) saved(msg savedMsg) tea.Cmd {
 		a.saveErr = msg.err
 		a.retry = &pendingSave{ev: msg.ev, reply: msg.reply, advance: msg.advance}
 		a.typed.drop() // the screen they were typed for waits on the retry
-		if a.quitting {
-			return tea.Quit // nothing more can be saved; the screen said so
+		if a.quitting && a.exit == ExitUnsaved {
+			return tea.Quit
 		}
+		a.quitting = false // the user decides: retry, or quit knowing what is lost
 		return nil
 	}
 	a.saveErr = nil

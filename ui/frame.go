@@ -30,6 +30,9 @@ func (a *App) Render() string {
 	parts = append(parts, lipgloss.NewStyle().PaddingLeft(1).Render(body))
 	if a.saveErr != nil {
 		parts = append(parts, "", a.styles.Error.Width(bodyWidth).Render(a.words.T("ui.save_failed", a.saveErr)))
+		if a.quitAsked {
+			parts = append(parts, a.styles.Error.Width(bodyWidth).Render(a.words.T("ui.quit_unsaved", len(a.Unsaved()))))
+		}
 	}
 	parts = append(parts, "", a.footer())
 	return strings.Join(parts, "\n")
