@@ -12,6 +12,7 @@ import (
 
 	"wizard/client"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // activation is step 10: the provider activates the registered number. Unlike the
@@ -207,7 +208,7 @@ func (m *activation) View(width int) string {
 	switch {
 	case m.active():
 		code := lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).Bold(true).Padding(1, 4).
-			Render(st.Accent.Render(m.act.AlphaCode))
+			Render(st.Accent.Render(termsafe.Line(m.act.AlphaCode)))
 		return paragraphs(width, title, st.OK.Render(env.T("activation.active")),
 			env.T("activation.code_label"), code, env.T("activation.code_where"),
 			st.Faint.Render(env.T("activation.continue")))
@@ -217,7 +218,7 @@ func (m *activation) View(width int) string {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
-			m.act.StatusText, errLine, env.T("activation.retry_hint"))
+			termsafe.Text(m.act.StatusText), errLine, env.T("activation.retry_hint"))
 	case m.act.StartedAt.IsZero():
 		if m.lastErr != nil {
 			return paragraphs(width, title, st.Error.Render(Explain(env.Words, m.lastErr)),
@@ -233,6 +234,6 @@ func (m *activation) View(width int) string {
 	case m.lastErr != nil:
 		errLine = st.Error.Render(Explain(env.Words, m.lastErr)) + "\n" + st.Faint.Render(env.T("activation.still_trying"))
 	}
-	return paragraphs(width, title, env.T("activation.body"), status, m.act.StatusText, errLine,
+	return paragraphs(width, title, env.T("activation.body"), status, termsafe.Text(m.act.StatusText), errLine,
 		st.Accent.Render(env.T("activation.safe_to_close")))
 }

@@ -12,6 +12,7 @@ import (
 
 	"wizard/client"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // alphaName is step 11, the guide's "Add & Edit Alpha Names for Campaigns": the
@@ -227,16 +228,16 @@ func (m *alphaName) View(width int) string {
 	title := st.Title.Render(env.T("alpha.title"))
 	var nameBlock string
 	if m.name != "" {
-		nameBlock = env.T("alpha.name_label") + " " + st.Accent.Render(m.name) + "\n" +
+		nameBlock = env.T("alpha.name_label") + " " + st.Accent.Render(termsafe.Line(m.name)) + "\n" +
 			st.Faint.Render(env.T("alpha.name_readonly"))
 	}
 	switch m.phase {
 	case alphaLoading, alphaSaving:
 		return paragraphs(width, title, nameBlock, m.busy.view())
 	case alphaSaved:
-		text := env.T("alpha.saved", m.saved.Name, CountryName(lang, m.saved.Country))
+		text := env.T("alpha.saved", termsafe.Line(m.saved.Name), CountryName(lang, m.saved.Country))
 		if !m.created {
-			text = env.T("alpha.already_saved", m.saved.Name, CountryName(lang, m.saved.Country))
+			text = env.T("alpha.already_saved", termsafe.Line(m.saved.Name), CountryName(lang, m.saved.Country))
 		}
 		return paragraphs(width, title, st.OK.Render(text), st.Faint.Render(env.T("alpha.continue")))
 	case alphaFailed:

@@ -14,6 +14,7 @@ import (
 	"wizard/assets"
 	"wizard/steps/rules"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // displayName is step 7: the display name ("alpha name"), the category, the
@@ -198,16 +199,16 @@ func (m *displayName) View(width int) string {
 		return paragraphs(width, st.Title.Render(m.env.T("display_name.title")),
 			m.env.T("display_name.body"), m.form.View(), count)
 	}
-	header := chatHeader(env, m.p.DisplayName)
+	header := chatHeader(env, termsafe.Line(m.p.DisplayName))
 	site := st.Box.Render(st.Faint.Render(env.T("display_name.preview_website")) + "\n" +
-		st.Accent.Render(m.p.Website))
+		st.Accent.Render(termsafe.Line(m.p.Website)))
 	preview := lipgloss.JoinHorizontal(lipgloss.Top, header, "   ", site)
 	if width > 0 && lipgloss.Width(preview) > width {
 		preview = lipgloss.JoinVertical(lipgloss.Left, header, site)
 	}
 	details := env.T("display_name.check_category", verticalLabel(env.Words, m.p.Category))
 	if m.p.Description != "" {
-		details += "\n" + env.T("display_name.check_description", m.p.Description)
+		details += "\n" + env.T("display_name.check_description", termsafe.Text(m.p.Description))
 	}
 	return paragraphs(width,
 		st.Title.Render(env.T("display_name.check_title")),

@@ -11,6 +11,7 @@ import (
 
 	"wizard/assets"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // finished is step 12: the session is marked done, and the screen sums up what
@@ -98,7 +99,7 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 	var out []SummaryLine
 	add := func(key, value string) {
 		if strings.TrimSpace(value) != "" {
-			out = append(out, SummaryLine{Label: w.T(key), Value: value})
+			out = append(out, SummaryLine{Label: w.T(key), Value: termsafe.Line(value)})
 		}
 	}
 	country := func(code string) string {

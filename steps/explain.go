@@ -7,12 +7,18 @@ import (
 
 	"wizard/assets"
 	"wizard/client"
+	"wizard/termsafe"
 )
 
 // Explain turns an error into plain words that say what to do next. Known
 // service errors have their own sentence in the catalog; anything else is
-// shown with the service's own message and a generic next step.
+// shown with the service's own message and a generic next step. What a
+// service wrote is made safe for the terminal.
 func Explain(w *assets.Words, err error) string {
+	return termsafe.Text(explain(w, err))
+}
+
+func explain(w *assets.Words, err error) string {
 	if err == nil {
 		return ""
 	}

@@ -15,6 +15,7 @@ import (
 	"wizard/client"
 	"wizard/steps/rules"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // phone is step 8: the company's mobile number (country + number), checked with
@@ -334,7 +335,7 @@ func (m *phone) View(width int) string {
 			env.T("phone.no_whatsapp"),
 			env.T("phone.check_keys"))
 	}
-	number := m.sess.Phone.E164
+	number := termsafe.Line(m.sess.Phone.E164)
 	if number == "" {
 		number = m.parsed.International
 	}

@@ -6,6 +6,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"wizard/termsafe"
 )
 
 // signupKeys are the signup screen's keys, with help in the user's language.
@@ -85,7 +87,7 @@ func (m *signup) View(width int) string {
 // screen's width (a longer line would be cut off, not wrapped), and marked as
 // one link for terminals that understand links.
 func (m *signup) urlBlock(width int) string {
-	u := m.sess.Signup.URL
+	u := termsafe.Line(m.sess.Signup.URL) // the provider's address, made safe before it is a link
 	style := m.env.S().Accent.Hyperlink(u)
 	if width <= 0 {
 		return style.Render(u)
@@ -117,7 +119,7 @@ func (m *signup) browserLine() string {
 	t := m.env.T
 	switch {
 	case m.openErr != nil:
-		return m.env.S().Error.Render(t("signup.open_failed", m.openErr))
+		return m.env.S().Error.Render(termsafe.Text(t("signup.open_failed", m.openErr)))
 	case m.notice != "":
 		return m.env.S().OK.Render(m.notice)
 	case m.env.OpenURL != nil:
@@ -131,13 +133,13 @@ func (m *signup) browserLine() string {
 // cancelText says how the last signup ended without a FINISH.
 func (m *signup) cancelText() string {
 	t, sg := m.env.T, m.sess.Signup
-	where := sg.CancelStep
+	where := termsafe.Line(sg.CancelStep)
 	if k := "signup.step." + where; where != "" && m.env.Words.Has(k) {
-		where = t(k) + " (" + sg.CancelStep + ")"
+		where = t(k) + " (" + termsafe.Line(sg.CancelStep) + ")"
 	}
 	switch {
 	case sg.ErrorMessage != "":
-		return t("signup.error", sg.ErrorMessage)
+		return t("signup.error", termsafe.Line(sg.ErrorMessage))
 	case where != "":
 		return t("signup.cancelled_at", where)
 	}

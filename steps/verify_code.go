@@ -14,6 +14,7 @@ import (
 	"wizard/client"
 	"wizard/steps/rules"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // verifyCode is step 9: Meta sends a 6-digit code by SMS or voice call; the code
@@ -442,7 +443,7 @@ func (m *verifyCode) View(width int) string {
 	if m.notice != "" {
 		notice = st.Accent.Render(m.notice)
 	}
-	number := m.sess.Phone.E164
+	number := termsafe.Line(m.sess.Phone.E164)
 	switch m.phase {
 	case codeChoose:
 		title, body := env.T("code.choose_title"), env.T("code.choose_body", number)

@@ -9,6 +9,7 @@ import (
 
 	"wizard/client"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // verifyEmail is step 3: "click the link we e-mailed you". It polls the partner
@@ -100,7 +101,7 @@ func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		return m, m.poll.later(0), nil
 	case browserOpened:
 		if msg.err != nil {
-			m.notice = m.env.T("browser.failed", msg.err, msg.url)
+			m.notice = termsafe.Text(m.env.T("browser.failed", msg.err, msg.url))
 		}
 		return m, nil, nil
 	case emailResent:
@@ -113,7 +114,7 @@ func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			return m, nil, nil
 		}
 		m.nextSend = msg.r.NextAllowedAt
-		m.notice = m.env.T("verify_email.resent", m.sess.Account.Email)
+		m.notice = m.env.T("verify_email.resent", termsafe.Line(m.sess.Account.Email))
 		return m, nil, nil
 	case tea.KeyPressMsg:
 		switch {
@@ -161,6 +162,6 @@ func (m *verifyEmail) View(width int) string {
 	}
 	return paragraphs(width,
 		st.Title.Render(m.env.T("verify_email.title")),
-		m.env.T("verify_email.body", st.Accent.Render(m.sess.Account.Email)),
+		m.env.T("verify_email.body", st.Accent.Render(termsafe.Line(m.sess.Account.Email))),
 		status, errLine, m.notice, hint)
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"wizard/steps"
+	"wizard/termsafe"
 )
 
 // View frames the current step: header with progress, the step's body, key help.
@@ -29,7 +30,7 @@ func (a *App) Render() string {
 	body := a.step.View(bodyWidth)
 	parts = append(parts, lipgloss.NewStyle().PaddingLeft(1).Render(body))
 	if a.saveErr != nil {
-		parts = append(parts, "", a.styles.Error.Width(bodyWidth).Render(a.words.T("ui.save_failed", a.saveErr)))
+		parts = append(parts, "", a.styles.Error.Width(bodyWidth).Render(termsafe.Text(a.words.T("ui.save_failed", a.saveErr))))
 		if a.quitAsked {
 			parts = append(parts, a.styles.Error.Width(bodyWidth).Render(a.words.T("ui.quit_unsaved", len(a.Unsaved()))))
 		}
@@ -43,7 +44,7 @@ func (a *App) header(width int) string {
 	id := a.step.ID() // the step on screen: after "back", an earlier one than the session's
 	pos := steps.Position(id)
 	title := a.styles.Title.Render(a.words.T("ui.title"))
-	sid := a.styles.ID.Render(a.words.T("ui.session", a.sess.ID))
+	sid := a.styles.ID.Render(a.words.T("ui.session", termsafe.Line(a.sess.ID)))
 	gap := width - lipgloss.Width(title) - lipgloss.Width(sid)
 	top := title + strings.Repeat(" ", max(gap, 1)) + sid
 
