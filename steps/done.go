@@ -20,7 +20,11 @@ type finished struct {
 	env      *Env
 	sess     store.Session
 	recorded bool
+	saving   bool // "complete" is being saved: the summary shows once it is
 }
+
+// finishedSaved replies to the Record that marks the signup complete.
+type finishedSaved struct{}
 
 var doneKeyQuit = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "quit"))
 
@@ -28,8 +32,13 @@ func newFinished(env *Env, sess store.Session) Step {
 	return &finished{env: env, sess: sess}
 }
 
-func (m *finished) ID() ID              { return Finished }
-func (m *finished) Help() []key.Binding { return []key.Binding{doneKeyQuit} }
+func (m *finished) ID() ID { return Finished }
+func (m *finished) Help() []key.Binding {
+	if m.saving {
+		return nil
+	}
+	return []key.Binding{doneKeyQuit}
+}
 
 func (m *finished) Init() tea.Cmd { return nil }
 
@@ -41,7 +50,7 @@ func (m *finished) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		if m.sess.Status == store.StatusDone || m.recorded {
 			return m, nil, nil
 		}
-		m.recorded = true
+		m.recorded, m.saving = true, true
 		now := m.env.Clock.Now()
 		m.sess.Status, m.sess.FinishedAt, m.sess.WaitingReason = store.StatusDone, now, ""
 		return m, nil, Record{Step: Finished, Kind: "finished", Detail: "onboarding finished",
@@ -49,9 +58,11 @@ func (m *finished) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 				s.Status = store.StatusDone
 				s.FinishedAt = now
 				s.WaitingReason = ""
-			}}
+			}, Reply: finishedSaved{}}
+	case finishedSaved:
+		m.saving = false
 	case tea.KeyPressMsg:
-		if key.Matches(msg, doneKeyQuit) {
+		if !m.saving && key.Matches(msg, doneKeyQuit) {
 			return m, nil, Quit{}
 		}
 	}
@@ -60,6 +71,9 @@ func (m *finished) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 
 func (m *finished) View(width int) string {
 	env := m.env
+	if m.saving {
+		return paragraphs(width, env.S().Faint.Render(env.T("done.saving")))
+	}
 	card := SummaryCard(env.Words, m.sess, width)
 	var steps []string
 	for i, k := range nextStepKeys {
