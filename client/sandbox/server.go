@@ -262,10 +262,10 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, page bool) b
 	w.Header().Set("WWW-Authenticate", `Bearer realm="sandbox"`)
 	if page {
 		s.message(w, http.StatusUnauthorized, "This page needs the sandbox's token",
-			"The sandbox printed it when it started. Add ?token=… to this address.")
+			"Add ?token=… to this address: the token the sandbox printed when it started (or was given).")
 	} else {
 		apiError(w, http.StatusUnauthorized, "unauthorized",
-			"This sandbox listens off loopback: send the token it printed when it started (Authorization: Bearer …).", "")
+			"The outbox and the faults controls need the sandbox's token: Authorization: Bearer <the token it printed when it started, or was given>.", "")
 	}
 	return false
 }
