@@ -93,8 +93,13 @@ func (m *account) changeEmail(email string) (tea.Cmd, Outcome) {
 }
 
 // emailError is the catalog sentence for an e-mail address's problem, or nil.
+// An address typed with a name ("User Name <u@x.com>") is told exactly what
+// to type instead.
 func emailError(env *Env, s string) error {
 	if p := rules.CheckEmail(s); p != "" {
+		if bare := rules.NamedEmailAddress(s); bare != "" {
+			return errors.New(env.T("rules.email_display_name_use", bare))
+		}
 		return errors.New(env.T("rules." + string(p)))
 	}
 	return nil

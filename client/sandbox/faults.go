@@ -374,12 +374,21 @@ func (s *Server) faultRoutes() {
 	list := func(w http.ResponseWriter, status int) {
 		writeJSON(w, status, map[string][]Fault{"faults": s.Faults()})
 	}
-	s.mux.HandleFunc("GET /sandbox/faults", func(w http.ResponseWriter, r *http.Request) { list(w, http.StatusOK) })
+	s.mux.HandleFunc("GET /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
+		if s.authorized(w, r, false) {
+			list(w, http.StatusOK)
+		}
+	})
 	s.mux.HandleFunc("DELETE /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
-		s.ClearFaults()
-		list(w, http.StatusOK)
+		if s.authorized(w, r, false) {
+			s.ClearFaults()
+			list(w, http.StatusOK)
+		}
 	})
 	s.mux.HandleFunc("POST /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorized(w, r, false) {
+			return
+		}
 		var f Fault
 		if !decodeJSON(w, r, &f) {
 			return

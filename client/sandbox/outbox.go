@@ -47,9 +47,15 @@ func (s *Server) Outbox() Outbox {
 
 func (s *Server) outboxRoutes() {
 	s.mux.HandleFunc("GET /sandbox/outbox.json", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.Outbox())
+		if s.authorized(w, r, false) {
+			writeJSON(w, http.StatusOK, s.Outbox())
+		}
 	})
 	trainer := func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorized(w, r, true) {
+			return
+		}
+		w.Header().Set("Referrer-Policy", "no-referrer") // the address may carry the token
 		o := s.Outbox()
 		slices.Reverse(o.Mails) // newest first on screen
 		slices.Reverse(o.Messages)
@@ -61,10 +67,18 @@ func (s *Server) outboxRoutes() {
 
 // ReadOutbox fetches the outbox of the sandbox at baseURL over HTTP.
 func ReadOutbox(ctx context.Context, baseURL string) (Outbox, error) {
+	return readOutbox(ctx, baseURL, "")
+}
+
+// readOutbox is ReadOutbox with the sandbox's token, if it has one.
+func readOutbox(ctx context.Context, baseURL, token string) (Outbox, error) {
 	var o Outbox
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(baseURL, "/")+"/sandbox/outbox.json", nil)
 	if err != nil {
 		return o, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -80,7 +94,11 @@ func ReadOutbox(ctx context.Context, baseURL string) (Outbox, error) {
 // LatestCode returns the latest verification code sent to a number by the
 // sandbox at baseURL.
 func LatestCode(ctx context.Context, baseURL, phoneNumberID string) (string, error) {
-	o, err := ReadOutbox(ctx, baseURL)
+	return latestCode(ctx, baseURL, "", phoneNumberID)
+}
+
+func latestCode(ctx context.Context, baseURL, token, phoneNumberID string) (string, error) {
+	o, err := readOutbox(ctx, baseURL, token)
 	if err != nil {
 		return "", err
 	}
@@ -109,12 +127,17 @@ func LatestVerifyLink(ctx context.Context, baseURL, email string) (string, error
 
 // Hints reads a running sandbox's outbox for the trainer's hints on screen
 // (it satisfies steps.Training without either package knowing the other).
-type Hints struct{ BaseURL string }
+type Hints struct {
+	BaseURL string
+	Token   string // the sandbox's token (Running.Token), when it has one
+}
 
-// OutboxURL is the page with the e-mails and codes the sandbox sent.
+// OutboxURL is the page with the e-mails and codes the sandbox sent. It never
+// carries the token, which would then be on the wizard's screen: a sandbox
+// with a token asks for it on that page.
 func (h Hints) OutboxURL() string { return h.BaseURL + "/sandbox/" }
 
 // LatestCode is the last code the sandbox sent to phone-number id.
 func (h Hints) LatestCode(ctx context.Context, phoneNumberID string) (string, error) {
-	return LatestCode(ctx, h.BaseURL, phoneNumberID)
+	return latestCode(ctx, h.BaseURL, h.Token, phoneNumberID)
 }

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -239,5 +240,52 @@ func TestGraphAcceptsQueryParams(t *testing.T) {
 	o := sb.Server.Outbox()
 	if m := o.Messages[len(o.Messages)-1]; m.Method != "VOICE" || m.To != "+998901234567" {
 		t.Fatalf("%+v", m)
+	}
+}
+
+// The sandbox redirects the browser only to a loopback callback: any other
+// URL is refused when the signup starts, so it cannot serve as an open redirect.
+func TestSignupCallbackMustBeLoopback(t *testing.T) {
+	sb, c := start(t, sandbox.Options{AutoVerifyEmail: time.Nanosecond})
+	a := verifiedAccount(t, c, "loopback@example.kz")
+	for _, cb := range []string{
+		"http://evil.example/callback",
+		"https://evil.example/callback",
+		"http://127.0.0.1.evil.example/callback",
+		"http://10.0.0.5:8080/callback",
+		"http://0.0.0.0:8080/callback",
+		"https://127.0.0.1:8080/callback", // loopback, but the wizard listens on plain http
+		"http://user:pw@127.0.0.1:8080/callback",
+		"http://[fe80::1]:8080/callback",
+	} {
+		_, err := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{CallbackURL: cb, State: "s"})
+		var api *client.APIError
+		if !errors.As(err, &api) || api.HTTPStatus != http.StatusBadRequest || api.Code != "callback_url_not_allowed" ||
+			api.Field != "callback_url" || api.Message == "" {
+			t.Errorf("start with %s: %v, want 400 callback_url_not_allowed", cb, err)
+		}
+	}
+	for _, cb := range []string{"http://127.0.0.1:45678/callback", "http://127.8.9.10:1/cb?x=1", "http://[::1]:45678/callback",
+		"http://localhost:45678/callback", "http://LOCALHOST/callback"} {
+		sess, err := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{CallbackURL: cb, State: "s"})
+		if err != nil {
+			t.Errorf("start with %s: %v", cb, err)
+			continue
+		}
+		resp, _ := fetch(t, "POST", sess.URL+"/result", "application/x-www-form-urlencoded", "event=CANCEL")
+		want, _ := url.Parse(cb)
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusSeeOther || err != nil || loc.Scheme != "http" || loc.Host != want.Host || loc.Path != want.Path {
+			t.Errorf("%s: HTTP %d to %q", cb, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	// The error body is the contract's error shape.
+	resp, body := fetch(t, "POST", sb.URL+"/partner/v1/accounts/"+a.ID+"/signups",
+		"application/json", `{"callback_url":"https://phish.example/"}`)
+	var e struct {
+		Error struct{ Code, Message, Field string } `json:"error"`
+	}
+	if resp.StatusCode != http.StatusBadRequest || json.Unmarshal([]byte(body), &e) != nil || e.Error.Code != "callback_url_not_allowed" {
+		t.Errorf("HTTP %d %s", resp.StatusCode, body)
 	}
 }

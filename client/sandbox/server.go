@@ -8,7 +8,10 @@ package sandbox
 
 import (
 	crand "crypto/rand"
+	"crypto/subtle"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"math/rand/v2"
@@ -29,6 +32,18 @@ type Options struct {
 	ActivationDelay time.Duration    // how long an activation stays pending before active; default 2s
 	Latency         time.Duration    // added before every answer; default 0
 	Now             func() time.Time // clock; default time.Now
+
+	// AllowRemote lets Start listen on an address other than loopback (e.g.
+	// 0.0.0.0:8790, for a classroom). Without it Start refuses such an address
+	// with ErrNotLoopback: every computer that can reach the port would see the
+	// outbox (verification codes and links) and could change the faults.
+	AllowRemote bool
+	// Token, when set, is required by the outbox (page and JSON) and the
+	// faults controls: header "Authorization: Bearer TOKEN", or ?token=TOKEN on
+	// a GET (the page in a browser). Start sets a fresh random one when it
+	// listens off loopback and none is given; on loopback it stays empty unless
+	// given, and those endpoints are open as before.
+	Token string
 }
 
 // DefaultActivationDelay is used when Options.ActivationDelay is 0.
@@ -119,24 +134,55 @@ func (s *Server) now() time.Time { return s.opts.Now().UTC() }
 
 // Running is a sandbox listening on a port.
 type Running struct {
-	URL    string // http://127.0.0.1:PORT, no trailing slash
+	// URL is where a wizard on this computer reaches the sandbox, no trailing
+	// slash: http://127.0.0.1:PORT when it listens on loopback or on every
+	// interface, else http://ADDRESS:PORT. ListenAddr says where it really listens.
+	URL    string
 	Server *Server
 
-	srv  *http.Server
-	done chan struct{}
+	listen *net.TCPAddr
+	srv    *http.Server
+	done   chan struct{}
 }
 
+// ErrNotLoopback is why Start refuses an address other than loopback when
+// Options.AllowRemote is not set.
+var ErrNotLoopback = errors.New("the sandbox listens only on loopback unless remote access is allowed: " +
+	"off loopback, every computer that reaches it sees the outbox (codes, links) and can change the faults")
+
 // Start listens on addr (e.g. "127.0.0.1:0") and serves a new sandbox in a
-// goroutine until Close.
+// goroutine until Close. An address other than loopback (0.0.0.0:N, :N, [::]:N,
+// a network interface's address, a name that resolves to one) is refused with
+// an error wrapping ErrNotLoopback unless opts.AllowRemote is set; then the
+// outbox and the faults controls require opts.Token, or a fresh random token
+// when it is empty (see Running.Token).
 func Start(addr string, opts Options) (*Running, error) {
+	if !opts.AllowRemote && !maybeLoopback(addr) {
+		return nil, fmt.Errorf("sandbox: %s: %w", addr, ErrNotLoopback) // refused before anything listens
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
+	tcp, _ := ln.Addr().(*net.TCPAddr)
+	if tcp == nil {
+		_ = ln.Close()
+		return nil, fmt.Errorf("sandbox: %s is not a TCP address", ln.Addr())
+	}
+	if !tcp.IP.IsLoopback() {
+		if !opts.AllowRemote {
+			_ = ln.Close() // a name that resolved off loopback
+			return nil, fmt.Errorf("sandbox: %s (%s): %w", addr, tcp, ErrNotLoopback)
+		}
+		if opts.Token == "" {
+			opts.Token = token()
+		}
+	}
 	s := New(opts)
 	r := &Running{
-		URL:    "http://" + loopbackAddr(ln.Addr()),
+		URL:    "http://" + loopbackAddr(tcp),
 		Server: s,
+		listen: tcp,
 		srv:    &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second},
 		done:   make(chan struct{}),
 	}
@@ -147,6 +193,39 @@ func Start(addr string, opts Options) (*Running, error) {
 	return r, nil
 }
 
+// maybeLoopback says whether addr's host may be loopback: "localhost", a
+// loopback IP, or a name only listening can resolve. An empty host or a
+// literal address off loopback certainly is not.
+func maybeLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return true // net.Listen reports the error
+	}
+	if host == "" {
+		return false // every interface
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	return true // a name: checked once it has been resolved and listens
+}
+
+// ListenAddr is the address the sandbox really listens on, e.g. "127.0.0.1:8790"
+// or, for every interface, "[::]:8790" (what Go reports for 0.0.0.0 too when
+// the system has IPv6: it then listens on both) or "0.0.0.0:8790".
+func (r *Running) ListenAddr() string { return r.listen.String() }
+
+// Exposed says whether the sandbox listens on more than loopback, so that
+// other computers may reach it.
+func (r *Running) Exposed() bool { return !r.listen.IP.IsLoopback() }
+
+// EveryInterface says whether it listens on every interface (0.0.0.0, ::).
+func (r *Running) EveryInterface() bool { return r.listen.IP.IsUnspecified() }
+
+// Token is what the outbox and the faults controls require, "" when they are
+// open (loopback without Options.Token).
+func (r *Running) Token() string { return r.Server.opts.Token }
+
 // Close stops the server and closes its connections.
 func (r *Running) Close() error {
 	err := r.srv.Close()
@@ -154,13 +233,41 @@ func (r *Running) Close() error {
 	return err
 }
 
-// loopbackAddr turns a wildcard listen address into one a browser can open.
-func loopbackAddr(a net.Addr) string {
-	tcp, ok := a.(*net.TCPAddr)
-	if !ok || !tcp.IP.IsUnspecified() {
-		return a.String()
+// loopbackAddr turns a wildcard listen address into one a browser on this
+// computer can open.
+func loopbackAddr(tcp *net.TCPAddr) string {
+	if !tcp.IP.IsUnspecified() {
+		return tcp.String()
 	}
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+}
+
+// authorized says whether r may use the outbox or the faults controls, and
+// answers 401 when it may not: with a token set, r must carry it in an
+// "Authorization: Bearer" header or, on a GET, as ?token=.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request, page bool) bool {
+	want := s.opts.Token
+	if want == "" {
+		return true
+	}
+	got, ok := "", false
+	if scheme, cred, found := strings.Cut(r.Header.Get("Authorization"), " "); found && strings.EqualFold(scheme, "Bearer") {
+		got, ok = strings.TrimSpace(cred), true
+	} else if r.Method == http.MethodGet && r.URL.Query().Has("token") {
+		got, ok = r.URL.Query().Get("token"), true
+	}
+	if ok && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1 {
+		return true
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer realm="sandbox"`)
+	if page {
+		s.message(w, http.StatusUnauthorized, "This page needs the sandbox's token",
+			"Add ?token=… to this address: the token the sandbox printed when it started (or was given).")
+	} else {
+		apiError(w, http.StatusUnauthorized, "unauthorized",
+			"The outbox and the faults controls need the sandbox's token: Authorization: Bearer <the token it printed when it started, or was given>.", "")
+	}
+	return false
 }
 
 // --- answers -------------------------------------------------------------

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -57,6 +58,11 @@ func (s *Server) startSignup(w http.ResponseWriter, r *http.Request) {
 		u, err := url.Parse(in.CallbackURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			apiError(w, http.StatusUnprocessableEntity, "invalid_callback_url", "The callback URL must be an absolute http or https URL.", "callback_url")
+			return
+		}
+		if !loopbackCallback(u) {
+			apiError(w, http.StatusBadRequest, "callback_url_not_allowed", "The callback URL must be the wizard's own listener on this computer: "+
+				"http://127.0.0.1:PORT/…, http://[::1]:PORT/… or http://localhost:PORT/…; the sandbox sends the browser nowhere else.", "callback_url")
 			return
 		}
 	}
@@ -177,7 +183,7 @@ func (s *Server) signupResult(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "signup_not_found", "No signup session with this id.", "")
 	case su == nil:
 		s.message(w, http.StatusNotFound, "This signup link is not valid", "Start the signup again from the terminal.")
-	case callback != "":
+	case callback != "" && loopbackCallbackString(callback): // refused at the start already; never send the browser elsewhere
 		http.Redirect(w, r, callbackWith(callback, state, res), http.StatusSeeOther)
 	case isJSON:
 		writeJSON(w, http.StatusOK, res)
@@ -248,6 +254,28 @@ func (s *Server) migratedPhone(wabaID string) *phone {
 	ph := s.newPhone(wabaID, "7", national, s.wabas[wabaID].name)
 	ph.verified, ph.nameStatus = true, "APPROVED"
 	return ph
+}
+
+// loopbackCallback says whether u is a callback URL the sandbox redirects to:
+// plain http to this computer (a host in 127.0.0.0/8, ::1 or "localhost"),
+// any port, no user name or password. A real provider redirects only to the
+// URLs registered for the app; the sandbox's registered ones are the wizard's
+// loopback listeners, so it can never be used to send a browser elsewhere.
+func loopbackCallback(u *url.URL) bool {
+	if u.Scheme != "http" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func loopbackCallbackString(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && loopbackCallback(u)
 }
 
 // callbackWith adds the signup's result to the callback URL's query.

@@ -19,9 +19,9 @@ type EmailProblem string
 const (
 	EmailOK           EmailProblem = ""
 	EmailEmpty        EmailProblem = "email_empty"          // nothing typed
+	EmailDisplayName  EmailProblem = "email_display_name"   // "Name <a@b.kz>" or angle brackets: only the bare address is wanted (see NamedEmailAddress)
 	EmailSpaces       EmailProblem = "email_spaces"         // a space (or other white space) anywhere, including at the ends
 	EmailTooLong      EmailProblem = "email_too_long"       // more than EmailMaxLength bytes
-	EmailDisplayName  EmailProblem = "email_display_name"   // "Name <a@b.kz>" or angle brackets: only the bare address is wanted
 	EmailSyntax       EmailProblem = "email_syntax"         // not an address at all (no @, bad characters, quoted or commented parts …)
 	EmailLocalTooLong EmailProblem = "email_local_too_long" // the part before @ is longer than EmailLocalMaxLength bytes
 	EmailDomain       EmailProblem = "email_domain"         // the part after @ is not a public domain name (see validDomain)
@@ -37,14 +37,16 @@ func CheckEmail(s string) EmailProblem {
 	if s == "" {
 		return EmailEmpty
 	}
+	// Before the spaces: "User Name <u@x.com>" has spaces, but what helps is to
+	// say that only the address is wanted (and NamedEmailAddress finds it).
+	if strings.ContainsAny(s, "<>") {
+		return EmailDisplayName
+	}
 	if strings.ContainsFunc(s, unicode.IsSpace) {
 		return EmailSpaces
 	}
 	if len(s) > EmailMaxLength {
 		return EmailTooLong
-	}
-	if strings.ContainsAny(s, "<>") {
-		return EmailDisplayName
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil {
@@ -67,4 +69,20 @@ func CheckEmail(s string) EmailProblem {
 		return EmailDomain
 	}
 	return EmailOK
+}
+
+// NamedEmailAddress is the bare address in an address written with a name or
+// in angle brackets, as mail programs copy it: "User Name <u@x.com>",
+// `"Name" <u@x.com>`, "<u@x.com>". It returns "" unless CheckEmail reports
+// EmailDisplayName for s and the address net/mail.ParseAddress reads from it
+// is itself acceptable, so that what it returns can be offered as is.
+func NamedEmailAddress(s string) string {
+	if CheckEmail(s) != EmailDisplayName {
+		return ""
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || CheckEmail(addr.Address) != EmailOK {
+		return ""
+	}
+	return addr.Address
 }

@@ -40,8 +40,13 @@ func TestCheckEmail(t *testing.T) {
 		{"a@b .kz", EmailSpaces},
 		{"a\t@b.kz", EmailSpaces},
 		{"a@b.kz\n", EmailSpaces},
-		{"a@b.kz\u00a0", EmailSpaces}, // no-break space
-		{"John Smith <john@acme.kz>", EmailSpaces},
+		{"a@b.kz\u00a0", EmailSpaces},                   // no-break space
+		{"John Smith <john@acme.kz>", EmailDisplayName}, // not "no spaces": the name is what is wrong
+		{"User Name <u@x.com>", EmailDisplayName},
+		{"John Smith<john@acme.kz>", EmailDisplayName},
+		{`"Smith, John" <john@acme.kz>`, EmailDisplayName},
+		{"<john@acme.kz> ", EmailDisplayName},
+		{"john@acme.kz>", EmailDisplayName},
 		{"John<john@acme.kz>", EmailDisplayName},
 		{"<john@acme.kz>", EmailDisplayName},
 		{`"John"<john@acme.kz>`, EmailDisplayName},
@@ -82,11 +87,53 @@ func TestCheckEmail(t *testing.T) {
 	}
 }
 
+func TestNamedEmailAddress(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"User Name <u@x.com>", "u@x.com"},
+		{"John Smith <john@acme.kz>", "john@acme.kz"},
+		{`"John Smith" <john@acme.kz>`, "john@acme.kz"},
+		{`"Smith, John" <john@acme.kz>`, "john@acme.kz"},
+		{"John<john@acme.kz>", "john@acme.kz"},
+		{"<john@acme.kz>", "john@acme.kz"},
+		{" <john@acme.kz> ", "john@acme.kz"},
+		{"Иван Петров <иван@пример.рф>", "иван@пример.рф"},
+		{"=?utf-8?q?Ivan?= <ivan@acme.kz>", "ivan@acme.kz"},
+		{"Ops <OPS@ACME.KZ>", "OPS@ACME.KZ"}, // as typed: the case is the user's
+
+		// nothing to offer
+		{"john@acme.kz", ""},            // already bare
+		{"John Smith john@acme.kz", ""}, // no brackets: just spaces
+		{"", ""},
+		{"John <john@acme.kz", ""},                 // unclosed
+		{"John john@acme.kz>", ""},                 // no opening bracket
+		{"John <>", ""},                            // nothing inside
+		{"John <john>", ""},                        // not an address inside
+		{"John <john@localhost>", ""},              // inside, but refused itself
+		{`John <"j s"@acme.kz>`, ""},               // quoted local part: refused itself
+		{"A <a@acme.kz>, B <b@acme.kz>", ""},       // two addresses: which one?
+		{"john@acme.kz <john@acme.kz>", ""},        // ParseAddress does not read it
+		{"John <john@acme.kz> <jane@acme.kz>", ""}, // two angle-addrs
+		{"John <" + strings.Repeat("a", 65) + "@acme.kz>", ""},
+	} {
+		got := NamedEmailAddress(tt.in)
+		if got != tt.want {
+			t.Errorf("NamedEmailAddress(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got != "" && (CheckEmail(tt.in) != EmailDisplayName || CheckEmail(got) != EmailOK) {
+			t.Errorf("NamedEmailAddress(%q) = %q: offered for the wrong problem or not acceptable", tt.in, got)
+		}
+	}
+}
+
 func FuzzCheckEmail(f *testing.F) {
-	for _, s := range []string{"", "a@b.kz", "иван@пример.рф", "John <j@a.kz>", `"x"@a.kz`, "a@[1.2.3.4]", "a@b.xn--p1ai", "a@b..kz"} {
+	for _, s := range []string{"", "a@b.kz", "иван@пример.рф", "John <j@a.kz>", `"x"@a.kz`, "a@[1.2.3.4]", "a@b.xn--p1ai", "a@b..kz",
+		"User Name <u@x.com>", `"N" <u@x.com>`, "<u@x.com>"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if a := NamedEmailAddress(s); a != "" && (CheckEmail(s) != EmailDisplayName || CheckEmail(a) != EmailOK || !strings.Contains(s, a)) {
+			t.Fatalf("NamedEmailAddress(%q) offers %q, which is not the acceptable address inside it", s, a)
+		}
 		p := CheckEmail(s)
 		if p != EmailOK {
 			return
