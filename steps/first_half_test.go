@@ -87,3 +87,12 @@ func TestExplainSaysHowLongMetaAsksToWait(t *testing.T) {
 		t.Fatalf("Explain = %q", got)
 	}
 }
+
+// An address typed with a name is refused with the address itself to type.
+func TestAccountNamesTheAddressTypedWithAName(t *testing.T) {
+	h := newSHHarness(t)
+	err := emailError(h.env, "Aigerim Sadykova <aigerim@acme.kz>")
+	if err == nil || !strings.Contains(err.Error(), "aigerim@acme.kz") || strings.Contains(err.Error(), "no spaces") {
+		t.Fatalf("emailError = %v, want the bare address named", err)
+	}
+}
