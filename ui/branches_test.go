@@ -52,6 +52,7 @@ func TestMigrationPathRegistersOnly(t *testing.T) {
 	h.waitScreen("Your Alpha Name code:")
 	h.key("enter")
 	h.waitScreen("Add & Edit Alpha Names for Campaigns")
+	h.waitScreen("Press Enter to save") // the name is fetched first on this path
 	h.key("enter")
 	h.waitScreen("Saved:")
 	h.key("enter")
