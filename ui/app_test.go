@@ -225,6 +225,7 @@ func answerNumberQuestions(h *harness, api, app, personal bool) {
 }
 
 func TestFirstHalfSavesEachStep(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
@@ -279,6 +280,7 @@ func assertNoSecrets(t *testing.T, path string, secrets ...string) {
 }
 
 func TestCtrlCSavesAndQuits(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	h.waitScreen("Do you accept the provider's terms?")
@@ -299,6 +301,7 @@ func TestCtrlCSavesAndQuits(t *testing.T) {
 }
 
 func TestGovernmentBodyParksAndResumes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	upToNumberStatus(w, h, "government")

@@ -28,6 +28,7 @@ func checkMigrationItems(h *harness, n int) {
 }
 
 func TestMigrationPathRegistersOnly(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	seen := map[steps.ID]bool{}
@@ -70,6 +71,7 @@ func TestMigrationPathRegistersOnly(t *testing.T) {
 }
 
 func TestMigrationWithUnmetItemsParksAndAsksAgain(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	upToNumberStatus(w, h, "company")
@@ -103,6 +105,7 @@ func TestMigrationWithUnmetItemsParksAndAsksAgain(t *testing.T) {
 }
 
 func TestNumberOnAnotherWhatsAppParks(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name          string
 		app, personal bool
@@ -112,6 +115,7 @@ func TestNumberOnAnotherWhatsAppParks(t *testing.T) {
 		{"personal account", false, true, "personal WhatsApp account"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			w := newWorld(t)
 			a, h := w.app(store.Session{ID: store.NewID()}, false)
 			upToNumberStatus(w, h, "company")
@@ -141,6 +145,7 @@ func TestNumberOnAnotherWhatsAppParks(t *testing.T) {
 }
 
 func TestBackKeepsEveryAnswer(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	upToNumberStatus(w, h, "company")
@@ -167,6 +172,7 @@ func TestBackKeepsEveryAnswer(t *testing.T) {
 }
 
 func TestChangeAddressWhileWaitingForTheLink(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	acceptTermsAndFillAccount(h, "anna@acme-pharma.kx")
@@ -188,6 +194,7 @@ func TestChangeAddressWhileWaitingForTheLink(t *testing.T) {
 }
 
 func TestTakenAddressIsShownOnTheForm(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if _, err := w.env.Clients.Partner.CreateAccount(context.Background(), testEmail, testPassword); err != nil {
 		t.Fatal(err)
@@ -205,6 +212,7 @@ func TestTakenAddressIsShownOnTheForm(t *testing.T) {
 }
 
 func TestResendIsRateLimited(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, h := w.app(store.Session{ID: store.NewID()}, false)
 	acceptTermsAndFillAccount(h, testEmail)

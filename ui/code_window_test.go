@@ -26,6 +26,7 @@ func quitAndReload(w *world, a *App, h *harness) store.Session {
 }
 
 func TestCodeWindowClosesAfterSixtySecondsOfTheClock(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
@@ -46,6 +47,7 @@ func TestCodeWindowClosesAfterSixtySecondsOfTheClock(t *testing.T) {
 }
 
 func TestResumedCodeWindowKeepsItsDeadline(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
@@ -76,6 +78,7 @@ func TestResumedCodeWindowKeepsItsDeadline(t *testing.T) {
 }
 
 func TestActivationResumesAfterRestart(t *testing.T) {
+	t.Parallel()
 	// The provider takes an hour of the world's clock: nothing but the clock
 	// moving on while the wizard is closed can finish the activation.
 	w := newWorldWith(t, sandbox.Options{ActivationDelay: time.Hour})

@@ -12,6 +12,7 @@ import (
 // Keys that arrive all at once (a password manager's auto-type, a fast typist)
 // land in the fields they were meant for, though huh moves focus asynchronously.
 func TestTypeAheadStaysInItsFields(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, h := w.app(store.Session{ID: store.NewID()}, false)
 	h.waitScreen("Do you accept the provider's terms?")
