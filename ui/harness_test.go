@@ -33,7 +33,7 @@ type harness struct {
 
 	mu       sync.Mutex
 	starting int            // command goroutines started but not yet in running
-	running  map[int64]bool // ids of the goroutines running a command
+	running  map[int64]bool // goroutines running a command → seen waiting for something outside
 }
 
 var cmdSliceType = reflect.TypeOf([]tea.Cmd(nil))
@@ -72,7 +72,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		id := goroutineID()
 		h.mu.Lock()
 		h.starting--
-		h.running[id] = true
+		h.running[id] = false
 		h.mu.Unlock()
 		defer func() {
 			h.mu.Lock()
@@ -86,27 +86,35 @@ func (h *harness) run(cmd tea.Cmd) {
 // working says whether one of the harness's command goroutines is doing
 // something (running, runnable, in a system call, taking a lock) rather than
 // waiting for something outside the program: a timer (ticks, polls), a network
-// answer, a channel.
+// answer, a channel. A goroutine once seen waiting counts as waiting until it
+// ends (a call's answer arrives when it arrives; the tests wait for screens),
+// so the stacks are read only while a new command has not been seen waiting.
 func (h *harness) working() bool {
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	if h.starting > 0 {
-		h.mu.Unlock()
 		return true
 	}
-	ids := make(map[int64]bool, len(h.running))
-	for id := range h.running {
-		ids[id] = true
+	unseen := false
+	for _, waiting := range h.running {
+		unseen = unseen || !waiting
 	}
-	h.mu.Unlock()
-	if len(ids) == 0 {
+	if !unseen {
 		return false
 	}
+	busy := false
 	for id, state := range goroutineStates() {
-		if ids[id] && !waitingState(state) {
-			return true
+		waiting, ours := h.running[id]
+		if !ours || waiting {
+			continue
+		}
+		if waitingState(state) {
+			h.running[id] = true
+		} else {
+			busy = true
 		}
 	}
-	return false
+	return busy
 }
 
 // waitingState says whether a goroutine in state (as a stack dump names it)
