@@ -5,7 +5,7 @@ BIN     ?= bin/wizard
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test vet race fmt fmt-check bench fuzz clean
+.PHONY: run build test test-short vet race fmt fmt-check bench fuzz clean
 
 run: build
 	./$(BIN)
@@ -15,6 +15,11 @@ build:
 
 # vet, formatting, then every test with the race detector.
 test: fmt-check vet race
+
+# Between edits: every package without the race detector, the slow
+# real-terminal tests cut to a smoke set (well under a minute). Not for CI.
+test-short:
+	$(GO) test -short -count=1 ./...
 
 vet:
 	$(GO) vet ./...

@@ -71,7 +71,7 @@ type shHarness struct {
 	dones   []Done
 	quits   int
 	over    bool          // the step reported Done: like the shell, the harness sends it nothing more
-	wait    time.Duration // how long a command may take before it counts as a timer
+	wait    time.Duration // how long a command may wait on a timer and still be delivered
 }
 
 func newSHHarness(t *testing.T) *shHarness {
@@ -174,20 +174,27 @@ func (h *shHarness) handle(queue []tea.Msg) {
 
 var cmdSliceType = reflect.TypeFor[[]tea.Cmd]()
 
-// exec runs cmd and returns the messages it produced within h.wait, flattening
-// batches (run at the same time) and sequences (in order). Timers longer than
-// h.wait (the countdown's tick, cursor blinks) are dropped.
+// exec runs cmd and returns the messages it produced, flattening batches (run
+// at the same time) and sequences (in order). A command that is still waiting
+// for a timer or a channel after h.wait (the countdown's tick, cursor blinks)
+// is dropped; one that is still working or waiting for a service is waited for
+// (up to callLimit), however slow the machine.
 func (h *shHarness) exec(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
 	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
+	ids := make(chan int64, 1)
+	go func() {
+		ids <- goroutineID()
+		ch <- cmd()
+	}()
+	id := <-ids
 	var msg tea.Msg
 	select {
 	case msg = <-ch:
 	case <-time.After(h.wait):
-		return nil
+		msg = h.awaitCall(id, ch)
 	}
 	if msg == nil {
 		return nil
@@ -213,6 +220,32 @@ func (h *shHarness) exec(cmd tea.Cmd) []tea.Msg {
 		all = append(all, o...)
 	}
 	return all
+}
+
+// callLimit is how long a service call may take in these tests.
+const callLimit = 10 * time.Second
+
+// awaitCall waits for the message of the command running on goroutine id as
+// long as the command is working or in a service call; it returns nil once
+// the command only waits for a timer or a channel (or after callLimit, failing
+// the test).
+func (h *shHarness) awaitCall(id int64, ch <-chan tea.Msg) tea.Msg {
+	deadline := time.After(callLimit)
+	look := time.NewTicker(time.Millisecond)
+	defer look.Stop()
+	for {
+		select {
+		case msg := <-ch:
+			return msg
+		case <-look.C:
+			if state, stack, ok := goroutineStack(id); ok && waitingState(state) && !inServiceCall(stack) {
+				return nil
+			}
+		case <-deadline:
+			h.t.Errorf("a command was still busy after %v", callLimit)
+			return nil
+		}
+	}
 }
 
 func (h *shHarness) view() string { return plain(h.step.View(100)) }

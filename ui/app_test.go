@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,15 +34,43 @@ type world struct {
 	clock *testClock
 }
 
-// testClock is the system clock, or a fixed time once frozen is set (screens
-// that print times, a code window at an exact point).
-type testClock struct{ frozen time.Time }
+// testClock is the one clock of a test's world: the steps (Env.Clock) and the
+// sandbox (Options.Now) both read it, so a test moves time on for both at once
+// instead of waiting for it. It runs with the system clock, shifted by what
+// advance added, until set freezes it at a fixed time (screens that print
+// times, a code window at an exact point). The sandbox reads it on its own
+// goroutines, hence the lock.
+type testClock struct {
+	mu     sync.Mutex
+	frozen time.Time
+	offset time.Duration
+}
 
 func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if !c.frozen.IsZero() {
 		return c.frozen
 	}
-	return time.Now()
+	return time.Now().Add(c.offset)
+}
+
+// set freezes the clock at t.
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.frozen = t
+}
+
+// advance moves the clock on by d, frozen or not.
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.frozen.IsZero() {
+		c.frozen = c.frozen.Add(d)
+		return
+	}
+	c.offset += d
 }
 
 func newWorld(t *testing.T) *world {
@@ -49,15 +78,20 @@ func newWorld(t *testing.T) *world {
 	return newWorldWith(t, sandbox.Options{ActivationDelay: 100 * time.Millisecond})
 }
 
-// newWorldWith starts the sandbox with opts (e.g. a slower activation).
+// newWorldWith starts the sandbox with opts (e.g. a slower activation); the
+// sandbox reads the world's clock unless opts names another.
 func newWorldWith(t *testing.T, opts sandbox.Options) *world {
 	t.Helper()
+	clock := &testClock{}
+	if opts.Now == nil {
+		opts.Now = clock.Now
+	}
 	sb, err := sandbox.Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sb.Close() })
-	w := &world{t: t, sb: sb, path: filepath.Join(t.TempDir(), "wizard.db"), clock: &testClock{}}
+	w := &world{t: t, sb: sb, path: filepath.Join(t.TempDir(), "wizard.db"), clock: clock}
 	w.open()
 	cfg := client.SandboxConfig(sb.URL)
 	cfg.Token = "sandbox"
@@ -191,6 +225,7 @@ func answerNumberQuestions(h *harness, api, app, personal bool) {
 }
 
 func TestFirstHalfSavesEachStep(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
@@ -245,6 +280,7 @@ func assertNoSecrets(t *testing.T, path string, secrets ...string) {
 }
 
 func TestCtrlCSavesAndQuits(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	h.waitScreen("Do you accept the provider's terms?")
@@ -265,6 +301,7 @@ func TestCtrlCSavesAndQuits(t *testing.T) {
 }
 
 func TestGovernmentBodyParksAndResumes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	upToNumberStatus(w, h, "government")

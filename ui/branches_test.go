@@ -28,6 +28,7 @@ func checkMigrationItems(h *harness, n int) {
 }
 
 func TestMigrationPathRegistersOnly(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	seen := map[steps.ID]bool{}
@@ -52,6 +53,7 @@ func TestMigrationPathRegistersOnly(t *testing.T) {
 	h.waitScreen("Your Alpha Name code:")
 	h.key("enter")
 	h.waitScreen("Add & Edit Alpha Names for Campaigns")
+	h.waitScreen("Press Enter to save") // the name is fetched first on this path
 	h.key("enter")
 	h.waitScreen("Saved:")
 	h.key("enter")
@@ -69,6 +71,7 @@ func TestMigrationPathRegistersOnly(t *testing.T) {
 }
 
 func TestMigrationWithUnmetItemsParksAndAsksAgain(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	upToNumberStatus(w, h, "company")
@@ -102,6 +105,7 @@ func TestMigrationWithUnmetItemsParksAndAsksAgain(t *testing.T) {
 }
 
 func TestNumberOnAnotherWhatsAppParks(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name          string
 		app, personal bool
@@ -111,6 +115,7 @@ func TestNumberOnAnotherWhatsAppParks(t *testing.T) {
 		{"personal account", false, true, "personal WhatsApp account"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			w := newWorld(t)
 			a, h := w.app(store.Session{ID: store.NewID()}, false)
 			upToNumberStatus(w, h, "company")
@@ -140,6 +145,7 @@ func TestNumberOnAnotherWhatsAppParks(t *testing.T) {
 }
 
 func TestBackKeepsEveryAnswer(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	upToNumberStatus(w, h, "company")
@@ -166,6 +172,7 @@ func TestBackKeepsEveryAnswer(t *testing.T) {
 }
 
 func TestChangeAddressWhileWaitingForTheLink(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	acceptTermsAndFillAccount(h, "anna@acme-pharma.kx")
@@ -187,6 +194,7 @@ func TestChangeAddressWhileWaitingForTheLink(t *testing.T) {
 }
 
 func TestTakenAddressIsShownOnTheForm(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if _, err := w.env.Clients.Partner.CreateAccount(context.Background(), testEmail, testPassword); err != nil {
 		t.Fatal(err)
@@ -204,6 +212,7 @@ func TestTakenAddressIsShownOnTheForm(t *testing.T) {
 }
 
 func TestResendIsRateLimited(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	_, h := w.app(store.Session{ID: store.NewID()}, false)
 	acceptTermsAndFillAccount(h, testEmail)

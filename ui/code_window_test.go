@@ -26,6 +26,7 @@ func quitAndReload(w *world, a *App, h *harness) store.Session {
 }
 
 func TestCodeWindowClosesAfterSixtySecondsOfTheClock(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
@@ -33,9 +34,9 @@ func TestCodeWindowClosesAfterSixtySecondsOfTheClock(t *testing.T) {
 	h.key("s")
 	h.waitScreen("Verification code")
 	requested := a.Session().Code.RequestedAt
-	w.clock.frozen = requested.Add(50 * time.Second)
+	w.clock.set(requested.Add(50 * time.Second))
 	h.waitScreen("0:10") // the next one-second tick redraws from the saved deadline
-	w.clock.frozen = requested.Add(61 * time.Second)
+	w.clock.set(requested.Add(61 * time.Second))
 	h.waitScreen("The 60 seconds are over")
 	if strings.Contains(h.screen(), "Verification code") {
 		t.Fatalf("the code field is still open after the window:\n%s", h.screen())
@@ -46,6 +47,7 @@ func TestCodeWindowClosesAfterSixtySecondsOfTheClock(t *testing.T) {
 }
 
 func TestResumedCodeWindowKeepsItsDeadline(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
@@ -58,7 +60,7 @@ func TestResumedCodeWindowKeepsItsDeadline(t *testing.T) {
 	}
 
 	// 50 s later, in a new process: 10 s left, the field is there.
-	w.clock.frozen = saved.Code.RequestedAt.Add(50 * time.Second)
+	w.clock.set(saved.Code.RequestedAt.Add(50 * time.Second))
 	b, h2 := w.app(saved, true)
 	h2.waitScreen("0:10")
 	if !strings.Contains(h2.screen(), "Verification code") {
@@ -67,7 +69,7 @@ func TestResumedCodeWindowKeepsItsDeadline(t *testing.T) {
 	saved = quitAndReload(w, b, h2)
 
 	// After the window: only resend.
-	w.clock.frozen = saved.Code.RequestedAt.Add(80 * time.Second)
+	w.clock.set(saved.Code.RequestedAt.Add(80 * time.Second))
 	_, h3 := w.app(saved, true)
 	h3.waitScreen("resend by SMS")
 	if strings.Contains(h3.screen(), "Verification code") {
@@ -76,7 +78,10 @@ func TestResumedCodeWindowKeepsItsDeadline(t *testing.T) {
 }
 
 func TestActivationResumesAfterRestart(t *testing.T) {
-	w := newWorldWith(t, sandbox.Options{ActivationDelay: 3 * time.Second})
+	t.Parallel()
+	// The provider takes an hour of the world's clock: nothing but the clock
+	// moving on while the wizard is closed can finish the activation.
+	w := newWorldWith(t, sandbox.Options{ActivationDelay: time.Hour})
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
 	upToCode(w, h)
@@ -94,6 +99,7 @@ func TestActivationResumesAfterRestart(t *testing.T) {
 	if saved.Activation.StartedAt.IsZero() || saved.Step != "activation" {
 		t.Fatalf("the activation start was not saved: step %s %+v", saved.Step, saved.Activation)
 	}
+	w.clock.advance(time.Hour)
 	_, h2 := w.app(saved, true)
 	h2.waitScreen("Your Alpha Name code:")
 	h2.key("enter")

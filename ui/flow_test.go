@@ -89,6 +89,7 @@ func setPINAndFinish(h *harness) {
 }
 
 func TestHappyPathThroughAllTwelveSteps(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 
@@ -133,6 +134,7 @@ func TestHappyPathThroughAllTwelveSteps(t *testing.T) {
 }
 
 func TestStopHalfWayAndFinishFromTheStore(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)

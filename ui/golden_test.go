@@ -33,8 +33,9 @@ func stable(screen string) string {
 // TestScreens keeps each screen of the first half as a golden file
 // (testdata/TestScreens/*.golden; go test ./ui -run TestScreens -update rewrites them).
 func TestScreens(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
-	w.clock.frozen = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	w.clock.set(time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC))
 	a, h := w.app(store.Session{ID: "K7MQ-4XPD"}, false)
 	shot := func(name string) {
 		t.Helper()

@@ -12,6 +12,7 @@ import (
 // Each registration error Meta can give is explained on screen in plain words,
 // after the session has saved it. The sandbox answers the chosen code once.
 func TestRegistrationErrorsAreExplained(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
@@ -61,6 +62,7 @@ func TestRegistrationErrorsAreExplained(t *testing.T) {
 }
 
 func TestCodeRequestAndWrongCodeAreExplained(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"reflect"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,34 +17,46 @@ import (
 // harness drives the root model as a program would, but on the test's goroutine:
 // commands run in goroutines and their messages are delivered one at a time by
 // the test's calls, so the test can look at the model between messages.
+//
+// It never waits for a stretch of quiet: it knows which goroutines run its
+// commands and asks the runtime whether each is doing something or waiting
+// (for a timer, a network answer, a channel), so that settle ends exactly when
+// the program has nothing more to do by itself, however loaded the machine.
 type harness struct {
 	t     testing.TB
 	model tea.Model
 	msgs  chan tea.Msg
 	done  chan struct{}
-	wg    sync.WaitGroup
 	quit  bool
 	// afterDeliver, if set, runs after each message the model handles.
 	afterDeliver func()
+
+	mu       sync.Mutex
+	starting int            // command goroutines started but not yet in running
+	running  map[int64]bool // goroutines running a command → seen waiting for something outside
 }
 
 var cmdSliceType = reflect.TypeOf([]tea.Cmd(nil))
 
 func newHarness(t testing.TB, m tea.Model, width, height int) *harness {
-	h := &harness{t: t, model: m, msgs: make(chan tea.Msg, 1024), done: make(chan struct{})}
+	h := &harness{t: t, model: m, msgs: make(chan tea.Msg, 1024), done: make(chan struct{}), running: map[int64]bool{}}
 	t.Cleanup(h.stop)
 	h.run(m.Init())
 	h.deliver(tea.WindowSizeMsg{Width: width, Height: height})
 	return h
 }
 
+// stop ends the program as its process's end would: from now on no message is
+// delivered. Commands still running are not waited for: most of them are ticks
+// (a spinner, a poll, the code countdown) that would keep the test up to their
+// whole interval; each ends by itself when its command returns and drops its
+// message. The shell writes no save after it quit (quit waits for the saves).
 func (h *harness) stop() {
 	select {
 	case <-h.done:
 	default:
 		close(h.done)
 	}
-	h.wg.Wait()
 }
 
 // run executes cmd in a goroutine; batches and sequences are unpacked (a
@@ -50,11 +65,118 @@ func (h *harness) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
-	h.wg.Add(1)
+	h.mu.Lock()
+	h.starting++
+	h.mu.Unlock()
 	go func() {
-		defer h.wg.Done()
+		id := goroutineID()
+		h.mu.Lock()
+		h.starting--
+		h.running[id] = false
+		h.mu.Unlock()
+		defer func() {
+			h.mu.Lock()
+			delete(h.running, id)
+			h.mu.Unlock()
+		}()
 		h.exec(cmd)
 	}()
+}
+
+// working says whether one of the harness's command goroutines is doing
+// something (running, runnable, in a system call, taking a lock) rather than
+// waiting for something outside the program: a timer (ticks, polls), a network
+// answer, a channel. A goroutine once seen waiting counts as waiting until it
+// ends (a call's answer arrives when it arrives; the tests wait for screens),
+// so the stacks are read only while a new command has not been seen waiting.
+func (h *harness) working() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.starting > 0 {
+		return true
+	}
+	unseen := false
+	for _, waiting := range h.running {
+		unseen = unseen || !waiting
+	}
+	if !unseen {
+		return false
+	}
+	busy := false
+	for id, state := range goroutineStates() {
+		waiting, ours := h.running[id]
+		if !ours || waiting {
+			continue
+		}
+		if waitingState(state) {
+			h.running[id] = true
+		} else {
+			busy = true
+		}
+	}
+	return busy
+}
+
+// waitingState says whether a goroutine in state (as a stack dump names it)
+// waits for something outside itself.
+func waitingState(state string) bool {
+	state, _, _ = strings.Cut(state, ",") // "select, 2 minutes"
+	switch strings.TrimSpace(state) {
+	case "select", "select (no cases)", "chan receive", "chan receive (nil chan)", "chan send",
+		"chan send (nil chan)", "sleep", "IO wait", "sync.Cond.Wait":
+		return true
+	}
+	return false
+}
+
+// goroutineStates is every goroutine's id and state, from a stack dump.
+func goroutineStates() map[int64]string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	states := map[int64]string{}
+	for _, block := range bytes.Split(buf, []byte("\n\n")) {
+		if id, state, ok := parseGoroutineHeader(block); ok {
+			states[id] = state
+		}
+	}
+	return states
+}
+
+// parseGoroutineHeader reads "goroutine 42 [chan receive]:" at the start of block.
+func parseGoroutineHeader(block []byte) (int64, string, bool) {
+	line, _, _ := bytes.Cut(block, []byte("\n"))
+	rest, ok := bytes.CutPrefix(line, []byte("goroutine "))
+	if !ok {
+		return 0, "", false
+	}
+	num, rest, ok := bytes.Cut(rest, []byte(" ["))
+	if !ok {
+		return 0, "", false
+	}
+	state, _, ok := bytes.Cut(rest, []byte("]"))
+	if !ok {
+		return 0, "", false
+	}
+	id, err := strconv.ParseInt(string(num), 10, 64)
+	return id, string(state), err == nil
+}
+
+// goroutineID is the id of the calling goroutine.
+func goroutineID() int64 {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	id, _, ok := parseGoroutineHeader(buf)
+	if !ok {
+		panic("cannot read the goroutine id from " + string(buf))
+	}
+	return id
 }
 
 func (h *harness) exec(cmd tea.Cmd) {
@@ -114,16 +236,49 @@ func (h *harness) pump(what string, timeout time.Duration, cond func() bool) {
 	}
 }
 
-// settle delivers what is already queued (not ticks that have yet to fire).
+// settle delivers messages until the program has nothing more to do by itself:
+// no message is queued, no command goroutine is working (the ones left wait for
+// a timer or an answer from outside), and the shell neither holds typed keys
+// back (a form moving its focus) nor has saves to write. It waits for that
+// state, never for a stretch of quiet, so a slow machine only makes it slower.
 func (h *harness) settle() {
+	h.t.Helper()
+	deadline := time.After(10 * time.Second)
+	look := time.NewTicker(time.Millisecond)
+	defer look.Stop()
 	for {
 		select {
 		case msg := <-h.msgs:
 			h.deliver(msg)
-		case <-time.After(30 * time.Millisecond):
+			continue
+		default:
+		}
+		if h.quit {
 			return
 		}
+		if !h.busy() && !h.working() {
+			select {
+			case msg := <-h.msgs: // sent just before its goroutine ended
+				h.deliver(msg)
+				continue
+			default:
+				return
+			}
+		}
+		select {
+		case msg := <-h.msgs:
+			h.deliver(msg)
+		case <-look.C: // look at the goroutines again
+		case <-deadline:
+			h.t.Fatalf("the program was still busy after 10s; screen:\n%s", h.screen())
+		}
 	}
+}
+
+// busy says whether the shell is holding typed keys back or writing a save.
+func (h *harness) busy() bool {
+	a, ok := h.model.(*App)
+	return ok && (a.typed.holding() || a.saving())
 }
 
 func (h *harness) screen() string { return ansi.Strip(h.model.View().Content) }

@@ -39,6 +39,7 @@ func (s *slowSaver) Save(sess *store.Session, ev store.Event) error {
 // The "resumed" save and the step's first save never race: the newest
 // session is what stays on disk.
 func TestSavesRunOneAtATimeAndTheNewestWins(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	sess := store.Session{ID: store.NewID(), Status: store.StatusActive}
 	for _, id := range steps.Order[:steps.Position(steps.Finished)-1] {
@@ -97,6 +98,11 @@ func markDone(s *store.Session, id steps.ID) {
 
 // A save that changes what the session holds also moves its step: a session
 // whose alpha name is saved is at "done", whatever screen is still showing.
+//
+// Not parallel: the held Enter reaches the summary only if the save that
+// changes the screen ends within the shell's type-ahead hold, which is bounded
+// by real time (ui/app.go, holdFor × maxHoldTicks); other tests' saves on the
+// same disk can make it longer than that.
 func TestRecordMovesTheSavedStep(t *testing.T) {
 	w := newWorld(t)
 	sess := store.Session{ID: store.NewID(), Status: store.StatusActive}

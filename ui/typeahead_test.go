@@ -12,6 +12,10 @@ import (
 
 // Keys that arrive all at once (a password manager's auto-type, a fast typist)
 // land in the fields they were meant for, though huh moves focus asynchronously.
+//
+// Not parallel: the shell's type-ahead hold is bounded by real time and ends
+// on any message but a key (ui/app.go, release), so a loaded machine can end it
+// before the form's own focus message; running alone keeps that load low.
 func TestTypeAheadStaysInItsFields(t *testing.T) {
 	w := newWorld(t)
 	_, h := w.app(store.Session{ID: store.NewID()}, false)

@@ -967,6 +967,15 @@ func ptySeed(t *testing.T) uint64 {
 	return uint64(time.Now().UnixNano())
 }
 
+// ptySlow skips a slow real-terminal test under -short (go test -short ./...);
+// make test runs every one of them.
+func ptySlow(t *testing.T, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short: skips %s (a slow real-terminal test); make test runs it", what)
+	}
+}
+
 // ptyParallel bounds how many wizards run at once (besides -parallel).
 var ptyParallel = make(chan struct{}, 3)
 
@@ -974,8 +983,8 @@ var ptyParallel = make(chan struct{}, 3)
 // walks the new-number path to a kill point, kills the process with SIGKILL,
 // starts `wizard` again, accepts the offer to resume, checks the step it shows
 // and every answer given so far, and finishes the flow from there. Every kill
-// point of ptyPoints (54, all 12 steps) runs; -short runs 8 of them, picked by
-// the seed.
+// point of ptyPoints (54, all 12 steps) runs; -short runs 1 of them, picked by
+// the seed, as a smoke test (each point walks the whole flow, ~5 s).
 func TestKillAtEveryStepAndResume(t *testing.T) {
 	seed := ptySeed(t)
 	t.Logf("seed %d (WIZARD_PTY_SEED=%d go test -run TestKillAtEveryStepAndResume ./cmd/wizard repeats this run)", seed, seed)
@@ -983,7 +992,8 @@ func TestKillAtEveryStepAndResume(t *testing.T) {
 	points := ptyPoints()
 	rng.Shuffle(len(points), func(i, j int) { points[i], points[j] = points[j], points[i] })
 	if testing.Short() {
-		points = points[:8]
+		t.Logf("-short: 1 of the %d kill points; make test runs them all", len(points))
+		points = points[:1]
 	}
 	ptyBinary(t)
 	for i, pt := range points {
@@ -1103,15 +1113,18 @@ func newPtyWalk(t *testing.T, seed uint64) *ptyWalk {
 
 // TestCtrlCSavesAndSaysHowToResume: ctrl+c in the middle of a step ends the
 // wizard with exit code 0 and the command that carries on; that command
-// brings the signup back at the same step.
+// brings the signup back at the same step. -short runs only the first point.
 func TestCtrlCSavesAndSaysHowToResume(t *testing.T) {
-	for _, pt := range []ptyPoint{
+	for i, pt := range []ptyPoint{
 		{Step: 4, At: "partial-names"}, // in a form
 		{Step: 6, At: "arrival"},       // waiting for the browser
 		{Step: 9, At: "partial-code"},  // the code field, its countdown running
 		{Step: 10, At: "active-shown"}, // the alpha-name code on screen
 	} {
 		t.Run(pt.String(), func(t *testing.T) {
+			if i > 0 {
+				ptySlow(t, "ctrl+c and resume at "+pt.String())
+			}
 			t.Parallel()
 			ptyParallel <- struct{}{}
 			defer func() { <-ptyParallel }()
@@ -1191,6 +1204,7 @@ func TestSecondWizardOnSameFileIsRefused(t *testing.T) {
 // left in its home, data and state directories: none may hold a secret. The
 // password and the PIN are never drawn on the screen either.
 func TestSecretsNeverInDataFile(t *testing.T) {
+	ptySlow(t, "the whole happy path, then every file read for secrets")
 	k := newPtyWalk(t, 7)
 	k.a.Password = "Pl4in&Secret"
 	k.a.PIN = "384726"
