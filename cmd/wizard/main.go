@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"charm.land/fang/v2"
+
+	"wizard/assets"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -22,7 +24,7 @@ func main() {
 // run runs the wizard with args and returns the exit status: that of an
 // exitError, else 1 for any error.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCmd(&globals{stdout: stdout, stderr: stderr, stdin: stdin})
+	root := newRootCmd(newFactory(stdin, stdout, stderr))
 	root.SetArgs(args)
 	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage(), fang.WithErrorHandler(errorHandler))
 	if err == nil {
@@ -53,4 +55,9 @@ func (e exitError) Error() string { return e.msg }
 
 func fail(code int, format string, args ...any) error {
 	return exitError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// failT ends the command with code and the catalog text of key.
+func failT(w *assets.Words, code int, key string, args ...any) error {
+	return fail(code, "%s", w.T(key, args...))
 }
