@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -28,8 +29,16 @@ type sessionOptions struct {
 }
 
 func (f *factory) sessionOptions() sessionOptions {
-	return sessionOptions{IO: f.IO, OpenStore: f.OpenStore, Services: f.Services, Env: f.Env, Now: f.Now, Who: f.Who}
+	return sessionOptions{IO: f.IO, OpenStore: f.OpenStore, Services: f.Services, Env: f.Env, Now: f.Now, Who: f.Who,
+		Program: []tea.ProgramOption{tea.WithFPS(frameRate)}}
 }
+
+// frameRate is how often a screen is drawn at most, per second: Bubble Tea's
+// highest (its default is 60). Bubble Tea draws the first frame only at the
+// first tick of its frame clock, so this brings the first frame up to 8 ms
+// sooner, and every answer to a key too; an idle screen costs ~4 ms more CPU
+// a second (see BENCHMARKS.md, "Start-up and errors").
+const frameRate = 120
 
 // startOptions are the options of `wizard` itself.
 type startOptions struct {
@@ -59,7 +68,10 @@ func runStart(ctx context.Context, opts *startOptions) error {
 				Description(w.T("start.offer_body", describe(latest), w.T("step."+latest.Step), latest.UpdatedAt.Local().Format("2006-01-02 15:04"))).
 				Affirmative(w.T("start.offer_resume")).Negative(w.T("start.offer_new")).
 				Value(&resume)
-			form := huh.NewForm(huh.NewGroup(q)).WithTheme(ui.Theme).WithInput(opts.IO.In).WithOutput(opts.IO.Out)
+			// The question is asked in the terminal, as huh does by default (with
+			// standard input not a terminal, it opens /dev/tty). huh appends to
+			// the slice of program options it is given: a clipped one is copied.
+			form := huh.NewForm(huh.NewGroup(q)).WithTheme(ui.Theme).WithProgramOptions(slices.Clip(opts.Program)...)
 			if err := form.RunWithContext(ctx); err != nil {
 				if errors.Is(err, huh.ErrUserAborted) {
 					return fail(130, "cancelled")
