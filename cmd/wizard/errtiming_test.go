@@ -224,3 +224,36 @@ func TestErrorLooksAsFangPrintsIt(t *testing.T) {
 		}
 	}
 }
+
+// TestRunPrintsEveryError runs the program in process: errors of arguments,
+// flags and commands are printed once, on stderr, with their exit codes, and a
+// message-less exitError (doctor's) prints nothing.
+func TestRunPrintsEveryError(t *testing.T) {
+	hermetic(t)
+	data := filepath.Join(t.TempDir(), "wizard.db")
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string // on stderr; "" for nothing
+	}{
+		{[]string{"show", "--data", data}, 1, "Accepts 1 arg(s), received 0."},
+		{[]string{"list", "--status", "paused", "--data", data}, 2, `Unknown status "paused"`},
+		{[]string{"list", "--nope"}, 1, "Unknown flag: --nope."},
+		{[]string{"show", "NONE-NONE", "--data", data}, 1, "No signup with id NONE-NONE"},
+		{[]string{"doctor", "--data", data, "--sandbox-url", "http://127.0.0.1:1"}, 1, ""},
+		{[]string{"version"}, 0, ""},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(t.Context(), tc.args, strings.NewReader(""), &out, &errOut)
+		if code != tc.code {
+			t.Errorf("%v: exit %d, want %d\n%s", tc.args, code, tc.code, errOut.String())
+		}
+		got := squeeze(errOut.String())
+		switch {
+		case tc.want == "" && got != "":
+			t.Errorf("%v: stderr %q, want nothing", tc.args, errOut.String())
+		case tc.want != "" && (strings.Count(got, "ERROR") != 1 || !strings.Contains(got, squeeze(tc.want))):
+			t.Errorf("%v: stderr %q, want one error saying %q", tc.args, errOut.String(), tc.want)
+		}
+	}
+}

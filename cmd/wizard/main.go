@@ -65,7 +65,9 @@ func execute(ctx context.Context, root *cobra.Command, stderr io.Writer) error {
 }
 
 // keepErrors makes every command under root (root too) give the error of its
-// flags, its arguments or its run to keep instead of returning it.
+// flags, its arguments or its run to keep instead of returning it. (Cobra
+// returns the errors of pre-run hooks, required flags and flag groups itself,
+// which would go to fang: the wizard has none.)
 func keepErrors(root *cobra.Command, keep func(error) error) {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return keep(err) })
 	var walk func(c *cobra.Command)
