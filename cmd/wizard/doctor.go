@@ -28,11 +28,11 @@ type doctorOptions struct {
 	IO           ioStreams
 	Words        *assets.Words
 	DataFile     func() (string, error)
-	LockTimeout  time.Duration                               // --lock-timeout
-	URLs         serviceURLs                                 // the services named, if any
-	Getenv       func(string) string                         // the token, the browser settings
-	StartSandbox func() (url string, stop func(), err error) // the built-in sandbox, for a probe
-	HTTPClient   *http.Client                                // the probes' client
+	LockTimeout  time.Duration                                // --lock-timeout
+	URLs         serviceURLs                                  // the services named, if any
+	Getenv       func(string) string                          // the token, the browser settings
+	StartSandbox func() (base string, stop func(), err error) // the built-in sandbox, for a probe
+	HTTPClient   *http.Client                                 // the probes' client
 	Version      string
 }
 
@@ -210,13 +210,13 @@ func doctorServices(ctx context.Context, opts *doctorOptions, r *report) {
 		probe(ctx, r, opts, "sandbox", strings.TrimRight(u.sandbox, "/")+"/sandbox/outbox.json", true)
 	default:
 		r.info(w.T("cli.doctor.builtin"))
-		url, stop, err := opts.StartSandbox()
+		base, stop, err := opts.StartSandbox()
 		if err != nil {
 			r.fail(w.T("cli.doctor.builtin_failed", err))
 			return
 		}
 		defer stop()
-		probe(ctx, r, opts, "sandbox", url+"/sandbox/outbox.json", true)
+		probe(ctx, r, opts, "sandbox", base+"/sandbox/outbox.json", true)
 	}
 }
 
