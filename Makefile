@@ -5,7 +5,7 @@ BIN     ?= bin/wizard
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test test-short vet race fmt fmt-check bench fuzz clean
+.PHONY: run build test test-short vet race fmt fmt-check bench ttff fuzz clean
 
 run: build
 	./$(BIN)
@@ -36,6 +36,18 @@ fmt-check:
 # Benchmarks, recorded in BENCHMARKS.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Time to the first frame (BENCHMARKS.md, "Start-up and errors"): the wizard's
+# first screen against a bare huh v2 Input built from this module and gum input,
+# TTFF_N alternating runs each in a 100x30 pseudo-terminal (../shared/tools/ttff.py).
+# The data directory is fresh; --new keeps every run on the first step.
+TTFF_N ?= 15
+ttff: build
+	$(GO) build -o bin/bareinput ./internal/bench/bareinput
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/charmbracelet/gum@v0.17.0
+	d=$$(mktemp -d) && python3 ../shared/tools/ttff.py -n $(TTFF_N) --env XDG_DATA_HOME=$$d -- \
+	  "Not now" bin/wizard --new --vs "name?" bin/bareinput --vs "ready" bin/gum input --placeholder ready; \
+	  rc=$$?; rm -rf $$d; exit $$rc
 
 # A short run of every fuzz target (FUZZTIME=1m make fuzz for longer).
 FUZZTIME ?= 10s

@@ -1,13 +1,28 @@
 package main
 
 import (
+	"time"
+
 	"github.com/spf13/cobra"
 
+	"wizard/assets"
 	"wizard/store"
 )
 
-func newAbandonCmd(g *globals) *cobra.Command {
-	reason := ""
+// abandonOptions are the options of `wizard abandon`.
+type abandonOptions struct {
+	IO        ioStreams
+	Words     *assets.Words
+	OpenStore func() (*store.Store, error)
+	Now       func() time.Time
+	Who       func() string
+
+	ID     string
+	Reason string // --reason, for the history
+}
+
+func newAbandonCmd(f *factory, runF func(*abandonOptions) error) *cobra.Command {
+	opts := &abandonOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
 		Use:   "abandon ID",
 		Short: "Mark a signup abandoned: kept, but no longer offered for resume",
@@ -16,40 +31,45 @@ func newAbandonCmd(g *globals) *cobra.Command {
 out. 'wizard resume ID' reopens it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAbandon(g, args[0], reason)
+			opts.ID, opts.Words = args[0], f.Words()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runAbandon(opts)
 		},
 	}
-	cmd.Flags().StringVar(&reason, "reason", "", "why, for the history (e.g. \"duplicate of K7MQ-4XPD\")")
+	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why, for the history (e.g. \"duplicate of K7MQ-4XPD\")")
 	return cmd
 }
 
-func runAbandon(g *globals, id, reason string) error {
-	st, err := g.openStore()
+// runAbandon is `wizard abandon ID`.
+func runAbandon(opts *abandonOptions) error {
+	w := opts.Words
+	st, err := opts.OpenStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	s, err := g.loadSession(st, id)
+	s, err := loadSession(w, st, opts.ID)
 	if err != nil {
 		return err
 	}
-	w := g.words()
 	switch s.Status {
 	case store.StatusDone:
-		return g.fail(1, "cli.abandon.done", s.ID)
+		return failT(w, 1, "cli.abandon.done", s.ID)
 	case store.StatusAbandoned:
-		printf(g.stdout, "%s\n", w.T("cli.abandon.already", s.ID))
+		printf(opts.IO.Out, "%s\n", w.T("cli.abandon.already", s.ID))
 		return nil
 	}
 	detail := "marked abandoned"
-	if reason != "" {
-		detail += ": " + reason
+	if opts.Reason != "" {
+		detail += ": " + opts.Reason
 	}
 	s.Status, s.WaitingReason = store.StatusAbandoned, ""
-	s.UpdatedAt, s.UpdatedBy = g.clock(), who()
+	s.UpdatedAt, s.UpdatedBy = opts.Now(), opts.Who()
 	if err := st.Save(&s, store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned", Detail: detail}); err != nil {
-		return g.fail(1, "cli.save_failed", s.ID, st.Path(), err)
+		return failT(w, 1, "cli.save_failed", s.ID, st.Path(), err)
 	}
-	printf(g.stdout, "%s\n", w.T("cli.abandon.done_ok", s.ID))
+	printf(opts.IO.Out, "%s\n", w.T("cli.abandon.done_ok", s.ID))
 	return nil
 }

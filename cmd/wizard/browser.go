@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"time"
 
 	"wizard/browser"
@@ -16,8 +15,8 @@ const openTimeout = 10 * time.Second
 // nil and the reason where no browser is tried (over SSH, with no display, or
 // WIZARD_BROWSER=none): the screens then show the URL for the user to open.
 // The launcher's output never draws over the screen, and it never blocks it.
-func browserOpener() (open func(string) error, why string) {
-	o := browser.FromEnv(os.Getenv)
+func browserOpener(getenv func(string) string) (open func(string) error, why string) {
+	o := browser.FromEnv(getenv)
 	_, why = o.Available()
 	return o.Func(openTimeout), why
 }

@@ -62,8 +62,9 @@ func wiz(t *testing.T, args ...string) result {
 func wizIn(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	g := &globals{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, now: func() time.Time { return tNow }}
-	root := newRootCmd(g)
+	f := newFactory(strings.NewReader(stdin), &out, &errOut)
+	f.Now = func() time.Time { return tNow }
+	root := newRootCmd(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(t.Context())
 	return result{out.String(), errOut.String(), err}
@@ -492,23 +493,27 @@ func TestAbandon(t *testing.T) {
 func TestResumeTarget(t *testing.T) {
 	path := seeded(t)
 	var errOut bytes.Buffer
-	g := &globals{stdout: &bytes.Buffer{}, stderr: &errOut, now: func() time.Time { return tNow }, dataPath: path, lockTimeout: time.Second}
-	st, err := g.openStore()
+	f := newFactory(nil, &bytes.Buffer{}, &errOut)
+	f.Now = func() time.Time { return tNow }
+	f.flags.dataPath, f.flags.lockTimeout = path, time.Second
+	st, err := f.OpenStore()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	opts := &resumeOptions{sessionOptions: f.sessionOptions()}
+	opts.Words = f.Words()
 
-	if s, err := g.resumeTarget(st, ""); err != nil || s.ID != "WXYZ-2345" {
+	if s, err := resumeTarget(opts, st, ""); err != nil || s.ID != "WXYZ-2345" {
 		t.Fatalf("latest: %s %v", s.ID, err)
 	}
-	if s, err := g.resumeTarget(st, "k7mq4xpd"); err != nil || s.ID != "K7MQ-4XPD" || s.Status != store.StatusActive {
+	if s, err := resumeTarget(opts, st, "k7mq4xpd"); err != nil || s.ID != "K7MQ-4XPD" || s.Status != store.StatusActive {
 		t.Fatalf("by id: %+v %v", s, err)
 	}
-	_, err = g.resumeTarget(st, "DDDD-3456")
+	_, err = resumeTarget(opts, st, "DDDD-3456")
 	mustFail(t, result{err: err}, 1, "DDDD-3456 is finished", "wizard show DDDD-3456")
 
-	s, err := g.resumeTarget(st, "ABCD-EFGH")
+	s, err := resumeTarget(opts, st, "ABCD-EFGH")
 	if err != nil || s.Status != store.StatusActive {
 		t.Fatalf("abandoned: %+v %v", s, err)
 	}
@@ -521,13 +526,16 @@ func TestResumeTarget(t *testing.T) {
 		t.Fatalf("stored %+v, last event %+v", stored, evs[len(evs)-1])
 	}
 
-	empty := &globals{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, dataPath: filepath.Join(t.TempDir(), "e.db")}
-	est, err := empty.openStore()
+	empty := newFactory(nil, &bytes.Buffer{}, &bytes.Buffer{})
+	empty.flags.dataPath = filepath.Join(t.TempDir(), "e.db")
+	est, err := empty.OpenStore()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer est.Close()
-	_, err = empty.resumeTarget(est, "")
+	eopts := &resumeOptions{sessionOptions: empty.sessionOptions()}
+	eopts.Words = empty.Words()
+	_, err = resumeTarget(eopts, est, "")
 	mustFail(t, result{err: err}, 1, "no unfinished signup")
 }
 
@@ -770,7 +778,7 @@ func TestSandboxFaultFlag(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // serve, print, and stop at once
 	var out bytes.Buffer
-	root := newRootCmd(&globals{stdout: &out, stderr: &out, stdin: strings.NewReader("")})
+	root := newRootCmd(newFactory(strings.NewReader(""), &out, &out))
 	root.SetArgs([]string{"sandbox", "--addr", "127.0.0.1:0",
 		"--fault", "prefix=/graph/,kind=status,status=503,count=2", "--fault", "prefix=/ocm/,method=get,kind=timeout,delay=20s"})
 	if err := root.ExecuteContext(ctx); err != nil {
@@ -788,7 +796,7 @@ func TestSandboxFaultFlag(t *testing.T) {
 
 func TestOpenErrorPermission(t *testing.T) {
 	hermetic(t)
-	g := &globals{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
-	err := g.openError("/data/wizard.db", fmt.Errorf("store: open /data/wizard.db: %w", &os.PathError{Op: "open", Path: "/data/wizard.db", Err: os.ErrPermission}))
+	w := newFactory(nil, &bytes.Buffer{}, &bytes.Buffer{}).Words()
+	err := openError(w, "/data/wizard.db", fmt.Errorf("store: open /data/wizard.db: %w", &os.PathError{Op: "open", Path: "/data/wizard.db", Err: os.ErrPermission}))
 	mustFail(t, result{err: err}, 1, "Cannot read the data file /data/wizard.db: permission denied", "mode 0600", "--data")
 }

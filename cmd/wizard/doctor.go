@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"wizard/assets"
 	wbrowser "wizard/browser"
 	"wizard/client/sandbox"
 	"wizard/store"
@@ -22,7 +23,22 @@ import (
 // probeTimeout bounds each reachability check of doctor.
 const probeTimeout = 3 * time.Second
 
-func newDoctorCmd(g *globals) *cobra.Command {
+// doctorOptions are the options of `wizard doctor`.
+type doctorOptions struct {
+	IO           ioStreams
+	Words        *assets.Words
+	DataFile     func() (string, error)
+	LockTimeout  time.Duration                                // --lock-timeout
+	URLs         serviceURLs                                  // the services named, if any
+	Getenv       func(string) string                          // the token, the browser settings
+	StartSandbox func() (base string, stop func(), err error) // the built-in sandbox, for a probe
+	HTTPClient   *http.Client                                 // the probes' client
+	Version      string
+}
+
+func newDoctorCmd(f *factory, runF func(*doctorOptions) error) *cobra.Command {
+	opts := &doctorOptions{IO: f.IO, DataFile: f.DataFile, Getenv: f.Getenv, StartSandbox: startSandbox,
+		HTTPClient: http.DefaultClient, Version: f.Version}
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the data file, the services and the browser, changing nothing",
@@ -33,9 +49,22 @@ whether a browser can be opened here. It never changes anything. Exit status 1 i
 failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDoctor(cmd.Context(), g)
+			opts.Words, opts.LockTimeout, opts.URLs = f.Words(), f.flags.lockTimeout, f.flags.urls
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDoctor(cmd.Context(), opts)
 		},
 	}
+}
+
+// startSandbox starts a built-in sandbox as `wizard` would, for doctor to probe.
+func startSandbox() (string, func(), error) {
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+	if err != nil {
+		return "", nil, err
+	}
+	return sb.URL, func() { _ = sb.Close() }, nil
 }
 
 // report prints the checks as they run and counts the failed ones.
@@ -52,16 +81,17 @@ func (r *report) fail(text string) {
 	printf(r.w, "  ✗ %s\n", text)
 }
 
-func runDoctor(ctx context.Context, g *globals) error {
-	w := g.words()
-	r := &report{w: g.stdout}
-	printf(r.w, "%s\n", versionLine())
+// runDoctor is `wizard doctor`.
+func runDoctor(ctx context.Context, opts *doctorOptions) error {
+	w := opts.Words
+	r := &report{w: opts.IO.Out}
+	printf(r.w, "%s\n", versionLine(opts.Version))
 	r.section(w.T("cli.doctor.data"))
-	g.doctorData(r)
+	doctorData(opts, r)
 	r.section(w.T("cli.doctor.services"))
-	g.doctorServices(ctx, r)
+	doctorServices(ctx, opts, r)
 	r.section(w.T("cli.doctor.browser"))
-	doctorBrowser(g, r)
+	doctorBrowser(opts, r)
 	printf(r.w, "\n")
 	if r.problems > 0 {
 		printf(r.w, "%s\n", w.T("cli.doctor.problems", r.problems))
@@ -72,9 +102,9 @@ func runDoctor(ctx context.Context, g *globals) error {
 }
 
 // doctorData checks the data file without changing it: opened read-only.
-func (g *globals) doctorData(r *report) {
-	w := g.words()
-	path, err := g.dataFile()
+func doctorData(opts *doctorOptions, r *report) {
+	w := opts.Words
+	path, err := opts.DataFile()
 	if err != nil {
 		r.fail(err.Error())
 		return
@@ -95,7 +125,7 @@ func (g *globals) doctorData(r *report) {
 		r.ok(w.T("cli.doctor.mode_ok", path, mode, size))
 	}
 
-	st, err := store.Open(path, store.Options{ReadOnly: true, Timeout: g.lockTimeout})
+	st, err := store.Open(path, store.Options{ReadOnly: true, Timeout: opts.LockTimeout})
 	if err != nil {
 		var locked *store.LockedError
 		var schema *store.SchemaError
@@ -160,40 +190,40 @@ func statusCounts(s store.Stats) string {
 }
 
 // doctorServices checks that the services the wizard would use answer.
-func (g *globals) doctorServices(ctx context.Context, r *report) {
-	w := g.words()
+func doctorServices(ctx context.Context, opts *doctorOptions, r *report) {
+	w, u := opts.Words, opts.URLs
 	switch {
-	case g.partnerURL != "" || g.graphURL != "" || g.ocmURL != "":
-		for _, svc := range []struct{ name, url string }{{"partner", g.partnerURL}, {"graph", g.graphURL}, {"ocm", g.ocmURL}} {
+	case u.partner != "" || u.graph != "" || u.ocm != "":
+		for _, svc := range []struct{ name, url string }{{"partner", u.partner}, {"graph", u.graph}, {"ocm", u.ocm}} {
 			if svc.url == "" {
 				r.fail(w.T("cli.doctor.service_missing", svc.name))
 				continue
 			}
-			probe(ctx, r, g, svc.name, svc.url, false)
+			probe(ctx, r, opts, svc.name, svc.url, false)
 		}
-		if os.Getenv("WIZARD_GRAPH_TOKEN") == "" {
+		if opts.Getenv("WIZARD_GRAPH_TOKEN") == "" {
 			r.fail(w.T("cli.doctor.token_missing"))
 		} else {
 			r.ok(w.T("cli.doctor.token_set"))
 		}
-	case g.sandboxURL != "":
-		probe(ctx, r, g, "sandbox", strings.TrimRight(g.sandboxURL, "/")+"/sandbox/outbox.json", true)
+	case u.sandbox != "":
+		probe(ctx, r, opts, "sandbox", strings.TrimRight(u.sandbox, "/")+"/sandbox/outbox.json", true)
 	default:
 		r.info(w.T("cli.doctor.builtin"))
-		sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{})
+		base, stop, err := opts.StartSandbox()
 		if err != nil {
 			r.fail(w.T("cli.doctor.builtin_failed", err))
 			return
 		}
-		defer sb.Close()
-		probe(ctx, r, g, "sandbox", sb.URL+"/sandbox/outbox.json", true)
+		defer stop()
+		probe(ctx, r, opts, "sandbox", base+"/sandbox/outbox.json", true)
 	}
 }
 
 // probe GETs u: any HTTP answer means the service is reachable (with strict,
 // only 200).
-func probe(ctx context.Context, r *report, g *globals, name, u string, strict bool) {
-	w := g.words()
+func probe(ctx context.Context, r *report, opts *doctorOptions, name, u string, strict bool) {
+	w := opts.Words
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	start := time.Now()
@@ -202,7 +232,7 @@ func probe(ctx context.Context, r *report, g *globals, name, u string, strict bo
 		r.fail(w.T("cli.doctor.unreachable", name, u, err))
 		return
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := opts.HTTPClient.Do(req)
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err // it repeats the method and the URL
@@ -221,9 +251,9 @@ func probe(ctx context.Context, r *report, g *globals, name, u string, strict bo
 
 // doctorBrowser says whether the wizard would try to open a browser here. Not
 // being able to is no problem: the screens then show the link to open.
-func doctorBrowser(g *globals, r *report) {
-	w := g.words()
-	o := wbrowser.FromEnv(os.Getenv)
+func doctorBrowser(opts *doctorOptions, r *report) {
+	w := opts.Words
+	o := wbrowser.FromEnv(opts.Getenv)
 	ok, why := o.Available()
 	if !ok {
 		key := "cli.doctor.browser_no." + why

@@ -6,14 +6,29 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"wizard/assets"
 	"wizard/store"
 )
 
-func newExportCmd(g *globals) *cobra.Command {
-	out, force := "", false
+// exportOptions are the options of `wizard export`.
+type exportOptions struct {
+	IO        ioStreams
+	Words     *assets.Words
+	OpenStore func() (*store.Store, error)
+	Now       func() time.Time // when the bundle says it was exported
+	Who       func() string    // who it says exported it
+
+	ID     string
+	Output string // -o: the file; "-" for IO.Out; "" for signup-ID.json
+	Force  bool   // --force: overwrite Output
+}
+
+func newExportCmd(f *factory, runF func(*exportOptions) error) *cobra.Command {
+	opts := &exportOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
 		Use:   "export ID [-o FILE]",
 		Short: "Write a signup and its history to a file, to hand it to a colleague",
@@ -24,26 +39,32 @@ e-mail addresses, so it is written with mode 0600; it holds no passwords, codes 
 to standard output.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExport(g, args[0], out, force)
+			opts.ID, opts.Words = args[0], f.Words()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runExport(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", "", "the file to write (- for standard output)")
-	cmd.Flags().BoolVar(&force, "force", false, "overwrite the file if it exists")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "the file to write (- for standard output)")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite the file if it exists")
 	return cmd
 }
 
-func runExport(g *globals, id, out string, force bool) error {
-	st, err := g.openStore()
+// runExport is `wizard export ID`.
+func runExport(opts *exportOptions) error {
+	w, id, out := opts.Words, opts.ID, opts.Output
+	st, err := opts.OpenStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	b, err := st.Export(id, g.clock(), who())
+	b, err := st.Export(id, opts.Now(), opts.Who())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return g.fail(1, "cli.not_found", id, st.Path())
+		return failT(w, 1, "cli.not_found", id, st.Path())
 	case err != nil:
-		return g.fail(1, "cli.load_failed", id, err)
+		return failT(w, 1, "cli.load_failed", id, err)
 	}
 	data, err := json.MarshalIndent(b, "", "  ")
 	if err != nil {
@@ -51,19 +72,19 @@ func runExport(g *globals, id, out string, force bool) error {
 	}
 	data = append(data, '\n')
 	if out == "-" {
-		_, err := g.stdout.Write(data)
+		_, err := opts.IO.Out.Write(data)
 		return err
 	}
 	if out == "" {
 		out = "signup-" + b.Session.ID + ".json"
 	}
-	if err := writePrivate(out, data, force); err != nil {
+	if err := writePrivate(out, data, opts.Force); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return g.fail(1, "cli.export.exists", out)
+			return failT(w, 1, "cli.export.exists", out)
 		}
-		return g.fail(1, "cli.export.write_failed", out, err)
+		return failT(w, 1, "cli.export.write_failed", out, err)
 	}
-	printf(g.stdout, "%s\n", g.words().T("cli.export.done", b.Session.ID, len(b.Events), out, filepath.Base(out)))
+	printf(opts.IO.Out, "%s\n", w.T("cli.export.done", b.Session.ID, len(b.Events), out, filepath.Base(out)))
 	return nil
 }
 

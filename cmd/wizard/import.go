@@ -4,17 +4,31 @@ import (
 	"errors"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"wizard/assets"
 	"wizard/store"
 )
 
 // maxBundle is the largest bundle import reads: far above any real signup.
 const maxBundle = 64 << 20
 
-func newImportCmd(g *globals) *cobra.Command {
-	replace := false
+// importOptions are the options of `wizard import`.
+type importOptions struct {
+	IO        ioStreams // IO.In is the bundle with File "-"
+	Words     *assets.Words
+	OpenStore func() (*store.Store, error)
+	Now       func() time.Time // when the history says it was imported
+	Who       func() string    // who it says imported it
+
+	File    string // the bundle; "-" for IO.In
+	Replace bool   // --replace: replace a signup with the same id
+}
+
+func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
+	opts := &importOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Add a signup exported with 'wizard export' (from another machine) to the data file",
@@ -24,27 +38,33 @@ imported it. A signup with the same id already here is left alone unless --repla
 given; a file from a newer wizard is refused. Then carry on with 'wizard resume ID'.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runImport(g, args[0], replace)
+			opts.File, opts.Words = args[0], f.Words()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runImport(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&replace, "replace", false, "replace a signup with the same id, and its history")
+	cmd.Flags().BoolVar(&opts.Replace, "replace", false, "replace a signup with the same id, and its history")
 	return cmd
 }
 
-func runImport(g *globals, file string, replace bool) error {
-	data, err := readBundleFile(g, file)
+// runImport is `wizard import FILE`.
+func runImport(opts *importOptions) error {
+	w, file := opts.Words, opts.File
+	data, err := readBundleFile(opts.IO.In, file)
 	if err != nil {
-		return g.fail(1, "cli.import.read_failed", file, err)
+		return failT(w, 1, "cli.import.read_failed", file, err)
 	}
 	b, err := store.DecodeBundle(data)
 	if ve, ok := errors.AsType[*store.BundleVersionError](err); ok {
-		return g.fail(1, "cli.import.newer", file, ve.Have, ve.Want)
+		return failT(w, 1, "cli.import.newer", file, ve.Have, ve.Want)
 	}
 	if err != nil {
-		return g.fail(1, "cli.import.not_bundle", file, err)
+		return failT(w, 1, "cli.import.not_bundle", file, err)
 	}
 
-	st, err := g.openStore()
+	st, err := opts.OpenStore()
 	if err != nil {
 		return err
 	}
@@ -52,26 +72,27 @@ func runImport(g *globals, file string, replace bool) error {
 	sess := b.Session
 	// The import is this file's latest change to the signup: it lists first and
 	// is what 'wizard' offers to resume.
-	now, by := g.clock(), who()
+	now, by := opts.Now(), opts.Who()
 	sess.UpdatedAt, sess.UpdatedBy = now, by
 	note := store.Event{At: now, By: by, Kind: "imported",
 		Detail: "imported from " + file + " (exported by " + dash(b.ExportedBy) + " at " +
 			b.ExportedAt.UTC().Format("2006-01-02 15:04 MST") + ")"}
-	stored, err := st.Import(sess, append(b.Events, note), replace)
+	stored, err := st.Import(sess, append(b.Events, note), opts.Replace)
 	switch {
 	case errors.Is(err, store.ErrExists):
 		old, _ := st.Load(sess.ID)
-		return g.fail(1, "cli.import.exists", store.NormaliseID(sess.ID), st.Path(),
+		return failT(w, 1, "cli.import.exists", store.NormaliseID(sess.ID), st.Path(),
 			old.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(old.UpdatedBy))
 	case err != nil:
-		return g.fail(1, "cli.save_failed", sess.ID, st.Path(), err)
+		return failT(w, 1, "cli.save_failed", sess.ID, st.Path(), err)
 	}
-	printf(g.stdout, "%s\n", g.words().T("cli.import.done", stored.ID, describe(stored), len(b.Events), st.Path()))
+	printf(opts.IO.Out, "%s\n", w.T("cli.import.done", stored.ID, describe(stored), len(b.Events), st.Path()))
 	return nil
 }
 
-func readBundleFile(g *globals, file string) ([]byte, error) {
-	var r io.Reader = g.stdin
+// readBundleFile reads the bundle file, or stdin for "-".
+func readBundleFile(stdin io.Reader, file string) ([]byte, error) {
+	r := stdin
 	if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {

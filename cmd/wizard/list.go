@@ -10,21 +10,27 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"wizard/assets"
 	"wizard/store"
 )
 
 // defaultListLimit is how many signups `wizard list` prints without --limit.
 const defaultListLimit = 50
 
+// listOptions are the options of `wizard list`.
 type listOptions struct {
-	statuses []string
-	search   string
-	json     bool
-	limit    int
+	IO        ioStreams
+	Words     *assets.Words
+	OpenStore func() (*store.Store, error)
+
+	Statuses []string // --status
+	Search   string   // --search
+	JSON     bool     // --json
+	Limit    int      // --limit; defaultListLimit without it (0, all, with --json)
 }
 
-func newListCmd(g *globals) *cobra.Command {
-	var o listOptions
+func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
+	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStore}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List saved signups, newest first",
@@ -37,17 +43,21 @@ who made it.
   wizard list --json --limit 0 | jq …     every one, for scripts`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !cmd.Flags().Changed("limit") && !o.json {
-				o.limit = defaultListLimit
+			if !cmd.Flags().Changed("limit") && !opts.JSON {
+				opts.Limit = defaultListLimit
 			}
-			return runList(g, o)
+			opts.Words = f.Words()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runList(opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringSliceVar(&o.statuses, "status", nil, "only these statuses: active, waiting, done, abandoned (repeat or separate with commas)")
-	f.StringVar(&o.search, "search", "", "only signups whose company, e-mail, number or id contains this (any case)")
-	f.BoolVar(&o.json, "json", false, "print a JSON array for scripts")
-	f.IntVar(&o.limit, "limit", 0, "at most this many; 0 for all (default 50, all with --json)")
+	fl := cmd.Flags()
+	fl.StringSliceVar(&opts.Statuses, "status", nil, "only these statuses: active, waiting, done, abandoned (repeat or separate with commas)")
+	fl.StringVar(&opts.Search, "search", "", "only signups whose company, e-mail, number or id contains this (any case)")
+	fl.BoolVar(&opts.JSON, "json", false, "print a JSON array for scripts")
+	fl.IntVar(&opts.Limit, "limit", 0, "at most this many; 0 for all (default 50, all with --json)")
 	return cmd
 }
 
@@ -64,43 +74,45 @@ type listEntry struct {
 	UpdatedBy     string `json:"updated_by"`
 }
 
-func runList(g *globals, o listOptions) error {
-	opt, err := g.listFilter(o)
+// runList is `wizard list`.
+func runList(opts *listOptions) error {
+	w := opts.Words
+	opt, err := listFilter(w, opts.Statuses, opts.Search)
 	if err != nil {
 		return err
 	}
-	if o.limit < 0 {
-		return g.fail(2, "cli.list.bad_limit", o.limit)
+	if opts.Limit < 0 {
+		return failT(w, 2, "cli.list.bad_limit", opts.Limit)
 	}
-	st, err := g.openStore()
+	st, err := opts.OpenStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if o.limit > 0 {
-		opt.Limit = o.limit + 1 // one more tells whether there are more
+	if opts.Limit > 0 {
+		opt.Limit = opts.Limit + 1 // one more tells whether there are more
 	}
 	sessions, err := st.List(opt)
 	if err != nil {
-		return g.fail(1, "cli.read_failed", st.Path(), err)
+		return failT(w, 1, "cli.read_failed", st.Path(), err)
 	}
-	more := o.limit > 0 && len(sessions) > o.limit
+	more := opts.Limit > 0 && len(sessions) > opts.Limit
 	if more {
-		sessions = sessions[:o.limit]
+		sessions = sessions[:opts.Limit]
 	}
-	if o.json {
-		return writeJSON(g.stdout, listEntries(sessions))
+	out := opts.IO.Out
+	if opts.JSON {
+		return writeJSON(out, listEntries(sessions))
 	}
-	w := g.words()
 	if len(sessions) == 0 {
 		if len(opt.Statuses) > 0 || opt.Match != nil {
-			printf(g.stdout, "%s\n", w.T("cli.list.none_match", st.Path()))
+			printf(out, "%s\n", w.T("cli.list.none_match", st.Path()))
 		} else {
-			printf(g.stdout, "%s\n", w.T("list.empty", st.Path()))
+			printf(out, "%s\n", w.T("list.empty", st.Path()))
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	printf(tw, "%s\n", w.T("list.header"))
 	for _, s := range sessions {
 		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, dash(s.Company.CompanyName), dash(s.Account.Email),
@@ -110,23 +122,23 @@ func runList(g *globals, o listOptions) error {
 		return err
 	}
 	if more {
-		printf(g.stdout, "%s\n", w.T("cli.list.more", o.limit))
+		printf(out, "%s\n", w.T("cli.list.more", opts.Limit))
 	}
 	return nil
 }
 
 // listFilter turns --status and --search into store.ListOptions.
-func (g *globals) listFilter(o listOptions) (store.ListOptions, error) {
+func listFilter(w *assets.Words, statuses []string, search string) (store.ListOptions, error) {
 	var opt store.ListOptions
 	known := []store.Status{store.StatusActive, store.StatusWaiting, store.StatusDone, store.StatusAbandoned}
-	for _, s := range o.statuses {
+	for _, s := range statuses {
 		status := store.Status(strings.ToLower(strings.TrimSpace(s)))
 		if !slices.Contains(known, status) {
-			return opt, g.fail(2, "cli.list.bad_status", s)
+			return opt, failT(w, 2, "cli.list.bad_status", s)
 		}
 		opt.Statuses = append(opt.Statuses, status)
 	}
-	opt.Match = searchMatch(o.search)
+	opt.Match = searchMatch(search)
 	return opt, nil
 }
 

@@ -20,24 +20,55 @@ import (
 	"wizard/store"
 )
 
-// globals are the settings and streams every command shares.
-type globals struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
+// Every command is built in the manner of cli/cli: newXCmd(f, runF) fills an
+// xOptions struct from the factory and the command's flags and calls runX(opts)
+// (or runF, in a test of the flags). runX reads and writes only through its
+// options — streams, clock, user name, words, data file — so a test can call it
+// with buffers, a fixed clock and a data file of its own, without a terminal.
 
+// ioStreams are the standard streams of a command.
+type ioStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// factory is what the commands are built from: the streams, the clock, who is
+// at work, the environment, and the global flags, through which (once cobra has
+// parsed them) it opens the data file, picks the words and the services.
+type factory struct {
+	IO      ioStreams
+	Now     func() time.Time    // the clock of the support commands
+	Who     func() string       // the name recorded in the history
+	Getenv  func(string) string // the environment
+	Version string              // as `wizard version` prints it
+
+	flags globalFlags
+	words *assets.Words // picked on first use, after the flags are parsed
+}
+
+// globalFlags are the settings every command shares.
+type globalFlags struct {
 	dataPath    string
-	sandboxURL  string
-	partnerURL  string
-	graphURL    string
-	ocmURL      string
+	urls        serviceURLs
 	lang        string
 	lockTimeout time.Duration
 	repair      bool
-
-	now func() time.Time // the clock of the support commands; time.Now if nil
 }
 
-func newRootCmd(g *globals) *cobra.Command {
+// serviceURLs are the services named on the command line or in the environment.
+type serviceURLs struct {
+	sandbox, partner, graph, ocm string
+}
+
+// newFactory is the factory of the program: the real clock, user and environment.
+func newFactory(in io.Reader, out, errOut io.Writer) *factory {
+	return &factory{IO: ioStreams{In: in, Out: out, ErrOut: errOut},
+		Now: time.Now, Who: who, Getenv: os.Getenv, Version: version}
+}
+
+func newRootCmd(f *factory) *cobra.Command {
+	opts := &startOptions{sessionOptions: f.sessionOptions()}
 	root := &cobra.Command{
 		Use:   "wizard",
 		Short: "Put a company phone number on the WhatsApp Business Platform, step by step",
@@ -52,38 +83,51 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Words = f.Words()
+			return runStart(cmd.Context(), opts)
+		},
 	}
-	root.SetIn(g.stdin)
-	root.SetOut(g.stdout)
-	root.SetErr(g.stderr)
-	f := root.PersistentFlags()
-	f.StringVar(&g.dataPath, "data", "", "the data file (default $XDG_DATA_HOME/wizard/wizard.db)")
-	f.StringVar(&g.sandboxURL, "sandbox-url", os.Getenv("WIZARD_SANDBOX_URL"), "use a sandbox already running at this URL (see 'wizard sandbox')")
-	f.StringVar(&g.partnerURL, "partner-url", os.Getenv("WIZARD_PARTNER_URL"), "the provider's (partner) API base URL")
-	f.StringVar(&g.graphURL, "graph-url", os.Getenv("WIZARD_GRAPH_URL"), "Meta's Graph API base URL, e.g. https://graph.facebook.com")
-	f.StringVar(&g.ocmURL, "ocm-url", os.Getenv("WIZARD_OCM_URL"), "the campaign database (OCM) API base URL")
-	f.StringVar(&g.lang, "lang", "", "language of the screens (default from LANG)")
-	f.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for another wizard to release the data file")
-	f.BoolVar(&g.repair, "repair", false, "if the data file is damaged, move it aside (FILE.corrupt-TIME) and start a fresh one")
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	g := &f.flags
+	fl := root.PersistentFlags()
+	fl.StringVar(&g.dataPath, "data", "", "the data file (default $XDG_DATA_HOME/wizard/wizard.db)")
+	fl.StringVar(&g.urls.sandbox, "sandbox-url", f.Getenv("WIZARD_SANDBOX_URL"), "use a sandbox already running at this URL (see 'wizard sandbox')")
+	fl.StringVar(&g.urls.partner, "partner-url", f.Getenv("WIZARD_PARTNER_URL"), "the provider's (partner) API base URL")
+	fl.StringVar(&g.urls.graph, "graph-url", f.Getenv("WIZARD_GRAPH_URL"), "Meta's Graph API base URL, e.g. https://graph.facebook.com")
+	fl.StringVar(&g.urls.ocm, "ocm-url", f.Getenv("WIZARD_OCM_URL"), "the campaign database (OCM) API base URL")
+	fl.StringVar(&g.lang, "lang", "", "language of the screens (default from LANG)")
+	fl.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for another wizard to release the data file")
+	fl.BoolVar(&g.repair, "repair", false, "if the data file is damaged, move it aside (FILE.corrupt-TIME) and start a fresh one")
 
-	newNew := false
-	root.Flags().BoolVar(&newNew, "new", false, "start a new signup without offering to resume the latest one")
-	root.RunE = func(cmd *cobra.Command, _ []string) error {
-		return runStart(cmd.Context(), g, newNew)
-	}
-	root.AddCommand(newResumeCmd(g), newListCmd(g), newShowCmd(g), newExportCmd(g), newImportCmd(g),
-		newAbandonCmd(g), newDoctorCmd(g), newSandboxCmd(g), newVersionCmd(g))
+	root.Flags().BoolVar(&opts.New, "new", false, "start a new signup without offering to resume the latest one")
+	root.AddCommand(newResumeCmd(f, nil), newListCmd(f, nil), newShowCmd(f, nil), newExportCmd(f, nil),
+		newImportCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil))
 	return root
 }
 
-// dataFile is the data file's path: --data, else the default under XDG_DATA_HOME.
-func (g *globals) dataFile() (string, error) {
-	if g.dataPath != "" {
-		return g.dataPath, nil
+// Words picks the catalog from --lang, then LC_ALL/LC_MESSAGES/LANG.
+func (f *factory) Words() *assets.Words {
+	if f.words == nil {
+		lang := f.flags.lang
+		if lang == "" {
+			lang = localeFromEnv(f.Getenv)
+		}
+		f.words = assets.NewWords(lang)
+	}
+	return f.words
+}
+
+// DataFile is the data file's path: --data, else the default under XDG_DATA_HOME.
+func (f *factory) DataFile() (string, error) {
+	if f.flags.dataPath != "" {
+		return f.flags.dataPath, nil
 	}
 	p, err := store.DefaultPath()
 	if err != nil {
-		return "", g.fail(1, "cli.data.no_default", err)
+		return "", failT(f.Words(), 1, "cli.data.no_default", err)
 	}
 	return p, nil
 }
@@ -91,76 +135,56 @@ func (g *globals) dataFile() (string, error) {
 // logFile is the support log kept next to the data file.
 func logFile(dataPath string) string { return dataPath + ".log" }
 
-// openStore opens the data file, turning the store's errors into what to do.
+// OpenStore opens the data file, turning the store's errors into what to do.
 // With --repair, a damaged file is moved aside and a fresh one started. Every
 // event saved through the store is also appended to the support log.
-func (g *globals) openStore() (*store.Store, error) {
-	path, err := g.dataFile()
+func (f *factory) OpenStore() (*store.Store, error) {
+	path, err := f.DataFile()
 	if err != nil {
 		return nil, err
 	}
-	opt := store.Options{Timeout: g.lockTimeout}
+	w := f.Words()
+	opt := store.Options{Timeout: f.flags.lockTimeout}
 	st, err := store.Open(path, opt)
-	if _, corrupt := errors.AsType[*store.CorruptError](err); corrupt && g.repair {
-		moved, merr := store.MoveAside(path, g.clock())
+	if _, corrupt := errors.AsType[*store.CorruptError](err); corrupt && f.flags.repair {
+		moved, merr := store.MoveAside(path, f.Now())
 		if merr != nil {
-			return nil, g.fail(1, "cli.repair.failed", path, merr)
+			return nil, failT(w, 1, "cli.repair.failed", path, merr)
 		}
-		printf(g.stderr, "%s\n", g.words().T("cli.repair.moved", path, moved))
+		printf(f.IO.ErrOut, "%s\n", w.T("cli.repair.moved", path, moved))
 		st, err = store.Open(path, opt)
 	}
 	if err != nil {
-		return nil, g.openError(path, err)
+		return nil, openError(w, path, err)
 	}
 	if err := st.OpenLog(logFile(path)); err != nil {
-		printf(g.stderr, "%s\n", g.words().T("cli.log.unavailable", logFile(path), err))
+		printf(f.IO.ErrOut, "%s\n", w.T("cli.log.unavailable", logFile(path), err))
 	}
 	return st, nil
 }
 
 // openError says what went wrong opening the data file at path and what to do.
-func (g *globals) openError(path string, err error) error {
+func openError(w *assets.Words, path string, err error) error {
 	var locked *store.LockedError
 	var corrupt *store.CorruptError
 	var schema *store.SchemaError
 	switch {
 	case errors.As(err, &locked):
 		if pids := lockHolders(path); len(pids) > 0 {
-			return g.fail(1, "cli.open.locked_by", path, describeProcess(pids[0]))
+			return failT(w, 1, "cli.open.locked_by", path, describeProcess(pids[0]))
 		}
-		return g.fail(1, "cli.open.locked", path)
+		return failT(w, 1, "cli.open.locked", path)
 	case errors.As(err, &corrupt), errors.As(err, &schema):
 		return fail(1, "%v", err)
 	case errors.Is(err, fs.ErrPermission):
-		return g.fail(1, "cli.open.permission", path)
+		return failT(w, 1, "cli.open.permission", path)
 	}
-	return g.fail(1, "cli.open.other", path, err)
+	return failT(w, 1, "cli.open.other", path, err)
 }
 
-// clock is the current time of the support commands.
-func (g *globals) clock() time.Time {
-	if g.now != nil {
-		return g.now()
-	}
-	return time.Now()
-}
-
-// fail ends the command with code and the catalog text of key.
-func (g *globals) fail(code int, key string, args ...any) error {
-	return fail(code, "%s", g.words().T(key, args...))
-}
-
-// words picks the catalog from --lang, then LANG/LC_ALL/LC_MESSAGES.
-func (g *globals) words() *assets.Words {
-	if g.lang != "" {
-		return assets.NewWords(g.lang)
-	}
-	return assets.NewWords(localeFromEnv())
-}
-
-func localeFromEnv() string {
+func localeFromEnv(getenv func(string) string) string {
 	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if s := os.Getenv(v); s != "" && s != "C" && s != "POSIX" {
+		if s := getenv(v); s != "" && s != "C" && s != "POSIX" {
 			return s
 		}
 	}
@@ -168,8 +192,8 @@ func localeFromEnv() string {
 }
 
 // regionFromEnv is the country of the user's locale (en_KZ → KZ), the default country.
-func regionFromEnv() string {
-	loc := localeFromEnv()
+func regionFromEnv(getenv func(string) string) string {
+	loc := localeFromEnv(getenv)
 	if i := strings.IndexAny(loc, ".@"); i >= 0 {
 		loc = loc[:i]
 	}
@@ -191,24 +215,26 @@ type services struct {
 	stop       func()
 }
 
-func (g *globals) services() (services, error) {
-	explicit := g.partnerURL != "" || g.graphURL != "" || g.ocmURL != ""
+// Services are the services the global flags name (see services).
+func (f *factory) Services() (services, error) {
+	u := f.flags.urls
+	explicit := u.partner != "" || u.graph != "" || u.ocm != ""
 	switch {
 	case explicit:
-		if g.partnerURL == "" || g.graphURL == "" || g.ocmURL == "" {
+		if u.partner == "" || u.graph == "" || u.ocm == "" {
 			return services{}, fail(2, "give all three service URLs (--partner-url, --graph-url, --ocm-url), or none to use the built-in sandbox")
 		}
-		token := os.Getenv("WIZARD_GRAPH_TOKEN")
+		token := f.Getenv("WIZARD_GRAPH_TOKEN")
 		if token == "" {
 			return services{}, fail(2, "set WIZARD_GRAPH_TOKEN to the Graph API access token (it is read from the environment, never stored)")
 		}
-		return services{config: client.Config{PartnerURL: g.partnerURL, GraphURL: g.graphURL, OCMURL: g.ocmURL,
+		return services{config: client.Config{PartnerURL: u.partner, GraphURL: u.graph, OCMURL: u.ocm,
 			Token: token}, stop: func() {}}, nil
-	case g.sandboxURL != "":
-		u := strings.TrimRight(g.sandboxURL, "/")
-		cfg := client.SandboxConfig(u)
+	case u.sandbox != "":
+		base := strings.TrimRight(u.sandbox, "/")
+		cfg := client.SandboxConfig(base)
 		cfg.Token = "sandbox"
-		return services{config: cfg, sandboxURL: u, stop: func() {}}, nil
+		return services{config: cfg, sandboxURL: base, stop: func() {}}, nil
 	default:
 		r, err := sandbox.Start("127.0.0.1:0", sandbox.Options{AutoVerifyEmail: 5 * time.Second})
 		if err != nil {
@@ -217,6 +243,20 @@ func (g *globals) services() (services, error) {
 		cfg := client.SandboxConfig(r.URL)
 		cfg.Token = "sandbox"
 		return services{config: cfg, sandboxURL: r.URL, stop: func() { _ = r.Close() }}, nil
+	}
+}
+
+// Env is what the steps are given to work with the services svc.
+func (f *factory) Env(svc services) *steps.Env {
+	open, why := browserOpener(f.Getenv)
+	return &steps.Env{
+		Clients:    client.New(svc.config),
+		Clock:      steps.SystemClock{},
+		Words:      f.Words(),
+		Training:   svc.training(),
+		OpenURL:    open,
+		BrowserWhy: why,
+		Region:     regionFromEnv(f.Getenv),
 	}
 }
 
@@ -229,19 +269,6 @@ func who() string {
 		return s
 	}
 	return "unknown"
-}
-
-func (g *globals) env(svc services) *steps.Env {
-	open, why := browserOpener()
-	return &steps.Env{
-		Clients:    client.New(svc.config),
-		Clock:      steps.SystemClock{},
-		Words:      g.words(),
-		Training:   svc.training(),
-		OpenURL:    open,
-		BrowserWhy: why,
-		Region:     regionFromEnv(),
-	}
 }
 
 func printf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }

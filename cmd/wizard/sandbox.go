@@ -1,19 +1,29 @@
 package main
 
 import (
+	"context"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"wizard/assets"
 	"wizard/client/sandbox"
 )
 
-func newSandboxCmd(g *globals) *cobra.Command {
-	addr := "127.0.0.1:8790"
-	var opts sandbox.Options
-	var faults []string
+// sandboxOptions are the options of `wizard sandbox`.
+type sandboxOptions struct {
+	IO    ioStreams
+	Words *assets.Words
+
+	Addr    string          // --addr
+	Sandbox sandbox.Options // --auto-verify-email, --activation-delay, --latency
+	Faults  []string        // --fault, as written
+}
+
+func newSandboxCmd(f *factory, runF func(*sandboxOptions) error) *cobra.Command {
+	opts := &sandboxOptions{IO: f.IO, Addr: "127.0.0.1:8790"}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve the sandbox alone (partner, Graph and OCM services, signup page, outbox)",
@@ -33,42 +43,51 @@ with --fault (repeatable), or while it runs with POST/GET/DELETE <url>/sandbox/f
 count=0 (the default) fails every matching request until the faults are cleared.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			w := g.words()
-			var parsed []sandbox.Fault
-			for _, spec := range faults {
-				f, err := sandbox.ParseFault(spec)
-				if err != nil {
-					return g.fail(2, "cli.sandbox.bad_fault", err)
-				}
-				parsed = append(parsed, f)
+			opts.Words = f.Words()
+			if runF != nil {
+				return runF(opts)
 			}
-			r, err := sandbox.Start(addr, opts)
-			if err != nil {
-				return fail(1, "cannot serve the sandbox on %s: %v", addr, err)
-			}
-			defer r.Close()
-			for _, f := range parsed {
-				if err := r.Server.AddFault(f); err != nil {
-					return g.fail(2, "cli.sandbox.bad_fault", err)
-				}
-			}
-			printf(g.stdout, "%s\n", w.T("sandbox.serving", r.URL, r.URL+"/sandbox/", r.URL))
-			printf(g.stdout, "%s\n", w.T("cli.sandbox.fault_controls", r.URL+"/sandbox/faults"))
-			for _, f := range r.Server.Faults() {
-				printf(g.stdout, "%s\n", w.T("cli.sandbox.fault", f.String()))
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
-			<-ctx.Done()
-			printf(g.stdout, "%s\n", w.T("sandbox.stopped"))
-			return nil
+			return runSandbox(cmd.Context(), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&addr, "addr", addr, "address to listen on (keep it on 127.0.0.1)")
-	f.DurationVar(&opts.AutoVerifyEmail, "auto-verify-email", 0, "verify new e-mail addresses by themselves after this long (0: only the link does)")
-	f.DurationVar(&opts.ActivationDelay, "activation-delay", 5*time.Second, "how long an activation stays pending")
-	f.DurationVar(&opts.Latency, "latency", 0, "added before every answer, to show the waiting screens")
-	f.StringArrayVar(&faults, "fault", nil, "make matching requests fail: prefix=/graph/,kind=status|timeout|malformed|reset,status=503,count=2,retry_after=1s,delay=20s,method=GET (repeatable)")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", opts.Addr, "address to listen on (keep it on 127.0.0.1)")
+	fl.DurationVar(&opts.Sandbox.AutoVerifyEmail, "auto-verify-email", 0, "verify new e-mail addresses by themselves after this long (0: only the link does)")
+	fl.DurationVar(&opts.Sandbox.ActivationDelay, "activation-delay", 5*time.Second, "how long an activation stays pending")
+	fl.DurationVar(&opts.Sandbox.Latency, "latency", 0, "added before every answer, to show the waiting screens")
+	fl.StringArrayVar(&opts.Faults, "fault", nil, "make matching requests fail: prefix=/graph/,kind=status|timeout|malformed|reset,status=503,count=2,retry_after=1s,delay=20s,method=GET (repeatable)")
 	return cmd
+}
+
+// runSandbox is `wizard sandbox`: it serves until ctx ends or a signal comes.
+func runSandbox(ctx context.Context, opts *sandboxOptions) error {
+	w, out := opts.Words, opts.IO.Out
+	var parsed []sandbox.Fault
+	for _, spec := range opts.Faults {
+		f, err := sandbox.ParseFault(spec)
+		if err != nil {
+			return failT(w, 2, "cli.sandbox.bad_fault", err)
+		}
+		parsed = append(parsed, f)
+	}
+	r, err := sandbox.Start(opts.Addr, opts.Sandbox)
+	if err != nil {
+		return fail(1, "cannot serve the sandbox on %s: %v", opts.Addr, err)
+	}
+	defer r.Close()
+	for _, f := range parsed {
+		if err := r.Server.AddFault(f); err != nil {
+			return failT(w, 2, "cli.sandbox.bad_fault", err)
+		}
+	}
+	printf(out, "%s\n", w.T("sandbox.serving", r.URL, r.URL+"/sandbox/", r.URL))
+	printf(out, "%s\n", w.T("cli.sandbox.fault_controls", r.URL+"/sandbox/faults"))
+	for _, f := range r.Server.Faults() {
+		printf(out, "%s\n", w.T("cli.sandbox.fault", f.String()))
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	printf(out, "%s\n", w.T("sandbox.stopped"))
+	return nil
 }

@@ -10,12 +10,23 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"wizard/assets"
 	"wizard/steps"
 	"wizard/store"
 )
 
-func newShowCmd(g *globals) *cobra.Command {
-	asJSON := false
+// showOptions are the options of `wizard show`.
+type showOptions struct {
+	IO        ioStreams
+	Words     *assets.Words
+	OpenStore func() (*store.Store, error)
+
+	ID   string
+	JSON bool // --json
+}
+
+func newShowCmd(f *factory, runF func(*showOptions) error) *cobra.Command {
+	opts := &showOptions{IO: f.IO, OpenStore: f.OpenStore}
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Print what a signup holds and its history, without the terminal UI",
@@ -24,39 +35,44 @@ what happened, when, by whom, and which error. With --json, the session and its 
 as they are stored. Passwords, codes and tokens never appear: they are never saved.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runShow(g, args[0], asJSON)
+			opts.ID, opts.Words = args[0], f.Words()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runShow(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"session": …, "events": […]} for scripts`)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print {"session": …, "events": […]} for scripts`)
 	return cmd
 }
 
-func runShow(g *globals, id string, asJSON bool) error {
-	st, err := g.openStore()
+// runShow is `wizard show ID`.
+func runShow(opts *showOptions) error {
+	w := opts.Words
+	st, err := opts.OpenStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	s, err := g.loadSession(st, id)
+	s, err := loadSession(w, st, opts.ID)
 	if err != nil {
 		return err
 	}
 	events, err := st.Events(s.ID)
 	if err != nil {
-		return g.fail(1, "cli.show.history_failed", s.ID, err)
+		return failT(w, 1, "cli.show.history_failed", s.ID, err)
 	}
 	if events == nil {
 		events = []store.Event{}
 	}
-	if asJSON {
-		return writeJSON(g.stdout, struct {
+	if opts.JSON {
+		return writeJSON(opts.IO.Out, struct {
 			Session store.Session `json:"session"`
 			Events  []store.Event `json:"events"`
 		}{s, events})
 	}
 
-	w := g.words()
-	tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
 	for _, l := range steps.Summary(w, s) {
 		printf(tw, "%s\t%s\n", l.Label, l.Value)
 	}
@@ -91,13 +107,13 @@ func runShow(g *globals, id string, asJSON bool) error {
 }
 
 // loadSession loads a signup by id, or fails saying how to find one.
-func (g *globals) loadSession(st *store.Store, id string) (store.Session, error) {
+func loadSession(w *assets.Words, st *store.Store, id string) (store.Session, error) {
 	s, err := st.Load(id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return s, g.fail(1, "cli.not_found", id, st.Path())
+		return s, failT(w, 1, "cli.not_found", id, st.Path())
 	case err != nil:
-		return s, g.fail(1, "cli.load_failed", id, err)
+		return s, failT(w, 1, "cli.load_failed", id, err)
 	}
 	return s, nil
 }

@@ -7,20 +7,35 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newVersionCmd(g *globals) *cobra.Command {
+// versionOptions are the options of `wizard version`.
+type versionOptions struct {
+	IO      ioStreams
+	Version string // set at build time; "dev" for the module's version, if any
+}
+
+func newVersionCmd(f *factory, runF func(*versionOptions) error) *cobra.Command {
+	opts := &versionOptions{IO: f.IO, Version: f.Version}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the wizard's version",
 		Args:  cobra.NoArgs,
-		Run: func(*cobra.Command, []string) {
-			printf(g.stdout, "%s\n", versionLine())
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runVersion(opts)
 		},
 	}
 }
 
-// versionLine is e.g. "wizard v1.2.0 (go1.26.0, linux/amd64)".
-func versionLine() string {
-	v := version
+// runVersion is `wizard version`.
+func runVersion(opts *versionOptions) error {
+	printf(opts.IO.Out, "%s\n", versionLine(opts.Version))
+	return nil
+}
+
+// versionLine is e.g. "wizard v1.2.0 (go1.26.0, linux/amd64)" for v "v1.2.0".
+func versionLine(v string) string {
 	if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 		v = info.Main.Version
 	}
