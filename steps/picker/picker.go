@@ -142,6 +142,9 @@ func (l *List) Options(opts ...Option) *List {
 // Value binds the field to *v: the cursor starts on the option holding *v, and
 // *v follows the cursor.
 func (l *List) Value(v *string) *List {
+	if v == nil {
+		v = &l.own
+	}
 	l.value = v
 	l.selectValue()
 	return l
