@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -91,6 +92,9 @@ type drawKey struct {
 	width  int
 }
 
+// defaultKeys are huh's; WithKeyMap copies what it takes, so one serves all.
+var defaultKeys = huh.NewDefaultKeyMap()
+
 // New returns an empty list with huh's default keys.
 func New() *List {
 	l := &List{height: DefaultHeight, noMatch: "No matches"}
@@ -99,7 +103,7 @@ func New() *List {
 	l.filter.Prompt = "/"
 	l.pageUp = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
 	l.pageDown = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdown", "page down"))
-	l.WithKeyMap(huh.NewDefaultKeyMap())
+	l.WithKeyMap(defaultKeys)
 	l.restyle()
 	return l
 }
@@ -129,8 +133,9 @@ func (l *List) Options(opts ...Option) *List {
 	l.drawn = nil
 	l.folded = make([]string, len(opts))
 	l.all = make([]int, len(opts))
+	var f folder
 	for i, o := range opts {
-		l.folded[i] = fold(o.Label)
+		l.folded[i] = f.fold(o.Label)
 		l.all[i] = i
 	}
 	l.filter.SetValue("")
@@ -407,14 +412,28 @@ func (l *List) refilter() {
 	l.moved()
 }
 
-// fold lower-cases s and takes the accents off its letters.
-func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	if f, _, err := transform.String(t, s); err == nil {
-		s = f
+// folder lower-cases text and takes the accents off its letters. Its
+// transformer holds buffers: make one for many strings.
+type folder struct{ t transform.Transformer }
+
+func (f *folder) fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if !ascii {
+		if f.t == nil {
+			f.t = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		}
+		if plain, _, err := transform.String(f.t, s); err == nil {
+			s = plain
+		}
 	}
 	return strings.ToLower(s)
 }
+
+// fold is folder.fold for one string.
+func fold(s string) string { return new(folder).fold(s) }
 
 // fieldStyles are the theme's styles for the field's state.
 func (l *List) fieldStyles() *huh.FieldStyles {
