@@ -84,6 +84,9 @@ type List struct {
 	titleLines, descLines     int
 	drawn                     [][2]string // each option's row, unselected and selected, for drawnFor
 	drawnFor                  drawKey
+	prefix                    string // what the frame puts left of each line, for prefixFor
+	prefixOK                  bool   // the frame is only that prefix
+	prefixFor                 *huh.FieldStyles
 }
 
 // drawKey is what an option's drawn row depends on.
@@ -501,7 +504,16 @@ func (l *List) View() string {
 	for i, end := l.offset, min(l.offset+l.rows(), len(l.shown)); i < end; i++ {
 		lines = append(lines, l.row(st, l.shown[i], i == l.cursor))
 	}
-	l.view = frame(st.Base, l.height, strings.Join(lines, "\n"))
+	content := strings.Join(lines, "\n")
+	if l.prefixFor != st {
+		l.prefixFor = st
+		l.prefix, l.prefixOK = framePrefix(st.Base)
+	}
+	if l.prefixOK {
+		l.view = prefixLines(l.prefix, l.height, content)
+	} else {
+		l.view = st.Base.Height(l.height).Render(content)
+	}
 	return l.view
 }
 
@@ -540,12 +552,23 @@ func (l *List) row(st *huh.FieldStyles, o int, selected bool) string {
 // round content of height lines. A frame that is only something left of each
 // line is drawn once and put before every line; any other is left to lipgloss.
 func frame(base lipgloss.Style, height int, content string) string {
+	if prefix, ok := framePrefix(base); ok {
+		return prefixLines(prefix, height, content)
+	}
+	return base.Height(height).Render(content)
+}
+
+// framePrefix is what base puts left of a line, if that is all it does.
+func framePrefix(base lipgloss.Style) (string, bool) {
 	const probe = "\x00"
 	one := base.Render(probe)
 	prefix, ok := strings.CutSuffix(one, probe)
-	if !ok || strings.Contains(one, "\n") {
-		return base.Height(height).Render(content)
-	}
+	return prefix, ok && !strings.Contains(one, "\n")
+}
+
+// prefixLines puts prefix before each line of content, and before blank lines
+// up to height.
+func prefixLines(prefix string, height int, content string) string {
 	var b strings.Builder
 	n := 0
 	for line := range strings.SplitSeq(content, "\n") {
