@@ -3,11 +3,12 @@ package steps
 import (
 	"sort"
 
-	"charm.land/huh/v2"
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+
+	"wizard/steps/picker"
 )
 
 // Country is a country code (ISO 3166-1 alpha-2) with its name in the user's language.
@@ -50,18 +51,18 @@ func CountryName(lang language.Tag, code string) string {
 }
 
 // countrySelect is the searchable country list of the company, phone and
-// alpha-name steps. Theme and height are set before the options: huh draws every
-// option when they are given, and without the theme it builds a style sheet per
-// option (about 150 ms and 125 MB for the whole list; see BENCHMARKS.md).
-func countrySelect(env *Env, key, title, help string, value *string) *huh.Select[string] {
-	s := huh.NewSelect[string]()
+// alpha-name steps: a picker.List, which draws only the rows in view (huh's
+// Select draws all ~250 options several times per key; see BENCHMARKS.md).
+// It binds to value and answers form.GetString(key) like huh's Select.
+func countrySelect(env *Env, key, title, help string, value *string) *picker.List {
+	l := picker.New().Key(key).Title(title).Description(help).Height(10)
 	if env.Theme != nil {
-		s.WithTheme(env.Theme)
+		l.WithTheme(env.Theme)
 	}
-	s.Key(key).Title(title).Description(help).Height(10)
-	var opts []huh.Option[string]
-	for _, c := range Countries(env.Words.Language()) {
-		opts = append(opts, huh.NewOption(c.Name, c.Code))
+	countries := Countries(env.Words.Language())
+	opts := make([]picker.Option, len(countries))
+	for i, c := range countries {
+		opts[i] = picker.Option{Label: c.Name, Value: c.Code}
 	}
-	return s.Options(opts...).Value(value)
+	return l.Options(opts...).Value(value)
 }
