@@ -355,8 +355,8 @@ func formWantsBack(f *huh.Form, k tea.KeyPressMsg, firstKey string) bool {
 	case "shift+tab":
 		return field.GetKey() == firstKey
 	case "esc":
-		switch field.(type) {
-		case *huh.Select[string], *huh.Select[bool], *huh.MultiSelect[string]:
+		// In a list (huh's selects and steps/picker's) esc ends or clears a search.
+		if _, list := field.(interface{ GetFiltering() bool }); list {
 			return false
 		}
 		return true

@@ -39,8 +39,8 @@ func benchStep(b *testing.B, id steps.ID) (*App, *harness) {
 // only appended to a slice, and would measure nothing.
 func settled(b *testing.B, a *App) {
 	b.Helper()
-	if a.holding || len(a.held) > 0 {
-		b.Fatalf("the shell is holding keys (%d held): the benchmark would measure a queue", len(a.held))
+	if a.typed.holding() || len(a.typed.keys) > 0 {
+		b.Fatalf("the shell is holding keys (%d held): the benchmark would measure a queue", len(a.typed.keys))
 	}
 }
 
@@ -77,7 +77,7 @@ func toCountryList(b *testing.B) (*App, *harness) {
 	h.typeText("Acme Pharma")
 	h.key("enter")
 	h.waitScreen("Country of registration")
-	h.pump("the hold to end", 5e9, func() bool { return !a.holding && len(a.held) == 0 })
+	h.pump("the hold to end", 5e9, func() bool { return !a.typed.holding() && len(a.typed.keys) == 0 })
 	if got := cursorOn(b, h); got != "Kazakhstan" {
 		b.Fatalf("the list opens on %q, want Kazakhstan; screen:\n%s", got, h.screen())
 	}

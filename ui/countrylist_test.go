@@ -26,7 +26,7 @@ func TestCountryListFilterThroughTheShell(t *testing.T) {
 	h.waitScreen("Country of registration")
 	h.key("/")
 	h.deliver(keyMsg("n"))
-	if a.holding {
+	if a.typed.holding() {
 		t.Fatal("a letter of the filter started the type-ahead hold")
 	}
 	h.typeText("OrW")
