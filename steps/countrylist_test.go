@@ -116,3 +116,16 @@ func driveForm(f *huh.Form, cmd tea.Cmd, msgs ...tea.Msg) *huh.Form {
 	}
 	return f
 }
+
+// In the country list esc ends a search: it never means "the previous step".
+func TestEscInTheCountryListIsNotBack(t *testing.T) {
+	h := newSHHarness(t)
+	m := New(Phone, h.env, h.sess).(*phone) // its first form is the country list alone
+	m.form.Init()
+	if formWantsBack(m.form, tea.KeyPressMsg{Code: tea.KeyEscape}, "country") {
+		t.Fatal("esc in the country list would leave the step")
+	}
+	if !formWantsBack(m.form, tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}, "country") {
+		t.Fatal("shift+tab on the country list does not go back")
+	}
+}
