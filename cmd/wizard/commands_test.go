@@ -800,3 +800,26 @@ func TestOpenErrorPermission(t *testing.T) {
 	err := openError(w, "/data/wizard.db", fmt.Errorf("store: open /data/wizard.db: %w", &os.PathError{Op: "open", Path: "/data/wizard.db", Err: os.ErrPermission}))
 	mustFail(t, result{err: err}, 1, "Cannot read the data file /data/wizard.db: permission denied", "mode 0600", "--data")
 }
+
+// Off loopback the sandbox needs --allow-remote, then says where it really
+// listens and prints the token its outbox and faults controls need.
+func TestSandboxOffLoopback(t *testing.T) {
+	hermetic(t)
+	r := wiz(t, "sandbox", "--addr", "0.0.0.0:0")
+	mustFail(t, r, 2, "0.0.0.0:0")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // serve, print, and stop at once
+	var out bytes.Buffer
+	root := newRootCmd(newFactory(strings.NewReader(""), &out, &out))
+	root.SetArgs([]string{"sandbox", "--addr", "0.0.0.0:0", "--allow-remote"})
+	if err := root.ExecuteContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "serving at http://127.0.0.1") && !strings.Contains(out.String(), "every interface") {
+		t.Errorf("the output hides that it listens on every interface:\n%s", out.String())
+	}
+	if !strings.Contains(strings.ToLower(out.String()), "token") {
+		t.Errorf("no token printed:\n%s", out.String())
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"wizard/assets"
+	"wizard/termsafe"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -108,7 +109,8 @@ func errorHandler(w io.Writer, styles fang.Styles, err error) {
 	if ex, ok := errors.AsType[exitError](err); ok && ex.msg == "" {
 		return
 	}
-	fang.DefaultErrorHandler(w, styles, err)
+	// An error names ids, paths and answers that came from files and users.
+	fang.DefaultErrorHandler(w, styles, errors.New(termsafe.Text(err.Error())))
 }
 
 // exitError ends the program with a given exit code, its message already printed.

@@ -279,5 +279,5 @@ func (s services) training() steps.Training {
 	if s.sandboxURL == "" {
 		return nil
 	}
-	return sandbox.Hints{BaseURL: s.sandboxURL}
+	return sandbox.Hints{BaseURL: s.sandboxURL, Token: os.Getenv("WIZARD_SANDBOX_TOKEN")}
 }

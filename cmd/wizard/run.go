@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -13,6 +14,7 @@ import (
 	"wizard/assets"
 	"wizard/steps"
 	"wizard/store"
+	"wizard/termsafe"
 	"wizard/ui"
 )
 
@@ -189,6 +191,15 @@ func runSession(ctx context.Context, opts *sessionOptions, st *store.Store, sess
 	case runErr != nil && !errors.Is(runErr, tea.ErrInterrupted) && !errors.Is(runErr, tea.ErrProgramKilled):
 		printf(opts.IO.ErrOut, "%s\n", w.T("exit.error", runErr, final.ID))
 		return fail(1, "%v", runErr)
+	case app.Exit() == ui.ExitUnsaved:
+		// Quit after a failed save, knowing it: say what was lost, and end non-zero.
+		lost := app.Unsaved()
+		var what []string
+		for _, ev := range lost {
+			what = append(what, ev.Step+": "+ev.Kind)
+		}
+		printf(opts.IO.ErrOut, "%s\n", termsafe.Text(w.T("exit.unsaved", final.ID, len(lost), strings.Join(what, ", "))))
+		return fail(1, "")
 	case app.Exit() == ui.ExitFinished:
 		printf(opts.IO.Out, "%s\n", w.T("exit.finished", final.ID))
 	case app.Exit() == ui.ExitParked:

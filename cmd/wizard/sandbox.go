@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -51,7 +53,8 @@ count=0 (the default) fails every matching request until the faults are cleared.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Addr, "addr", opts.Addr, "address to listen on (keep it on 127.0.0.1)")
+	fl.StringVar(&opts.Addr, "addr", opts.Addr, "address to listen on (keep it on 127.0.0.1; anything else needs --allow-remote)")
+	fl.BoolVar(&opts.Sandbox.AllowRemote, "allow-remote", false, "allow an --addr off loopback (e.g. 0.0.0.0:8790 for a classroom); the outbox and the faults controls then need a token, printed at start (or $WIZARD_SANDBOX_TOKEN)")
 	fl.DurationVar(&opts.Sandbox.AutoVerifyEmail, "auto-verify-email", 0, "verify new e-mail addresses by themselves after this long (0: only the link does)")
 	fl.DurationVar(&opts.Sandbox.ActivationDelay, "activation-delay", 5*time.Second, "how long an activation stays pending")
 	fl.DurationVar(&opts.Sandbox.Latency, "latency", 0, "added before every answer, to show the waiting screens")
@@ -70,7 +73,13 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 		}
 		parsed = append(parsed, f)
 	}
+	if opts.Sandbox.Token == "" {
+		opts.Sandbox.Token = os.Getenv("WIZARD_SANDBOX_TOKEN") // given, not generated; kept off the process list
+	}
 	r, err := sandbox.Start(opts.Addr, opts.Sandbox)
+	if errors.Is(err, sandbox.ErrNotLoopback) {
+		return failT(w, 2, "cli.sandbox.not_loopback", opts.Addr)
+	}
 	if err != nil {
 		return fail(1, "cannot serve the sandbox on %s: %v", opts.Addr, err)
 	}
@@ -79,6 +88,15 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 		if err := r.Server.AddFault(f); err != nil {
 			return failT(w, 2, "cli.sandbox.bad_fault", err)
 		}
+	}
+	switch {
+	case r.EveryInterface():
+		printf(out, "%s\n", w.T("cli.sandbox.exposed_all", r.ListenAddr()))
+	case r.Exposed():
+		printf(out, "%s\n", w.T("cli.sandbox.exposed", r.ListenAddr()))
+	}
+	if tok := r.Token(); tok != "" {
+		printf(out, "%s\n", w.T("cli.sandbox.token", tok, r.URL))
 	}
 	printf(out, "%s\n", w.T("sandbox.serving", r.URL, r.URL+"/sandbox/", r.URL))
 	printf(out, "%s\n", w.T("cli.sandbox.fault_controls", r.URL+"/sandbox/faults"))
