@@ -7,6 +7,7 @@
 package termsafe
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -80,4 +81,21 @@ func HasControl(s string) bool {
 		}
 	}
 	return false
+}
+
+// Writer passes text through Text on its way to a terminal: new lines and
+// tabs stay, every other control character is shown as an escape. Each Write
+// is taken as whole text (a rune cut between two writes is shown escaped), as
+// fmt.Fprintf writes. Use it for plain reports, never for a styled screen.
+type Writer struct{ w io.Writer }
+
+// NewWriter makes w safe for text from files, services and users.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Write writes p made safe; it reports len(p) when all of it was written.
+func (s *Writer) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, Text(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -66,3 +66,15 @@ func FuzzLine(f *testing.F) {
 		}
 	})
 }
+
+func TestWriter(t *testing.T) {
+	var b strings.Builder
+	w := NewWriter(&b)
+	n, err := w.Write([]byte("a\tb\n\x1b[6n\u009b"))
+	if err != nil || n != 10 {
+		t.Fatalf("Write = %d, %v", n, err)
+	}
+	if got := b.String(); got != "a\tb\n\\x1b[6n\\u009b" {
+		t.Fatalf("wrote %q", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"wizard/assets"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // abandonOptions are the options of `wizard abandon`.
@@ -58,7 +59,7 @@ func runAbandon(opts *abandonOptions) error {
 	case store.StatusDone:
 		return failT(w, 1, "cli.abandon.done", s.ID)
 	case store.StatusAbandoned:
-		printf(opts.IO.Out, "%s\n", w.T("cli.abandon.already", s.ID))
+		printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("cli.abandon.already", s.ID))
 		return nil
 	}
 	detail := "marked abandoned"
@@ -70,6 +71,6 @@ func runAbandon(opts *abandonOptions) error {
 	if err := st.Save(&s, store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned", Detail: detail}); err != nil {
 		return failT(w, 1, "cli.save_failed", s.ID, st.Path(), err)
 	}
-	printf(opts.IO.Out, "%s\n", w.T("cli.abandon.done_ok", s.ID))
+	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("cli.abandon.done_ok", s.ID))
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	wbrowser "wizard/browser"
 	"wizard/client/sandbox"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // probeTimeout bounds each reachability check of doctor.
@@ -84,7 +85,7 @@ func (r *report) fail(text string) {
 // runDoctor is `wizard doctor`.
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	w := opts.Words
-	r := &report{w: opts.IO.Out}
+	r := &report{w: termsafe.NewWriter(opts.IO.Out)} // paths, holders and answers of services
 	printf(r.w, "%s\n", versionLine(opts.Version))
 	r.section(w.T("cli.doctor.data"))
 	doctorData(opts, r)

@@ -12,6 +12,7 @@ import (
 
 	"wizard/assets"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // exportOptions are the options of `wizard export`.
@@ -84,7 +85,7 @@ func runExport(opts *exportOptions) error {
 		}
 		return failT(w, 1, "cli.export.write_failed", out, err)
 	}
-	printf(opts.IO.Out, "%s\n", w.T("cli.export.done", b.Session.ID, len(b.Events), out, filepath.Base(out)))
+	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("cli.export.done", b.Session.ID, len(b.Events), out, filepath.Base(out)))
 	return nil
 }
 

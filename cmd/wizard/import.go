@@ -10,6 +10,7 @@ import (
 
 	"wizard/assets"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // maxBundle is the largest bundle import reads: far above any real signup.
@@ -86,7 +87,7 @@ func runImport(opts *importOptions) error {
 	case err != nil:
 		return failT(w, 1, "cli.save_failed", sess.ID, st.Path(), err)
 	}
-	printf(opts.IO.Out, "%s\n", w.T("cli.import.done", stored.ID, describe(stored), len(b.Events), st.Path()))
+	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", termsafe.Line(w.T("cli.import.done", stored.ID, describe(stored), len(b.Events), st.Path())))
 	return nil
 }
 

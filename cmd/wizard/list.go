@@ -12,6 +12,7 @@ import (
 
 	"wizard/assets"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // defaultListLimit is how many signups `wizard list` prints without --limit.
@@ -104,6 +105,8 @@ func runList(opts *listOptions) error {
 	if opts.JSON {
 		return writeJSON(out, listEntries(sessions))
 	}
+	out = termsafe.NewWriter(out) // what the signups hold came from users and files
+	cell := termsafe.Line
 	if len(sessions) == 0 {
 		if len(opt.Statuses) > 0 || opt.Match != nil {
 			printf(out, "%s\n", w.T("cli.list.none_match", st.Path()))
@@ -115,8 +118,8 @@ func runList(opts *listOptions) error {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	printf(tw, "%s\n", w.T("list.header"))
 	for _, s := range sessions {
-		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, dash(s.Company.CompanyName), dash(s.Account.Email),
-			dash(s.Phone.E164), dash(s.Step), statusText(s), s.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(s.UpdatedBy))
+		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
+			cell(dash(s.Phone.E164)), cell(dash(s.Step)), cell(statusText(s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"), cell(dash(s.UpdatedBy)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

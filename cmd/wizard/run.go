@@ -66,8 +66,8 @@ func runStart(ctx context.Context, opts *startOptions) error {
 		if ok {
 			resume := true
 			q := huh.NewConfirm().
-				Title(w.T("start.offer_title", latest.ID)).
-				Description(w.T("start.offer_body", describe(latest), w.T("step."+latest.Step), latest.UpdatedAt.Local().Format("2006-01-02 15:04"))).
+				Title(w.T("start.offer_title", termsafe.Line(latest.ID))).
+				Description(w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), latest.UpdatedAt.Local().Format("2006-01-02 15:04"))).
 				Affirmative(w.T("start.offer_resume")).Negative(w.T("start.offer_new")).
 				Value(&resume)
 			// The question is asked in the terminal, as huh does by default (with
@@ -169,7 +169,7 @@ func resumeTarget(opts *resumeOptions, st *store.Store, id string) (store.Sessio
 		if err := st.Save(&s, ev); err != nil {
 			return s, failT(w, 1, "cli.save_failed", s.ID, st.Path(), err)
 		}
-		printf(opts.IO.ErrOut, "%s\n", w.T("cli.resume.reopened", s.ID))
+		printf(opts.IO.ErrOut, "%s\n", termsafe.Line(w.T("cli.resume.reopened", s.ID)))
 	}
 	return s, nil
 }

@@ -13,6 +13,7 @@ import (
 	"wizard/assets"
 	"wizard/steps"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // showOptions are the options of `wizard show`.
@@ -72,15 +73,17 @@ func runShow(opts *showOptions) error {
 		}{s, events})
 	}
 
-	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	// What the signup holds came from users, services and perhaps an imported file.
+	cell := termsafe.Line
+	tw := tabwriter.NewWriter(termsafe.NewWriter(opts.IO.Out), 0, 4, 2, ' ', 0)
 	for _, l := range steps.Summary(w, s) {
 		printf(tw, "%s\t%s\n", l.Label, l.Value)
 	}
 	if s.Step != "" {
-		printf(tw, "%s\t%s\n", w.T("cli.show.step"), w.T("cli.show.step_value", w.T("step."+s.Step), s.Step))
+		printf(tw, "%s\t%s\n", w.T("cli.show.step"), cell(w.T("cli.show.step_value", w.T("step."+s.Step), s.Step)))
 	}
 	printf(tw, "%s\t%s\n", w.T("cli.show.updated"),
-		w.T("cli.show.updated_value", s.UpdatedAt.Local().Format("2006-01-02 15:04:05 MST"), dash(s.UpdatedBy), s.Rev))
+		cell(w.T("cli.show.updated_value", s.UpdatedAt.Local().Format("2006-01-02 15:04:05 MST"), dash(s.UpdatedBy), s.Rev)))
 
 	printf(tw, "\n%s\n", w.T("cli.show.fields"))
 	fields, err := flatten(s)
@@ -88,7 +91,7 @@ func runShow(opts *showOptions) error {
 		return err
 	}
 	for _, f := range fields {
-		printf(tw, "  %s\t%s\n", f.name, f.value)
+		printf(tw, "  %s\t%s\n", cell(f.name), cell(f.value))
 	}
 
 	printf(tw, "\n%s\n", w.T("show.history"))
@@ -97,9 +100,9 @@ func runShow(opts *showOptions) error {
 		if e.Error != "" {
 			line += " — " + w.T("cli.show.error", e.Error)
 		}
-		cells := []string{e.At.Local().Format("2006-01-02 15:04:05"), dash(e.By), dash(e.Step), e.Kind}
+		cells := []string{e.At.Local().Format("2006-01-02 15:04:05"), cell(dash(e.By)), cell(dash(e.Step)), cell(e.Kind)}
 		if line = oneLine(line); line != "" {
-			cells = append(cells, line)
+			cells = append(cells, cell(line))
 		}
 		printf(tw, "  %s\n", strings.Join(cells, "\t"))
 	}
