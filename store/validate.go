@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -127,7 +128,19 @@ func validateImport(sess Session, events []Event, now time.Time) error {
 
 // isID reports whether s is an id in the canonical form NewID makes.
 func isID(s string) bool {
-	return len(s) == idLen+1 && s[idLen/2] == '-' && NormaliseID(s) == s
+	if len(s) != idLen+1 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i == idLen/2 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if strings.IndexByte(idAlphabet, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // validateSeqs checks the numbering of events: numbered ones strictly
