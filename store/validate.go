@@ -126,6 +126,11 @@ func validateImport(sess Session, events []Event, now time.Time) error {
 	return nil
 }
 
+// ValidID reports whether s is a session id as NewID makes them, in any case,
+// with or without its dash (as NormaliseID reads it). Save and Import refuse
+// any other id; a caller that builds a file name from an id can rely on it.
+func ValidID(s string) bool { return isID(NormaliseID(s)) }
+
 // isID reports whether s is an id in the canonical form NewID makes.
 func isID(s string) bool {
 	if len(s) != idLen+1 {
