@@ -91,18 +91,23 @@ func DecodeBundle(data []byte) (Bundle, error) {
 // with the same id is an error wrapping ErrExists, unless replace is true: then
 // it and its history are replaced. It returns the session as stored (canonical
 // id, schema, and a revision above both the bundle's and the replaced one's).
+//
+// First it checks sess and events with ValidateSession (times against the
+// current time) and refuses the first problem: an error wrapping a
+// *ValidationError (errors.Is(err, ErrInvalidData)), whose message is safe to
+// print and does not repeat an invalid id.
 func (s *Store) Import(sess Session, events []Event, replace bool) (Session, error) {
+	if err := validateImport(sess, events, time.Now()); err != nil {
+		return Session{}, fmt.Errorf("store: import: %w", err)
+	}
 	sess.ID = NormaliseID(sess.ID)
-	if sess.ID == "" {
-		return Session{}, errors.New("store: import: session has no id")
-	}
-	if err := checkSeqs(events); err != nil {
-		return Session{}, fmt.Errorf("store: import %s: %w", sess.ID, err)
-	}
 	var added []Event
 	err := s.db.Update(func(tx *bolt.Tx) (err error) {
-		added, err = importTx(tx, &sess, events, replace)
-		return err
+		if added, err = importTx(tx, &sess, events, replace); err != nil {
+			return err
+		}
+		s.slowSync()
+		return nil
 	})
 	if err != nil {
 		if errors.Is(err, ErrExists) {
@@ -114,19 +119,8 @@ func (s *Store) Import(sess Session, events []Event, replace bool) (Session, err
 	return sess, nil
 }
 
-// checkSeqs refuses two events with the same non-zero sequence number.
-func checkSeqs(events []Event) error {
-	seen := map[uint64]bool{}
-	for _, ev := range events {
-		if ev.Seq != 0 && seen[ev.Seq] {
-			return fmt.Errorf("two events numbered %d", ev.Seq)
-		}
-		seen[ev.Seq] = true
-	}
-	return nil
-}
-
-// importTx does the work of Import and returns the events it numbered.
+// importTx does the work of Import and returns the events it numbered; the
+// events have passed validateSeqs.
 func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event, error) {
 	sessions, index, history := tx.Bucket(bucketSessions), tx.Bucket(bucketByUpdated), tx.Bucket(bucketEvents)
 	key := []byte(sess.ID)
@@ -140,6 +134,10 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event
 		if json.Unmarshal(v, &prev) == nil {
 			prevRev = prev.Rev
 		}
+	} else if !replace && history.Bucket(key) != nil {
+		// A history without its session (doctor reports it): history is
+		// append-only, so only an explicit replace may drop it.
+		return nil, fmt.Errorf("%w: %s (its history, without the session)", ErrExists, sess.ID)
 	}
 	// Drop every index key of this id (even one a damaged record left behind)
 	// and the old history.
@@ -171,9 +169,10 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event
 		return nil, err
 	}
 	var added []Event
+	var last Event
 	for _, ev := range slices.SortedStableFunc(slices.Values(events), bySeqZeroLast) {
 		if ev.Seq == 0 {
-			if ev.Seq, err = b.NextSequence(); err != nil {
+			if ev.Seq, err = nextSeq(b); err != nil {
 				return nil, err
 			}
 			if ev.At.IsZero() {
@@ -188,11 +187,15 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event
 		if err != nil {
 			return nil, err
 		}
+		if b.Get(seqKey(ev.Seq)) != nil { // validateSeqs refused duplicates; checked all the same
+			return nil, fmt.Errorf("two events numbered %d", ev.Seq)
+		}
 		if err := b.Put(seqKey(ev.Seq), data); err != nil {
 			return nil, err
 		}
+		last = ev
 	}
-	return added, nil
+	return added, putLastWrite(tx, sess, last)
 }
 
 // bySeqZeroLast orders numbered events by number, then the unnumbered ones.

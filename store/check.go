@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -24,6 +25,57 @@ func (s *Store) Check() error {
 		}
 		return errors.Join(errs...)
 	})
+}
+
+// A Report is what Inspect finds in the file, for doctor.
+type Report struct {
+	// Problems is what Check finds: bbolt's check of the pages, then the
+	// sessions against the index and the histories.
+	Problems []error
+	// Invalid lists the stored sessions that break the rules an import
+	// checks (ValidateSession), one error per session, each naming the
+	// session and wrapping its *ValidationError. Save does not enforce them
+	// all, so such a session works here but would not import elsewhere.
+	Invalid []error
+	// Meta is the meta-page damage Open found (see Store.MetaDamage); nil if none.
+	Meta *MetaDamage
+}
+
+// OK reports whether the report found nothing at all.
+func (r Report) OK() bool { return len(r.Problems) == 0 && len(r.Invalid) == 0 && r.Meta == nil }
+
+// Inspect checks the file as Check does, each stored session and its history
+// against the import rules (times against now), and adds what Open found on
+// the meta pages. It reads only. The error is for a file it could not read at all.
+func (s *Store) Inspect(now time.Time) (Report, error) {
+	r := Report{Meta: s.damage}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			r.Problems = append(r.Problems, err)
+		}
+		if len(r.Problems) > 0 {
+			return nil // the records may not read; say what bbolt found first
+		}
+		r.Problems = append(r.Problems, checkRecords(tx)...)
+		return tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
+			var sess Session
+			if json.Unmarshal(v, &sess) != nil {
+				return nil // a problem checkRecords reported
+			}
+			events, err := eventsTx(tx, string(k))
+			if err != nil {
+				r.Invalid = append(r.Invalid, fmt.Errorf("session %s: %w", quote(string(k)), err))
+				return nil
+			}
+			if string(k) != sess.ID {
+				r.Invalid = append(r.Invalid, fmt.Errorf("session stored as %s has id %s", quote(string(k)), quote(sess.ID)))
+			} else if err := validateImport(sess, events, now); err != nil {
+				r.Invalid = append(r.Invalid, fmt.Errorf("session %s: %w", quote(string(k)), err))
+			}
+			return nil
+		})
+	})
+	return r, err
 }
 
 // checkRecords compares the sessions with the index and the histories.

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 )
 
 // ErrNotFound is returned (wrapped with the id) when a session does not exist.
@@ -71,3 +72,20 @@ func (e *BundleVersionError) Error() string {
 	return fmt.Sprintf("the bundle was made by a newer wizard (%s %d; this one reads up to %d); update the wizard",
 		what, e.Have, e.Want)
 }
+
+// NoFileError means a read-only open found no data file at Path, or an empty
+// one: nothing has been saved there yet. Nothing is created. It matches
+// fs.ErrNotExist with errors.Is.
+type NoFileError struct {
+	Path  string
+	Empty bool // the file exists but holds nothing (size 0)
+}
+
+func (e *NoFileError) Error() string {
+	if e.Empty {
+		return fmt.Sprintf("the data file %s is empty: nothing has been saved in it yet", e.Path)
+	}
+	return fmt.Sprintf("no data file at %s yet: nothing has been saved there", e.Path)
+}
+
+func (e *NoFileError) Unwrap() error { return fs.ErrNotExist }

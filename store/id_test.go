@@ -74,3 +74,16 @@ func FuzzNormaliseID(f *testing.F) {
 		}
 	})
 }
+
+func TestValidID(t *testing.T) {
+	for _, id := range []string{"K7MQ-4XPD", "k7mq4xpd", " k7mq 4xpd ", "K7MQ4-XPD-", NewID()} {
+		if !ValidID(id) {
+			t.Errorf("ValidID(%q) = false", id)
+		}
+	}
+	for _, id := range []string{"", "K7MQ-4XP", "K7MQ-4XPO", "K7MQ-4XPDD", "../../etc/passwd", "\x1b[31mID", "K7MQ_4XPD"} {
+		if ValidID(id) {
+			t.Errorf("ValidID(%q) = true", id)
+		}
+	}
+}

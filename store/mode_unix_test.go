@@ -12,8 +12,10 @@ import (
 func TestFileMode(t *testing.T) {
 	// A umask that takes away the owner's write bit: Open must still end with
 	// a 0700 directory and a 0600 file. (Not parallel: the umask is per process.)
-	old := syscall.Umask(0o277)
+	// TempDir first: made under that umask it would be 0500, and a non-root
+	// user could not create anything in it.
 	path := filepath.Join(t.TempDir(), "data", "wizard.db")
+	old := syscall.Umask(0o277)
 	s, err := Open(path, Options{})
 	syscall.Umask(old)
 	if err != nil {

@@ -2,12 +2,14 @@
 //
 // Buckets:
 //
-//	meta        schema_version → decimal string
+//	meta        schema_version → decimal string;
+//	            last_write → JSON LastWrite of the latest session save
 //	sessions    id → session JSON
 //	events      id → nested bucket: 8-byte big-endian seq → event JSON
 //	by_updated  8-byte big-endian unix nanos of UpdatedAt + id → empty
 //
-// Every Save is one write transaction (one fsync).
+// Every Save is one write transaction (one fsync). History is append-only:
+// no save overwrites an event.
 package store
 
 import (
@@ -16,10 +18,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,13 +46,23 @@ var (
 // Options configures Open.
 type Options struct {
 	Timeout  time.Duration // file-lock wait; 0 means DefaultTimeout
-	ReadOnly bool
+	ReadOnly bool          // open with bbolt's ReadOnly: no writes, no file created (see OpenReadOnly)
+
+	// SyncDelay is for tests only: every Save and Import waits this long
+	// inside its write transaction, after its changes are made and before
+	// bbolt writes and fsyncs them, as if the disk were slow to sync. The
+	// file lock is held meanwhile, so other writers wait too. A process
+	// killed during the wait loses exactly that save (nothing of it reached
+	// the file) and nothing else. Zero, the default, means no wait.
+	SyncDelay time.Duration
 }
 
 // Store is an open sessions file. Its methods are safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	path string
+	db        *bolt.DB
+	path      string
+	syncDelay time.Duration
+	damage    *MetaDamage // found by Open, before anything was written
 
 	logMu   sync.Mutex
 	log     io.Writer // the support log, if any (see SetLog)
@@ -70,13 +84,21 @@ func DefaultPath() (string, error) {
 
 // Open opens (creating if needed, unless read-only) the file at path and
 // brings its schema up to SchemaVersion. Errors worth showing a person are
-// *LockedError, *CorruptError and *SchemaError. A damaged file is never
-// written to.
+// *LockedError, *CorruptError, *SchemaError and, read-only, *NoFileError. A
+// damaged file is never written to. A file one of whose two meta pages is
+// damaged opens (bbolt reads it at the other one); MetaDamage then says so.
 func Open(path string, opt Options) (st *Store, err error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
 	}
-	if !opt.ReadOnly {
+	if opt.ReadOnly {
+		// bbolt would try to initialise an empty file, and fail on the read-only descriptor.
+		if fi, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, &NoFileError{Path: path}
+		} else if err == nil && fi.Size() == 0 {
+			return nil, &NoFileError{Path: path, Empty: true}
+		}
+	} else {
 		if err := mkdirPrivate(filepath.Dir(path)); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
@@ -104,14 +126,35 @@ func Open(path string, opt Options) (st *Store, err error) {
 		ReadOnly:       opt.ReadOnly,
 	})
 	if err != nil {
+		if opt.ReadOnly && errors.Is(err, fs.ErrNotExist) {
+			return nil, &NoFileError{Path: path}
+		}
 		return nil, openError(path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, syncDelay: opt.SyncDelay}
+	// Look at the meta pages now, with the lock held and before init may
+	// write: the next commit rewrites the damaged page and the trace is gone.
+	if s.damage = inspectMeta(path); s.damage != nil {
+		_ = db.View(func(tx *bolt.Tx) error {
+			s.damage.Last = readLastWrite(tx)
+			return nil
+		})
+	}
 	if err := s.init(opt.ReadOnly); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// OpenReadOnly opens the file at path for reading only (bbolt's ReadOnly: a
+// shared lock, a read-only descriptor and mapping), for commands that only
+// read. It works on a file and directory that are not writable (a read-only
+// mount) and never creates anything: a missing or empty file is a
+// *NoFileError ("no data file at PATH yet"). A file of an older schema is a
+// *SchemaError, as it is not migrated.
+func OpenReadOnly(path string, timeout time.Duration) (*Store, error) {
+	return Open(path, Options{Timeout: timeout, ReadOnly: true})
 }
 
 func openError(path string, err error) error {
@@ -120,7 +163,10 @@ func openError(path string, err error) error {
 		return &LockedError{Path: path}
 	case errors.Is(err, berrors.ErrInvalid),
 		errors.Is(err, berrors.ErrChecksum),
-		errors.Is(err, berrors.ErrVersionMismatch):
+		errors.Is(err, berrors.ErrVersionMismatch),
+		// A file cut below two pages: bbolt's mmap says only this, untyped
+		// (db.go, fileSize: "file size too small %d").
+		strings.HasPrefix(err.Error(), "file size too small"):
 		return &CorruptError{Path: path, Err: err}
 	}
 	return fmt.Errorf("store: open %s: %w", path, err)
@@ -224,6 +270,13 @@ func (s *Store) init(readOnly bool) error {
 	return err
 }
 
+// MetaDamage reports, as found when the store was opened, that one of the
+// file's two meta pages was damaged; nil if both read. When
+// MetaDamage().MayHaveLost(), the last save may be gone: say so, and which
+// signup (Last) may need its last step done again, before saving anything —
+// the next save rewrites the damaged page.
+func (s *Store) MetaDamage() *MetaDamage { return s.damage }
+
 // Path is the file the store was opened from.
 func (s *Store) Path() string { return s.path }
 
@@ -276,9 +329,15 @@ func (s *Store) Save(sess *Session, ev Event) error {
 	if next.ID == "" {
 		return errors.New("store: save: session has no id")
 	}
+	if !isID(next.ID) {
+		return fmt.Errorf("store: save: id %s is not a signup id (like K7MQ-4XPD)", quote(next.ID))
+	}
 	err := s.db.Update(func(tx *bolt.Tx) (err error) {
-		ev, err = saveTx(tx, &next, ev)
-		return err
+		if ev, err = saveTx(tx, &next, ev); err != nil {
+			return err
+		}
+		s.slowSync()
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: save %s: %w", next.ID, err)
@@ -345,7 +404,7 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 	if err != nil {
 		return ev, err
 	}
-	if ev.Seq, err = events.NextSequence(); err != nil {
+	if ev.Seq, err = nextSeq(events); err != nil {
 		return ev, err
 	}
 	if ev.Step == "" {
@@ -355,7 +414,35 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 	if err != nil {
 		return ev, err
 	}
-	return ev, events.Put(seqKey(ev.Seq), data)
+	if err := events.Put(seqKey(ev.Seq), data); err != nil {
+		return ev, err
+	}
+	return ev, putLastWrite(tx, sess, ev)
+}
+
+// nextSeq numbers a new event of history b: one above both the bucket's
+// sequence and its last key, so it never lands on an event already there
+// (history is append-only), and never above MaxSeq, so it cannot wrap.
+func nextSeq(b *bolt.Bucket) (uint64, error) {
+	top := b.Sequence()
+	if k, _ := b.Cursor().Last(); len(k) == 8 {
+		top = max(top, binary.BigEndian.Uint64(k))
+	}
+	if top >= MaxSeq {
+		return 0, fmt.Errorf("the history is full: it is numbered up to %d, the limit is %d", top, uint64(MaxSeq))
+	}
+	next := top + 1
+	if b.Get(seqKey(next)) != nil { // cannot happen after the above; checked all the same
+		return 0, fmt.Errorf("event %d already exists; history is append-only", next)
+	}
+	return next, b.SetSequence(next)
+}
+
+// slowSync waits Options.SyncDelay (tests only).
+func (s *Store) slowSync() {
+	if s.syncDelay > 0 {
+		time.Sleep(s.syncDelay)
+	}
 }
 
 // Load returns the session with the given id, which may be in any case and
