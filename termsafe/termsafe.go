@@ -7,6 +7,7 @@
 package termsafe
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -98,4 +99,26 @@ func (s *Writer) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// JSON makes JSON text safe to print and leaves it the same JSON: every
+// character a terminal could act on that encoding/json writes as it is (DEL,
+// C1 controls, bidirectional controls, line and paragraph separators) is
+// written as a \uXXXX escape. Such characters can only stand inside strings,
+// where the escape means the very same character.
+func JSON(b []byte) []byte {
+	if !needsEscape(string(b), true) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i, w := 0, 0; i < len(b); i += w {
+		r, size := utf8.DecodeRune(b[i:])
+		w = size
+		if r != utf8.RuneError && r >= 0x20 && unsafe(r, true) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+			continue
+		}
+		out = append(out, b[i:i+size]...)
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package termsafe
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -76,5 +77,21 @@ func TestWriter(t *testing.T) {
 	}
 	if got := b.String(); got != "a\tb\n\\x1b[6n\\u009b" {
 		t.Fatalf("wrote %q", got)
+	}
+}
+
+func TestJSONStaysTheSameJSON(t *testing.T) {
+	in := map[string]string{"a": "x\u009by\u202ez\x7f\u2028 Қ \x1b"}
+	raw, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	safe := JSON(raw)
+	if HasControl(string(safe)) {
+		t.Fatalf("JSON left a control: %q", safe)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(safe, &back); err != nil || back["a"] != in["a"] {
+		t.Fatalf("not the same JSON: %v %q", err, back)
 	}
 }

@@ -35,11 +35,12 @@ type doctorOptions struct {
 	StartSandbox func() (base string, stop func(), err error) // the built-in sandbox, for a probe
 	HTTPClient   *http.Client                                 // the probes' client
 	Version      string
+	Now          func() time.Time // for the rules on saved times
 }
 
 func newDoctorCmd(f *factory, runF func(*doctorOptions) error) *cobra.Command {
 	opts := &doctorOptions{IO: f.IO, DataFile: f.DataFile, Getenv: f.Getenv, StartSandbox: startSandbox,
-		HTTPClient: http.DefaultClient, Version: f.Version}
+		HTTPClient: http.DefaultClient, Version: f.Version, Now: f.Now}
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the data file, the services and the browser, changing nothing",
@@ -151,8 +152,29 @@ func doctorData(opts *doctorOptions, r *report) {
 	} else {
 		r.ok(w.T("cli.doctor.schema", v, store.SchemaVersion))
 	}
-	if err := st.Check(); err != nil {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	rep, err := st.Inspect(now())
+	if err != nil {
 		r.fail(w.T("cli.doctor.check_failed", oneLine(err.Error())))
+		return
+	}
+	for _, p := range rep.Problems {
+		r.fail(w.T("cli.doctor.check_failed", oneLine(p.Error())))
+	}
+	for _, p := range rep.Invalid {
+		r.fail(w.T("cli.doctor.invalid_session", oneLine(p.Error())))
+	}
+	switch {
+	case rep.Meta.MayHaveLost():
+		r.fail(oneLine(rep.Meta.String()))
+	case rep.Meta != nil:
+		r.info(w.T("cli.doctor.meta_older", oneLine(rep.Meta.String())))
+	}
+	if len(rep.Problems) > 0 {
+		// the counts below would be of a damaged file
 	} else if stats, err := st.Stats(); err != nil {
 		r.fail(w.T("cli.doctor.check_failed", err))
 	} else {

@@ -29,7 +29,7 @@ type exportOptions struct {
 }
 
 func newExportCmd(f *factory, runF func(*exportOptions) error) *cobra.Command {
-	opts := &exportOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, Who: f.Who}
+	opts := &exportOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
 		Use:   "export ID [-o FILE]",
 		Short: "Write a signup and its history to a file, to hand it to a colleague",
@@ -56,6 +56,9 @@ to standard output.`,
 func runExport(opts *exportOptions) error {
 	w, id, out := opts.Words, opts.ID, opts.Output
 	st, err := opts.OpenStore()
+	if nf, none := errors.AsType[*store.NoFileError](err); none {
+		return failT(w, 1, "cli.not_found", termsafe.Line(id), nf.Path)
+	}
 	if err != nil {
 		return err
 	}
@@ -73,10 +76,13 @@ func runExport(opts *exportOptions) error {
 	}
 	data = append(data, '\n')
 	if out == "-" {
-		_, err := opts.IO.Out.Write(data)
+		_, err := opts.IO.Out.Write(termsafe.JSON(data))
 		return err
 	}
 	if out == "" {
+		if !store.ValidID(b.Session.ID) { // a file name is never built from an odd id
+			return failT(w, 2, "cli.export.name_needed", termsafe.Line(b.Session.ID))
+		}
 		out = "signup-" + b.Session.ID + ".json"
 	}
 	if err := writePrivate(out, data, opts.Force); err != nil {

@@ -64,6 +64,10 @@ func runImport(opts *importOptions) error {
 	if err != nil {
 		return failT(w, 1, "cli.import.not_bundle", file, err)
 	}
+	// Checked as a saved signup would be, before anything is written.
+	if err := store.ValidateBundle(b, opts.Now()); err != nil {
+		return failT(w, 1, "cli.import.invalid", termsafe.Line(file), err)
+	}
 
 	st, err := opts.OpenStore()
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"slices"
 	"strings"
@@ -31,7 +32,7 @@ type listOptions struct {
 }
 
 func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
-	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStore}
+	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List saved signups, newest first",
@@ -86,6 +87,13 @@ func runList(opts *listOptions) error {
 		return failT(w, 2, "cli.list.bad_limit", opts.Limit)
 	}
 	st, err := opts.OpenStore()
+	if nf, none := errors.AsType[*store.NoFileError](err); none {
+		if opts.JSON {
+			return writeJSON(opts.IO.Out, []listEntry{})
+		}
+		printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("list.empty", nf.Path))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -199,10 +207,15 @@ func listEntries(sessions []store.Session) []listEntry {
 }
 
 // writeJSON prints v as indented JSON.
+// writeJSON prints v as indented JSON, with what a terminal could act on
+// escaped (the same JSON: see termsafe.JSON).
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(termsafe.JSON(data), '\n'))
+	return err
 }
 
 func dash(s string) string {

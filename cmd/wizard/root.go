@@ -18,6 +18,7 @@ import (
 	"wizard/client/sandbox"
 	"wizard/steps"
 	"wizard/store"
+	"wizard/termsafe"
 )
 
 // Every command is built in the manner of cli/cli: newXCmd(f, runF) fills an
@@ -145,6 +146,9 @@ func (f *factory) OpenStore() (*store.Store, error) {
 	}
 	w := f.Words()
 	opt := store.Options{Timeout: f.flags.lockTimeout}
+	if d, err := time.ParseDuration(f.Getenv("WIZARD_TEST_SYNC_DELAY")); err == nil {
+		opt.SyncDelay = d // for the kill tests only: every save is slow, as on a slow disk
+	}
 	st, err := store.Open(path, opt)
 	if _, corrupt := errors.AsType[*store.CorruptError](err); corrupt && f.flags.repair {
 		moved, merr := store.MoveAside(path, f.Now())
@@ -159,6 +163,31 @@ func (f *factory) OpenStore() (*store.Store, error) {
 	}
 	if err := st.OpenLog(logFile(path)); err != nil {
 		printf(f.IO.ErrOut, "%s\n", w.T("cli.log.unavailable", logFile(path), err))
+	}
+	if d := st.MetaDamage(); d.MayHaveLost() {
+		// bbolt fell back to the previous transaction: say which step may need doing again.
+		printf(f.IO.ErrOut, "%s\n", termsafe.Text(d.String()))
+	}
+	return st, nil
+}
+
+// OpenStoreReadOnly opens the data file only to read it (list, show, export,
+// doctor): nothing is created, a read-only mount works. A missing file is a
+// *store.NoFileError for the command to answer as "nothing saved yet".
+func (f *factory) OpenStoreReadOnly() (*store.Store, error) {
+	if f.flags.repair {
+		return f.OpenStore() // --repair moves a damaged file aside and starts a fresh one: a write
+	}
+	path, err := f.DataFile()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.OpenReadOnly(path, f.flags.lockTimeout)
+	if _, none := errors.AsType[*store.NoFileError](err); none {
+		return nil, err
+	}
+	if err != nil {
+		return nil, openError(f.Words(), path, err)
 	}
 	return st, nil
 }

@@ -27,7 +27,7 @@ type showOptions struct {
 }
 
 func newShowCmd(f *factory, runF func(*showOptions) error) *cobra.Command {
-	opts := &showOptions{IO: f.IO, OpenStore: f.OpenStore}
+	opts := &showOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly}
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Print what a signup holds and its history, without the terminal UI",
@@ -51,6 +51,9 @@ as they are stored. Passwords, codes and tokens never appear: they are never sav
 func runShow(opts *showOptions) error {
 	w := opts.Words
 	st, err := opts.OpenStore()
+	if nf, none := errors.AsType[*store.NoFileError](err); none {
+		return failT(w, 1, "cli.not_found", termsafe.Line(opts.ID), nf.Path)
+	}
 	if err != nil {
 		return err
 	}
