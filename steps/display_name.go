@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"wizard/assets"
+	"wizard/steps/picker"
 	"wizard/steps/rules"
 	"wizard/store"
 	"wizard/termsafe"
@@ -109,34 +110,37 @@ func descriptionError(env *Env, s string) error {
 	return nil
 }
 
+// newForm asks for the profile one field at a time: each is a group of its own,
+// so a key redraws only the field being typed in (and a field's help and error
+// always fit the screen). Enter goes on, shift+tab goes back, as in one group.
 func (m *displayName) newForm() *huh.Form {
 	env := m.env
-	var cats []huh.Option[string]
+	var cats []picker.Option
 	for _, v := range rules.Verticals() {
-		cats = append(cats, huh.NewOption(verticalLabel(env.Words, v.Code), v.Code))
+		cats = append(cats, picker.Option{Label: verticalLabel(env.Words, v.Code), Value: v.Code})
 	}
-	return newForm(env, huh.NewGroup(
-		huh.NewInput().Key("name").Title(env.T("display_name.name")).
+	return newForm(env,
+		huh.NewGroup(huh.NewInput().Key("name").Title(env.T("display_name.name")).
 			Description(env.T("display_name.name_help")).
 			Placeholder(env.T("display_name.name_placeholder")).
 			Value(&m.p.DisplayName).
-			Validate(func(s string) error { return displayNameError(env, s) }),
-		huh.NewSelect[string]().Key("category").Title(env.T("display_name.category")).
+			Validate(func(s string) error { return displayNameError(env, s) })),
+		huh.NewGroup(picker.New().Key("category").Title(env.T("display_name.category")).
 			Description(env.T("display_name.category_help")).
-			Options(cats...).Height(8).Value(&m.p.Category),
-		huh.NewText().Key("description").Title(env.T("display_name.description")).
+			Options(cats...).Height(8).Value(&m.p.Category)),
+		huh.NewGroup(huh.NewText().Key("description").Title(env.T("display_name.description")).
 			// Not a DescriptionFunc: huh evaluates those in a command, off the
 			// event loop, while the field writes m.p.Description. View counts instead.
 			Description(env.T("display_name.description_help", rules.DescriptionMaxLength)).
 			Lines(4).CharLimit(rules.DescriptionMaxLength).ExternalEditor(false).
 			Value(&m.p.Description).
-			Validate(func(s string) error { return descriptionError(env, s) }),
-		huh.NewInput().Key("website").Title(env.T("display_name.website")).
+			Validate(func(s string) error { return descriptionError(env, s) })),
+		huh.NewGroup(huh.NewInput().Key("website").Title(env.T("display_name.website")).
 			Description(env.T("display_name.website_help")).
 			Placeholder("https://www.example.com").
 			Value(&m.p.Website).
-			Validate(func(s string) error { return websiteError(env, s) }),
-	))
+			Validate(func(s string) error { return websiteError(env, s) })),
+	)
 }
 
 func (m *displayName) ID() ID        { return DisplayName }
