@@ -23,14 +23,7 @@ func TestTypeAheadStaysInItsFields(t *testing.T) {
 	h.key("y")
 	h.waitScreen("Business e-mail")
 
-	burst := testEmail + "\r" + testPassword + "\r" + testPassword + "\r"
-	for _, r := range burst {
-		if r == '\r' {
-			h.deliver(tea.KeyPressMsg{Code: tea.KeyEnter})
-			continue
-		}
-		h.deliver(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
+	typeBurst(h, testEmail+"\r"+testPassword+"\r"+testPassword+"\r")
 	h.waitScreen("We sent a link to " + testEmail)
 	if strings.Contains(h.screen(), "not the same") {
 		t.Fatalf("keys went to the wrong field:\n%s", h.screen())
@@ -47,17 +40,9 @@ func TestTypeAheadWaitsForTheFocusNotForAnyMessage(t *testing.T) {
 	h.key("y")
 	h.waitScreen("Business e-mail")
 
-	burst := testEmail + "\r" + testPassword + "\r" + testPassword + "\r"
-	for _, r := range burst {
-		if r == '\r' {
-			h.deliver(tea.KeyPressMsg{Code: tea.KeyEnter})
-			// Unrelated messages, handled before huh's focus message.
-			h.deliver(spinner.TickMsg{})
-			h.deliver(tea.WindowSizeMsg{Width: 100, Height: 40})
-			continue
-		}
-		h.deliver(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
+	// Unrelated messages after each Enter, handled before huh's focus message.
+	typeBurst(h, testEmail+"\r"+testPassword+"\r"+testPassword+"\r",
+		spinner.TickMsg{}, tea.WindowSizeMsg{Width: 100, Height: 40})
 	h.waitScreen("We sent a link to " + testEmail)
 	if strings.Contains(h.screen(), "not the same") {
 		t.Fatalf("keys went to the wrong field:\n%s", h.screen())
@@ -78,5 +63,20 @@ func TestKeysTypedDuringASaveGoToTheNextStep(t *testing.T) {
 	h.settle()
 	if !strings.Contains(h.screen(), testEmail) {
 		t.Fatalf("the e-mail typed during the save is not in its field:\n%s", h.screen())
+	}
+}
+
+// typeBurst delivers s at once, as auto-type does ('\r' is Enter), with the
+// messages of afterEnter delivered right after each Enter.
+func typeBurst(h *harness, s string, afterEnter ...tea.Msg) {
+	for _, r := range s {
+		if r == '\r' {
+			h.deliver(tea.KeyPressMsg{Code: tea.KeyEnter})
+			for _, m := range afterEnter {
+				h.deliver(m)
+			}
+			continue
+		}
+		h.deliver(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 }
