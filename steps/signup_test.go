@@ -579,3 +579,21 @@ func TestHardWrapKeepsEveryCharacter(t *testing.T) {
 		}
 	}
 }
+
+// With the callback listening, polling stays the way for a signup finished on
+// another device: the wait between two polls never grows past two seconds.
+func TestSignupPollsWithinTwoSecondsWithACallback(t *testing.T) {
+	d := newSUDriver(t)
+	d.start()
+	d.waitStarted()
+	m := d.model()
+	if m.live == nil {
+		t.Fatal("no callback listening")
+	}
+	for range 30 {
+		m.poll.later(0)
+	}
+	if m.poll.interval > 2*time.Second {
+		t.Fatalf("after 30 polls the interval is %v, want at most 2s", m.poll.interval)
+	}
+}
