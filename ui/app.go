@@ -171,7 +171,6 @@ func (a *App) apply(fn func(*store.Session)) {
 	}
 	a.sess.UpdatedAt, a.sess.UpdatedBy = a.env.Clock.Now(), a.user
 	a.sess.Step = string(steps.Next(a.sess)) // what resuming opens, and what the list shows
-
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -243,14 +242,15 @@ func (a *App) drive(msg tea.Msg) tea.Cmd {
 // focus (and gave the form something to do), further keys are held until the
 // focus has moved; see typeAhead.
 func (a *App) forwardKey(k tea.KeyPressMsg) tea.Cmd {
-	t, typist := a.step.(steps.Typist)
+	before := a.step
+	t, typist := before.(steps.Typist)
 	var focus string
 	moves := typist && t.MovesFocus(k)
 	if moves {
 		focus = t.Focus()
 	}
 	cmd := a.drive(k)
-	if moves && cmd != nil && !a.typed.holding() && !a.stepDone && t.Focus() == focus {
+	if moves && cmd != nil && !a.typed.holding() && !a.stepDone && a.step == before && t.Focus() == focus {
 		return tea.Batch(cmd, a.typed.untilFocusMoves(focus))
 	}
 	return cmd
