@@ -138,6 +138,13 @@ type ptyTerm struct {
 	stopReplies atomic.Bool
 	repliesDone chan struct{}
 	closeOnce   sync.Once
+
+	// Hooks of the random-kill test (nil elsewhere), called on the test's
+	// goroutine: onAction after each key or typed string is sent, onTick before
+	// every write to the terminal (sending) and on every turn of a waiting loop.
+	// onTick may end the program and panic to unwind the walker.
+	onAction func()
+	onTick   func(sending bool)
 }
 
 // ptyStart runs the binary with args in a new 100x34 pseudo-terminal.
@@ -344,6 +351,9 @@ func (p *ptyTerm) waitUntil(timeout time.Duration, what string, found func(strin
 	p.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
+		if p.onTick != nil {
+			p.onTick(false)
+		}
 		exited := p.Exited()
 		if exited {
 			<-p.readDone // the last output is on the screen
@@ -366,6 +376,9 @@ func (p *ptyTerm) waitUntil(timeout time.Duration, what string, found func(strin
 func (p *ptyTerm) Quiet(d, max time.Duration) {
 	deadline := time.Now().Add(max)
 	for time.Now().Before(deadline) {
+		if p.onTick != nil {
+			p.onTick(false)
+		}
 		p.mu.Lock()
 		idle := time.Since(p.lastOut)
 		p.mu.Unlock()
@@ -404,6 +417,9 @@ func (p *ptyTerm) Key(name string) {
 		seq = name
 	}
 	p.write(seq)
+	if p.onAction != nil {
+		p.onAction()
+	}
 }
 
 // Type types s one character at a time, as a quick typist does.
@@ -413,10 +429,16 @@ func (p *ptyTerm) Type(s string) {
 		p.write(string(r))
 		time.Sleep(4 * time.Millisecond)
 	}
+	if p.onAction != nil {
+		p.onAction()
+	}
 }
 
 func (p *ptyTerm) write(s string) {
 	p.t.Helper()
+	if p.onTick != nil {
+		p.onTick(true)
+	}
 	if _, err := io.WriteString(p.ptmx, s); err != nil {
 		p.Fatalf("cannot type %q: %v", s, err)
 	}
