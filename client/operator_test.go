@@ -26,11 +26,11 @@ func TestOperatorTokenOptional(t *testing.T) {
 	if !strings.HasPrefix(o.OperatorToken, "op_") || o.OperatorToken != sb.Server.OperatorToken() {
 		t.Fatalf("outbox operator token %q", o.OperatorToken)
 	}
-	withToken := operatorClient(sb, o.OperatorToken)
+	withToken := operatorClient(t, sb, o.OperatorToken)
 	if _, err := withToken.Partner.CreateAccount(ctx, "token@example.kz", strongPassword); err != nil {
 		t.Fatalf("with the token: %v", err)
 	}
-	_, err = operatorClient(sb, "op_guessed").Partner.CreateAccount(ctx, "wrong@example.kz", strongPassword)
+	_, err = operatorClient(t, sb, "op_guessed").Partner.CreateAccount(ctx, "wrong@example.kz", strongPassword)
 	assertUnauthorized(t, err, "invalid_token")
 }
 
@@ -44,10 +44,10 @@ func TestOperatorTokenRequired(t *testing.T) {
 	if _, err := c.Partner.GetSignup(ctx, "su_x"); apiCode(err) != "missing_token" {
 		t.Fatalf("GET without a token: %v", err)
 	}
-	_, err = operatorClient(sb, "op_other").Partner.GetAccount(ctx, "acc_x")
+	_, err = operatorClient(t, sb, "op_other").Partner.GetAccount(ctx, "acc_x")
 	assertUnauthorized(t, err, "invalid_token")
 
-	oc := operatorClient(sb, "op_classroom")
+	oc := operatorClient(t, sb, "op_classroom")
 	acc, err := oc.Partner.CreateAccount(ctx, "ops@example.kz", strongPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -80,8 +80,8 @@ func TestOperatorTokenRequired(t *testing.T) {
 	}
 }
 
-func operatorClient(sb *sandbox.Running, token string) *client.Clients {
-	cfg := client.SandboxConfig(sb.URL)
+func operatorClient(t testing.TB, sb *sandbox.Running, token string) *client.Clients {
+	cfg := contractConfig(t, sb)
 	cfg.OperatorToken = token
 	return client.New(cfg)
 }
