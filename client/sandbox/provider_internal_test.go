@@ -100,3 +100,29 @@ func TestProviderWithoutAnAddress(t *testing.T) {
 		t.Fatalf("HTTP %d, %+v", rec.Code, su.result)
 	}
 }
+
+// Meta's error reaches the wizard byte for byte, with Meta's status and
+// Retry-After; what is not Meta's envelope becomes the provider's 502.
+func TestPassGraphKeepsMetasAnswer(t *testing.T) {
+	body := []byte(`{"error":{"message":"(#100) Unsupported post request.","type":"OAuthException","code":100,` +
+		`"error_subcode":33,"error_user_title":"T","error_user_msg":"M","error_data":{"messaging_product":"whatsapp",` +
+		`"details":"d"},"fbtrace_id":"AbC","is_transient":false}}`)
+	for _, g := range []graphReply{
+		{status: 400, header: http.Header{}, body: body},
+		{status: 503, header: http.Header{"Retry-After": {"7"}}, body: body},
+		{status: 400, header: http.Header{}, body: []byte(`{"errors":[{"code":1005,"title":"Access denied","details":"x"}]}`)},
+	} {
+		rec := httptest.NewRecorder()
+		passGraph(rec, g)
+		if rec.Code != g.status || rec.Body.String() != string(g.body) || rec.Header().Get("Retry-After") != g.header.Get("Retry-After") {
+			t.Errorf("HTTP %d %q Retry-After %q", rec.Code, rec.Body, rec.Header().Get("Retry-After"))
+		}
+	}
+	for _, b := range []string{`{"id":"10654`, `<html>Bad gateway</html>`, `{"error":{"code":"weak_password"}}`} {
+		rec := httptest.NewRecorder()
+		passGraph(rec, graphReply{status: 500, header: http.Header{}, body: []byte(b)})
+		if rec.Code != http.StatusBadGateway || !strings.Contains(rec.Body.String(), `"graph_unexpected"`) {
+			t.Errorf("%s: HTTP %d %s", b, rec.Code, rec.Body)
+		}
+	}
+}
