@@ -161,6 +161,17 @@ func (g graphReply) envelope() bool {
 		(b.Code != nil && b.Title != "")
 }
 
+// refusesCode says whether Meta refused an exchange for good: the code is
+// expired, used or unknown (100), or the app is not the code's (101).
+func (g graphReply) refusesCode() bool {
+	var b struct {
+		Error struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	return g.status == http.StatusBadRequest && json.Unmarshal(g.body, &b) == nil && (b.Error.Code == 100 || b.Error.Code == 101)
+}
+
 // message is the Meta error's message, for a stage's reason.
 func (g graphReply) message() string {
 	var b struct {
@@ -270,6 +281,9 @@ func (s *Server) startSetup(su *signup) {
 // The code's 30 seconds are Meta's to enforce: an exchange tried too late is
 // refused, and the signup ends exchange_failed.
 func (s *Server) advanceSetup(ctx context.Context, self string, su *signup) {
+	// The provider's backend finishes what it started even when the request
+	// that set it going is given up (a browser moving on after the FINISH).
+	ctx = context.WithoutCancel(ctx)
 	s.mu.Lock()
 	if su.busy || su.result.Status != client.SignupFinished {
 		s.mu.Unlock()
@@ -305,7 +319,7 @@ func (s *Server) advanceSetup(ctx context.Context, self string, su *signup) {
 			case err == nil && g.ok() && json.Unmarshal(g.body, &tok) == nil && tok.AccessToken != "":
 				bearer, stage, reason = tok.AccessToken, client.StageCodeExchanged, reasonExchanged
 				continue
-			case err == nil && g.status == http.StatusBadRequest && g.envelope():
+			case err == nil && g.refusesCode():
 				stage = client.StageExchangeFailed
 				reason = "Meta refused the signup's code: " + g.message() + " The code is good for 30 seconds after the pop-up; start the signup again (open the pop-up again)."
 			default:
