@@ -19,6 +19,11 @@ type Config struct {
 	Token        string        // bearer token for graph (comes from env, never stored)
 	Timeout      time.Duration // per request, default 15s
 	HTTPClient   *http.Client  // optional
+
+	// OperatorToken is the provider's token for the person onboarding numbers,
+	// sent to the partner as "Authorization: Bearer …" when set (it comes from
+	// the environment, never from the database). Empty: no Authorization header.
+	OperatorToken string
 }
 
 // Default settings.
@@ -68,7 +73,7 @@ func New(cfg Config) *Clients {
 		graphBase = g + "/" + strings.Trim(cfg.GraphVersion, "/")
 	}
 	return &Clients{
-		Partner: &Partner{mk(cfg.PartnerURL, "", apiErr)},
+		Partner: &Partner{mk(cfg.PartnerURL, cfg.OperatorToken, parsePartnerError)},
 		Graph:   &Graph{mk(graphBase, cfg.Token, graphErr)},
 		OCM:     &OCM{mk(cfg.OCMURL, "", apiErr)},
 	}

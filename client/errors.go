@@ -173,6 +173,43 @@ func (o onPremError) fill(ge *GraphError) {
 	ge.Code, ge.Message, ge.Details = o.Code, o.Title, o.Details
 }
 
+// parsePartnerError reads a partner error answer: Meta's envelope, which the
+// partner passes through unchanged from its Graph calls for a number (its
+// error.code is a number), becomes a *GraphError; the partner's own body
+// (error.code a string) and anything else an *APIError.
+func parsePartnerError(status int, h http.Header, body []byte) error {
+	if isGraphEnvelope(body) {
+		ge, _ := parseGraphError(status, body).(*GraphError)
+		ge.RetryAfter = parseRetryAfter(h, time.Now())
+		return ge
+	}
+	return parseAPIError(status, h, body)
+}
+
+// isGraphEnvelope says whether body is one of Meta's error shapes: a numeric
+// error.code, or the On-Premises {"errors":[{"code":N,…}]}.
+func isGraphEnvelope(body []byte) bool {
+	var env struct {
+		Error *struct {
+			Code json.RawMessage `json:"code"`
+		} `json:"error"`
+		Errors []struct {
+			Code json.RawMessage `json:"code"`
+		} `json:"errors"`
+		Code  json.RawMessage `json:"code"`
+		Title string          `json:"title"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return false
+	}
+	numeric := func(r json.RawMessage) bool {
+		var n json.Number
+		return len(r) > 0 && r[0] != '"' && string(r) != "null" && json.Unmarshal(r, &n) == nil
+	}
+	return (env.Error != nil && numeric(env.Error.Code)) || (len(env.Errors) > 0 && numeric(env.Errors[0].Code)) ||
+		(numeric(env.Code) && env.Title != "")
+}
+
 // parseAPIError reads the partner/OCM body {"error":{"code","message","field"}}.
 func parseAPIError(status int, h http.Header, body []byte) error {
 	var env struct {

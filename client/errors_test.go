@@ -190,3 +190,41 @@ func TestMetaEnvelope(t *testing.T) {
 		t.Error("130429 must be retryable")
 	}
 }
+
+// The partner passes Meta's envelope through for a number's call: the client
+// decodes it into a GraphError with every field; the partner's own body into
+// an APIError, as before.
+func TestPartnerPassesMetasEnvelope(t *testing.T) {
+	bodies := map[string]string{
+		"/partner/v1/signups/su_1/numbers/1/register": `{"error":{"message":"(#133005) Two step verification PIN Mismatch",` +
+			`"type":"OAuthException","code":133005,"error_subcode":2388093,"error_user_title":"PIN mismatch",` +
+			`"error_user_msg":"Use the number's PIN.","error_data":{"messaging_product":"whatsapp","details":"The PIN does not match."},` +
+			`"fbtrace_id":"AbCdE"}}`,
+		"/partner/v1/signups/su_1/numbers/2/register": `{"errors":[{"code":1005,"title":"Access denied","details":"Unknown error: biz_link_on_prem_reg_blocked"}]}`,
+		"/partner/v1/signups/su_1/numbers/3/register": `{"error":{"code":"number_not_found","message":"No number."}}`,
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/partner/v1/signups/su_1/numbers/1/register" {
+			w.Header().Set("Retry-After", "3")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(bodies[r.URL.Path]))
+	}))
+	defer ts.Close()
+	c := client.New(client.SandboxConfig(ts.URL))
+	err := c.Partner.RegisterNumber(t.Context(), "su_1", "1", "123456")
+	ge := graphErr(t, err)
+	want := client.GraphError{HTTPStatus: 400, Code: 133005, Subcode: 2388093, Type: "OAuthException",
+		Message: "(#133005) Two step verification PIN Mismatch", Details: "The PIN does not match.",
+		UserTitle: "PIN mismatch", UserMsg: "Use the number's PIN.", FBTraceID: "AbCdE", RetryAfter: 3 * time.Second}
+	if *ge != want {
+		t.Errorf("Meta's envelope through the partner:\n got %+v\nwant %+v", *ge, want)
+	}
+	if ge := graphErr(t, c.Partner.RegisterNumber(t.Context(), "su_1", "2", "123456")); ge.Code != 1005 || ge.Message != "Access denied" {
+		t.Errorf("On-Premises through the partner: %+v", ge)
+	}
+	if code := apiCode(c.Partner.RegisterNumber(t.Context(), "su_1", "3", "123456")); code != "number_not_found" {
+		t.Errorf("the partner's own: %s", code)
+	}
+}

@@ -24,7 +24,7 @@ func faulty(t *testing.T, opts sandbox.Options, faults ...sandbox.Fault) (*sandb
 			t.Fatal(err)
 		}
 	}
-	cfg := client.SandboxConfig(sb.URL)
+	cfg := contractConfig(t, sb)
 	cfg.Timeout = 150 * time.Millisecond
 	return sb, client.New(cfg)
 }

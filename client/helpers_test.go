@@ -31,7 +31,8 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // startSandbox runs a sandbox on a loopback port for the test and returns it
-// with clients configured for it.
+// with clients configured for it, whose partner exchanges are checked against
+// the OpenAPI document.
 func startSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Running, *client.Clients) {
 	t.Helper()
 	sb, err := sandbox.Start("127.0.0.1:0", opts)
@@ -39,7 +40,15 @@ func startSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Running, *client
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sb.Close() })
-	return sb, client.New(client.SandboxConfig(sb.URL))
+	return sb, client.New(contractConfig(t, sb))
+}
+
+// contractConfig is the sandbox's client configuration with every partner
+// exchange checked against the OpenAPI document (openapi_test.go).
+func contractConfig(t testing.TB, sb *sandbox.Running) client.Config {
+	cfg := client.SandboxConfig(sb.URL)
+	cfg.HTTPClient = contractClient(t)
+	return cfg
 }
 
 // noRedirect is an HTTP client that shows redirects instead of following them.

@@ -37,7 +37,7 @@ type transport struct {
 	hc      *http.Client
 	base    string // service base URL, no trailing slash
 	timeout time.Duration
-	token   string // bearer token, graph only
+	token   string // bearer token: graph's, or the partner's operator token
 	parse   errorParser
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Paths of the partner API under Config.PartnerURL (see assets/contract/partner.md).
@@ -104,4 +105,107 @@ func (p *Partner) GetActivation(ctx context.Context, phoneNumberID string) (Acti
 	var a Activation
 	_, err := p.t.call(ctx, http.MethodGet, partnerPrefix+"/activations/"+url.PathEscape(phoneNumberID), nil, nil, &a)
 	return a, err
+}
+
+// --- the signup's numbers: the provider makes the Graph calls -------------
+//
+// Meta requires the Graph calls for a number to be made server to server by
+// the provider, with the business token it got for the signup: these methods
+// ask the provider to make them. Meta's errors come back unchanged as a
+// *GraphError (branch on Code, then Details, as with Graph); the provider's
+// own (the signup is unknown or not ready, the number is not the signup's …)
+// as an *APIError.
+
+func numberPath(signupID, phoneNumberID string, rest ...string) string {
+	p := partnerPrefix + "/signups/" + url.PathEscape(signupID) + "/numbers"
+	if phoneNumberID != "" {
+		p += "/" + url.PathEscape(phoneNumberID)
+	}
+	for _, r := range rest {
+		p += "/" + r
+	}
+	return p
+}
+
+// success posts in and expects {"success":true}.
+func (p *Partner) success(ctx context.Context, path string, in any) error {
+	var out struct {
+		Success bool `json:"success"`
+	}
+	status, err := p.t.call(ctx, http.MethodPost, path, nil, in, &out)
+	if err == nil && !out.Success {
+		err = &APIError{HTTPStatus: status, Code: "unexpected_answer", Message: "the answer did not report success"}
+	}
+	return err
+}
+
+// Numbers lists the numbers on the signup's WhatsApp Business account: how a
+// number added just before a crash (its answer lost) is found again.
+func (p *Partner) Numbers(ctx context.Context, signupID string) ([]NumberState, error) {
+	var out struct {
+		Numbers []NumberState `json:"numbers"`
+	}
+	_, err := p.t.call(ctx, http.MethodGet, numberPath(signupID, ""), nil, nil, &out)
+	return out.Numbers, err
+}
+
+// AddNumber adds a number to the signup's WhatsApp Business account.
+func (p *Partner) AddNumber(ctx context.Context, signupID string, n NewNumber) (NumberState, error) {
+	var st NumberState
+	_, err := p.t.call(ctx, http.MethodPost, numberPath(signupID, ""), nil, n, &st)
+	return st, err
+}
+
+// Number reads a number's state as Meta reports it to the provider: code
+// verification, display name and its review, a pending name change.
+func (p *Partner) Number(ctx context.Context, signupID, phoneNumberID string) (NumberState, error) {
+	var st NumberState
+	_, err := p.t.call(ctx, http.MethodGet, numberPath(signupID, phoneNumberID), nil, nil, &st)
+	return st, err
+}
+
+// SetNumberProfile sets the number's business profile.
+func (p *Partner) SetNumberProfile(ctx context.Context, signupID, phoneNumberID string, bp BusinessProfile) error {
+	return p.success(ctx, numberPath(signupID, phoneNumberID, "profile"), bp)
+}
+
+// RequestNumberCode asks for a verification code by "SMS" or "VOICE" in the
+// given language (e.g. "en_US"; empty: en_US). The answer says how long the
+// code may be typed (EnterWithinSeconds) and when Meta stops taking it (ExpiresAt).
+func (p *Partner) RequestNumberCode(ctx context.Context, signupID, phoneNumberID, method, language string) (CodeRequest, error) {
+	var cr CodeRequest
+	in := struct {
+		CodeMethod string `json:"code_method"`
+		Language   string `json:"language,omitempty"`
+	}{strings.ToUpper(method), language}
+	_, err := p.t.call(ctx, http.MethodPost, numberPath(signupID, phoneNumberID, "request-code"), nil, in, &cr)
+	return cr, err
+}
+
+// VerifyNumberCode sends the code the number received.
+func (p *Partner) VerifyNumberCode(ctx context.Context, signupID, phoneNumberID, code string) error {
+	in := struct {
+		Code string `json:"code"`
+	}{code}
+	return p.success(ctx, numberPath(signupID, phoneNumberID, "verify-code"), in)
+}
+
+// RegisterNumber registers a verified number for the Cloud API with the
+// two-step verification PIN (6 digits; it becomes the PIN if none is set).
+func (p *Partner) RegisterNumber(ctx context.Context, signupID, phoneNumberID, pin string) error {
+	in := struct {
+		PIN string `json:"pin"`
+	}{pin}
+	return p.success(ctx, numberPath(signupID, phoneNumberID, "register"), in)
+}
+
+// ChangeDisplayName asks Meta to review a new display name for the number. The
+// answer's NewNameStatus follows the review (PENDING_REVIEW at first).
+func (p *Partner) ChangeDisplayName(ctx context.Context, signupID, phoneNumberID, newDisplayName string) (NumberState, error) {
+	var st NumberState
+	in := struct {
+		NewDisplayName string `json:"new_display_name"`
+	}{newDisplayName}
+	_, err := p.t.call(ctx, http.MethodPost, numberPath(signupID, phoneNumberID, "display-name"), nil, in, &st)
+	return st, err
 }

@@ -61,6 +61,54 @@ type SignupResult struct {
 	CurrentStep   string `json:"current_step,omitempty"`  // where a CANCEL stopped
 	ErrorMessage  string `json:"error_message,omitempty"` // an error reported by the user
 	ErrorCode     string `json:"error_code,omitempty"`
+	// Stage is how far the provider's own work after a FINISH has come (the
+	// Stage… constants); empty while pending, cancelled or in error.
+	Stage  string `json:"stage,omitempty"`
+	Reason string `json:"reason,omitempty"` // a sentence from the provider about Stage
+}
+
+// Stages of a finished signup: the provider's work after the pop-up's FINISH,
+// in Meta's order (partner.md, "After the pop-up").
+const (
+	StageCodeReceived       = "code_received"       // the 30-second code is being exchanged
+	StageCodeExchanged      = "code_exchanged"      // the provider holds the business token
+	StageExchangeFailed     = "exchange_failed"     // the code could not be exchanged (expired): start the pop-up again
+	StageWebhooksSubscribed = "webhooks_subscribed" // the provider's app is subscribed to the WABA's webhooks
+	StageCreditShared       = "credit_shared"       // the provider's credit line is shared with the WABA
+	StageReady              = "ready"               // the number operations may be used
+)
+
+// NewNumber adds a number to a finished signup's WhatsApp Business account
+// (POST /v1/signups/{id}/numbers). The names are Meta's.
+type NewNumber struct {
+	CC           string `json:"cc"`            // country calling code, digits, no +
+	PhoneNumber  string `json:"phone_number"`  // the national part
+	VerifiedName string `json:"verified_name"` // the display name
+}
+
+// NumberState is a number's state as the provider read it from Meta
+// (GET /v1/signups/{id}/numbers/{phone_number_id}).
+type NumberState struct {
+	PhoneNumberID          string `json:"phone_number_id"`
+	DisplayPhoneNumber     string `json:"display_phone_number"`
+	VerifiedName           string `json:"verified_name"`
+	CodeVerificationStatus string `json:"code_verification_status"`  // NOT_VERIFIED, VERIFIED, EXPIRED
+	NameStatus             string `json:"name_status"`               // e.g. PENDING_REVIEW, APPROVED
+	NewNameStatus          string `json:"new_name_status,omitempty"` // when a display-name change is pending
+}
+
+// CodeRequest is the provider's answer to "send a verification code".
+type CodeRequest struct {
+	PhoneNumberID string    `json:"phone_number_id"`
+	CodeMethod    string    `json:"code_method"` // SMS or VOICE
+	Language      string    `json:"language"`
+	RequestedAt   time.Time `json:"requested_at"`
+	// EnterWithinSeconds is the guide's window for typing the code (60): what
+	// the wizard counts down.
+	EnterWithinSeconds int `json:"enter_within_seconds"`
+	// ExpiresAt is when Meta stops accepting the code (about 10 minutes after
+	// the request): a code typed after the countdown is still sent until then.
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // Activation statuses.
@@ -82,6 +130,7 @@ type Activation struct {
 
 // BusinessProfile is the body of POST /{phone_id}/whatsapp_business_profile.
 type BusinessProfile struct {
+	About       string   `json:"about,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Vertical    string   `json:"vertical,omitempty"`
 	Websites    []string `json:"websites,omitempty"`

@@ -50,6 +50,7 @@ type phone struct {
 	pin                                    string
 	registerCalls                          []time.Time
 	nameStatus                             string
+	newName, newNameStatus                 string // a requested display-name change, "" if none
 	profile                                map[string]any
 }
 
@@ -69,6 +70,7 @@ func (s *Server) seed() {
 	b := &business{id: numericID(16), name: "Sandbox Trading LLP"}
 	s.businesses = append(s.businesses, b)
 	s.addWABA(&waba{id: numericID(15), businessID: b.id, name: "Sandbox Trading"})
+	s.creditLineID = numericID(16)
 }
 
 func (s *Server) addWABA(wa *waba) {
@@ -88,6 +90,8 @@ func (s *Server) graphRoutes() {
 	m.HandleFunc("POST /graph/{version}/{node}/deregister", s.graphAuth(s.deregister))
 	m.HandleFunc("GET /graph/{version}/{node}", s.graphAuth(s.getNode))
 	m.HandleFunc("GET /graph/{version}/{node}/phone_numbers", s.graphAuth(s.listPhoneNumbers))
+	m.HandleFunc("POST /graph/{version}/{node}", s.graphAuth(s.postNode))
+	s.signupGraphRoutes()
 	m.HandleFunc("/graph/", s.graphAuth(func(w http.ResponseWriter, r *http.Request, _ url.Values) {
 		graphError(w, graphErr{code: 100, message: "Unsupported " + strings.ToLower(r.Method) + " request.",
 			details: "Unknown path components: " + r.URL.Path})
@@ -453,6 +457,30 @@ func (s *Server) getNode(w http.ResponseWriter, r *http.Request, p url.Values) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// postNode is POST /{phone_id}: the sandbox knows one parameter of it,
+// new_display_name, which asks for a display-name change. The change waits
+// for Meta's review (new_name_status PENDING_REVIEW), which the sandbox never
+// finishes: a real review may take days.
+func (s *Server) postNode(w http.ResponseWriter, r *http.Request, p url.Values) {
+	name, asked := strings.TrimSpace(p.Get("new_display_name")), p.Has("new_display_name")
+	if !asked {
+		graphError(w, graphErr{code: 100, message: "Invalid parameter", details: "new_display_name is required (the only parameter the sandbox takes here)"})
+		return
+	}
+	if name == "" {
+		missing(w, "new_display_name")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ph := s.lookupPhone(w, r)
+	if ph == nil {
+		return
+	}
+	ph.newName, ph.newNameStatus = name, "PENDING_REVIEW"
+	ok(w)
+}
+
 // listPhoneNumbers is GET /{waba_id}/phone_numbers: the numbers added to a
 // WhatsApp Business account, as {"data":[…]}.
 func (s *Server) listPhoneNumbers(w http.ResponseWriter, r *http.Request, _ url.Values) {
@@ -488,6 +516,9 @@ func (s *Server) phoneFields(ph *phone) map[string]any {
 	}
 	if ph.registered {
 		all["quality_rating"], all["platform_type"], all["status"] = "GREEN", "CLOUD_API", "CONNECTED"
+	}
+	if ph.newNameStatus != "" {
+		all["new_name_status"] = ph.newNameStatus
 	}
 	return all
 }

@@ -33,6 +33,9 @@ type Message struct {
 type Outbox struct {
 	Mails    []Mail    `json:"mails"`
 	Messages []Message `json:"messages"`
+	// OperatorToken is what the partner half takes as "Authorization: Bearer
+	// TOKEN": a provider hands one to each operator (partner.md, "Authentication").
+	OperatorToken string `json:"operator_token,omitempty"`
 }
 
 // Outbox returns a copy of what the sandbox has sent so far.
@@ -40,8 +43,9 @@ func (s *Server) Outbox() Outbox {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return Outbox{
-		Mails:    append([]Mail{}, s.outbox.Mails...),
-		Messages: append([]Message{}, s.outbox.Messages...),
+		Mails:         append([]Mail{}, s.outbox.Mails...),
+		Messages:      append([]Message{}, s.outbox.Messages...),
+		OperatorToken: s.opts.OperatorToken,
 	}
 }
 

@@ -30,18 +30,58 @@ type activation struct {
 	fails     bool
 }
 
+// partnerRoute is one route of the provider half, as partner.md and
+// partner.openapi.yaml name it: the pattern is under /partner.
+type partnerRoute struct {
+	method, path string // e.g. "GET", "/v1/accounts/{id}"
+	h            http.HandlerFunc
+	operator     bool // needs the operator token (see operatorAuth)
+}
+
+func (s *Server) partnerTable() []partnerRoute {
+	return []partnerRoute{
+		{"POST", "/v1/accounts", s.createAccount, true},
+		{"GET", "/v1/accounts/{id}", s.getAccount, true},
+		{"PATCH", "/v1/accounts/{id}", s.updateEmail, true},
+		{"POST", "/v1/accounts/{id}/verification-email", s.resendVerification, true},
+		{"PATCH", "/v1/accounts/{id}/company", s.updateCompany, true},
+		{"POST", "/v1/accounts/{id}/signups", s.startSignup, true},
+		{"GET", "/v1/signups/{id}", s.getSignup, true},
+		{"GET", "/v1/signups/{id}/numbers", s.listSignupNumbers, true},
+		{"POST", "/v1/signups/{id}/numbers", s.addNumber, true},
+		{"GET", "/v1/signups/{id}/numbers/{phone}", s.getNumber, true},
+		{"POST", "/v1/signups/{id}/numbers/{phone}/profile", s.setNumberProfile, true},
+		{"POST", "/v1/signups/{id}/numbers/{phone}/request-code", s.requestNumberCode, true},
+		{"POST", "/v1/signups/{id}/numbers/{phone}/verify-code", s.verifyNumberCode, true},
+		{"POST", "/v1/signups/{id}/numbers/{phone}/register", s.registerNumber, true},
+		{"POST", "/v1/signups/{id}/numbers/{phone}/display-name", s.changeDisplayName, true},
+		{"POST", "/v1/accounts/{id}/activations", s.startActivation, true},
+		{"GET", "/v1/activations/{phone}", s.getActivation, true},
+		{"GET", "/verify", s.verifyLink, false}, // the e-mail's link, opened in a browser
+	}
+}
+
+// PartnerRoutes lists the routes the sandbox's provider half serves, as
+// "METHOD /path" under the partner base URL (e.g. "GET /v1/signups/{id}"), in
+// the order partner.md describes them: what the contract test compares with
+// partner.openapi.yaml.
+func PartnerRoutes() []string {
+	var out []string
+	for _, rt := range (&Server{}).partnerTable() {
+		out = append(out, rt.method+" "+rt.path)
+	}
+	return out
+}
+
 func (s *Server) partnerRoutes() {
 	m := s.mux
-	m.HandleFunc("POST /partner/v1/accounts", s.createAccount)
-	m.HandleFunc("GET /partner/v1/accounts/{id}", s.getAccount)
-	m.HandleFunc("PATCH /partner/v1/accounts/{id}", s.updateEmail)
-	m.HandleFunc("POST /partner/v1/accounts/{id}/verification-email", s.resendVerification)
-	m.HandleFunc("PATCH /partner/v1/accounts/{id}/company", s.updateCompany)
-	m.HandleFunc("POST /partner/v1/accounts/{id}/signups", s.startSignup)
-	m.HandleFunc("GET /partner/v1/signups/{id}", s.getSignup)
-	m.HandleFunc("POST /partner/v1/accounts/{id}/activations", s.startActivation)
-	m.HandleFunc("GET /partner/v1/activations/{phone}", s.getActivation)
-	m.HandleFunc("GET /partner/verify", s.verifyLink)
+	for _, rt := range s.partnerTable() {
+		h := rt.h
+		if rt.operator {
+			h = s.operatorAuth(h)
+		}
+		m.HandleFunc(rt.method+" /partner"+rt.path, h)
+	}
 	m.HandleFunc("/partner/", func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "not_found", "No such route: "+r.Method+" "+r.URL.Path, "")
 	})

@@ -44,6 +44,15 @@ type Options struct {
 	// listens off loopback and none is given; on loopback it stays empty unless
 	// given, and those endpoints are open as before.
 	Token string
+
+	// OperatorToken is the token the partner half accepts as
+	// "Authorization: Bearer TOKEN" (partner.md, "Authentication"); empty: a
+	// fresh random one. The outbox shows it.
+	OperatorToken string
+	// RequireOperatorToken refuses partner calls without an Authorization
+	// header (401 missing_token). Off, they are let through as before; a call
+	// that does carry one must carry the operator token either way.
+	RequireOperatorToken bool
 }
 
 // DefaultActivationDelay is used when Options.ActivationDelay is 0.
@@ -73,6 +82,9 @@ type Server struct {
 	alphaNames   []client.AlphaName
 	outbox       Outbox
 	faults       []Fault
+	oauthCodes   map[string]*oauthCode // graph: Embedded Signup codes by value
+	creditLineID string                // graph: the provider's credit line
+	selfClient   *http.Client          // the provider half's client for its calls to the graph half
 }
 
 // New builds a sandbox with an empty state, except for the sandbox Facebook
@@ -83,6 +95,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.OperatorToken == "" {
+		opts.OperatorToken = operatorTokenPrefix + token()
 	}
 	s := &Server{
 		opts:         opts,
@@ -97,6 +112,8 @@ func New(opts Options) *Server {
 		wabas:        map[string]*waba{},
 		phones:       map[string]*phone{},
 		phoneByE164:  map[string]string{},
+		oauthCodes:   map[string]*oauthCode{},
+		selfClient:   newSelfClient(),
 	}
 	s.seed()
 	s.routes()

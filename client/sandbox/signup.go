@@ -33,6 +33,12 @@ type signup struct {
 	callbackURL string
 	state       string
 	createdAt   time.Time
+
+	// After a FINISH (setup.go): the code FB.login gave the page, the business
+	// token it was exchanged for (never shown to the wizard), and whether a
+	// request is carrying the setup forward right now.
+	code, token string
+	busy        bool
 }
 
 func (s *Server) signupRoutes() {
@@ -87,13 +93,17 @@ func (s *Server) startSignup(w http.ResponseWriter, r *http.Request) {
 // getSignup is GET /partner/v1/signups/{id}.
 func (s *Server) getSignup(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	su := s.signups[r.PathValue("id")]
+	s.mu.Unlock()
 	if su == nil {
 		apiError(w, http.StatusNotFound, "signup_not_found", "No signup session with this id.", "")
 		return
 	}
-	writeJSON(w, http.StatusOK, su.result)
+	s.advanceSetup(r.Context(), selfURL(r), su)
+	s.mu.Lock()
+	res := su.result
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, res)
 }
 
 type pageOption struct{ ID, Name, BusinessID string }
@@ -171,13 +181,17 @@ func (s *Server) signupResult(w http.ResponseWriter, r *http.Request) {
 	su := s.signups[r.PathValue("id")]
 	var res client.SignupResult
 	var callback, state string
-	if su != nil {
-		if su.result.Status == client.SignupPending { // a second post changes nothing
-			s.applyResult(su, in)
-		}
-		res, callback, state = su.result, su.callbackURL, su.state
+	if su != nil && su.result.Status == client.SignupPending { // a second post changes nothing
+		s.applyResult(su, in)
 	}
 	s.mu.Unlock()
+	if su != nil {
+		// The provider's backend exchanges the code at once, then carries on (setup.go).
+		s.advanceSetup(r.Context(), selfURL(r), su)
+		s.mu.Lock()
+		res, callback, state = su.result, su.callbackURL, su.state
+		s.mu.Unlock()
+	}
 	switch {
 	case su == nil && isJSON:
 		apiError(w, http.StatusNotFound, "signup_not_found", "No signup session with this id.", "")
@@ -214,6 +228,7 @@ func (s *Server) applyResult(su *signup, in signupInput) {
 	if su.mode == ModeMigration && res.PhoneNumberID == "" && in.Event != "FINISH_ONLY_WABA" {
 		res.PhoneNumberID = s.migratedPhone(res.WABAID).id
 	}
+	s.startSetup(su)
 }
 
 func (s *Server) ensureBusiness(id, name string) string {
