@@ -289,3 +289,21 @@ func TestSignupCallbackMustBeLoopback(t *testing.T) {
 		t.Errorf("HTTP %d %s", resp.StatusCode, body)
 	}
 }
+
+// The outbox page shows the operator token an operator's wizard sends.
+func TestOutboxPageShowsTheOperatorToken(t *testing.T) {
+	r, err := sandbox.Start("127.0.0.1:0", sandbox.Options{OperatorToken: "op_test_token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	resp, err := http.Get(r.URL + "/sandbox/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), "op_test_token") {
+		t.Fatalf("the outbox page does not show the operator token:\n%s", body)
+	}
+}
