@@ -89,6 +89,23 @@ func (g *Graph) Register(ctx context.Context, phoneNumberID, pin string) error {
 	return g.success(ctx, node(phoneNumberID, "register"), in)
 }
 
+// RequestDisplayNameChange asks Meta for a new display name
+// (POST /{phone_id}?new_display_name=…): it goes to Meta's review, and the
+// number's new_name_status says how that stands.
+func (g *Graph) RequestDisplayNameChange(ctx context.Context, phoneNumberID, name string) error {
+	var out struct {
+		Success bool `json:"success"`
+	}
+	status, err := g.t.call(ctx, http.MethodPost, node(phoneNumberID, ""), url.Values{"new_display_name": {name}}, nil, &out)
+	if err != nil {
+		return err
+	}
+	if !out.Success {
+		return &GraphError{HTTPStatus: status, Message: "the answer did not report success"}
+	}
+	return nil
+}
+
 // PhoneNumber reads a number's state: name, verification and registration status.
 func (g *Graph) PhoneNumber(ctx context.Context, phoneNumberID string) (PhoneNumber, error) {
 	var p PhoneNumber

@@ -116,6 +116,10 @@ const (
 	ActivationPending = "pending"
 	ActivationActive  = "active"
 	ActivationFailed  = "failed"
+
+	// ActivationNameDeclined is the Reason of an activation that failed because
+	// Meta declined the display name in review: a new name is the way on.
+	ActivationNameDeclined = "display_name_declined"
 )
 
 // Activation is the partner's progress in activating a registered number.
@@ -124,6 +128,7 @@ type Activation struct {
 	Status        string    `json:"status"`      // pending, active, failed
 	StatusText    string    `json:"status_text"` // a human sentence from the partner
 	AlphaCode     string    `json:"alpha_code,omitempty"`
+	Reason        string    `json:"reason,omitempty"` // why it failed, for the wizard to offer a way on
 	StartedAt     time.Time `json:"started_at"`
 	ActivatedAt   time.Time `json:"activated_at,omitzero"`
 }

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 
 	"wizard/client"
@@ -27,6 +29,14 @@ type activation struct {
 	lastErr     error
 	rateLimited bool
 	activatedAt time.Time
+
+	// A display name declined in review: another one is asked for, looked at
+	// twice (it goes to Meta's manual review), sent, and the activation starts again.
+	rename    *huh.Form
+	newName   string
+	reviewing bool // the second look at the new name
+	renaming  bool // the request is on its way
+	term      termState
 }
 
 type (
@@ -44,6 +54,8 @@ type (
 		act         store.Activation
 		activatedAt time.Time
 	}
+	nameChangeSent  struct{ err error }
+	nameChangeSaved struct{} // the new name is on record: activate again
 )
 
 const maxActivationPoll = 10 * time.Second
@@ -52,7 +64,16 @@ var (
 	actKeyCheck    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check now"))
 	actKeyContinue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
 	actKeyRetry    = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "start the activation again"))
+	actKeyRename   = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "choose another display name"))
+	actKeySend     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send it for review"))
+	actKeyEdit     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit"))
+	actKeyCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep the old name"))
 )
+
+// declined: the activation failed because Meta declined the display name.
+func (m *activation) declined() bool {
+	return m.isFailed() && m.act.Reason == client.ActivationNameDeclined
+}
 
 func newActivation(env *Env, sess store.Session) Step {
 	m := &activation{env: env, sess: sess, act: sess.Activation, poll: newPoller(env.pollEvery(), maxActivationPoll)}
@@ -79,6 +100,14 @@ func (m *activation) Init() tea.Cmd {
 
 func (m *activation) Help() []key.Binding {
 	switch {
+	case m.renaming:
+		return nil
+	case m.reviewing:
+		return []key.Binding{actKeySend, actKeyEdit, actKeyCancel}
+	case m.rename != nil:
+		return append(m.rename.KeyBinds(), actKeyCancel)
+	case m.declined():
+		return []key.Binding{actKeyRename, actKeyRetry}
 	case m.active():
 		return []key.Binding{actKeyContinue}
 	case m.isFailed() || (m.lastErr != nil && m.act.StartedAt.IsZero()):
@@ -108,9 +137,92 @@ func (m *activation) check() tea.Cmd {
 	})
 }
 
+// MovesFocus and Focus: the new name's form, while it is shown.
+func (m *activation) MovesFocus(k tea.KeyPressMsg) bool { return formMovesFocus(m.rename, k) }
+func (m *activation) Focus() string                     { return formFocus(m.rename) }
+
+// WantsBack: esc leaves the new name, not the step.
+func (m *activation) WantsBack(k tea.KeyPressMsg) bool {
+	return m.rename == nil && !m.reviewing && k.String() == "esc"
+}
+
+func (m *activation) renameForm() *huh.Form {
+	env := m.env
+	return newForm(env, huh.NewGroup(huh.NewInput().Key("new_name").Title(env.T("activation.rename_field")).
+		Description(env.T("display_name.name_help")).Value(&m.newName).
+		Validate(func(s string) error { return displayNameError(env, s) })))
+}
+
+// renameUpdate handles the new display name: its form, the second look, the request.
+func (m *activation) renameUpdate(msg tea.Msg) (Step, tea.Cmd, Outcome) {
+	switch msg := msg.(type) {
+	case nameChangeSent:
+		m.renaming = false
+		m.poll.stop()
+		if msg.err != nil {
+			m.reviewing = true // the name is kept: send again, edit, or keep the old one
+			return m, nil, failure(Activation, msg.err, nil)
+		}
+		name := m.newName
+		return m, nil, Record{Step: Activation, Kind: "progress",
+			Detail: "new display name \"" + name + "\" asked for after the old one was declined; Meta reviews it",
+			Apply: func(s *store.Session) {
+				s.Profile.DisplayName = name
+				s.Activation = store.Activation{}
+			}, Reply: nameChangeSaved{}}
+	case nameChangeSaved:
+		m.rename, m.reviewing, m.lastErr = nil, false, nil
+		m.act = store.Activation{}
+		return m, m.start(), nil
+	case tea.KeyPressMsg:
+		switch {
+		case m.renaming:
+			return m, nil, nil
+		case key.Matches(msg, actKeyCancel):
+			m.rename, m.reviewing = nil, false
+			return m, nil, nil
+		case m.reviewing && key.Matches(msg, actKeyEdit):
+			m.reviewing = false
+			var cmd tea.Cmd
+			m.rename, cmd = m.term.start(m.renameForm())
+			return m, cmd, nil
+		case m.reviewing && key.Matches(msg, actKeySend):
+			m.renaming, m.lastErr = true, nil
+			id, name := m.sess.Phone.ID, strings.TrimSpace(m.newName)
+			m.newName = name
+			return m, tea.Batch(m.poll.start(m.env.T("activation.renaming"), m.env.Clock.Now()),
+				m.env.call(func(ctx context.Context) tea.Msg {
+					return nameChangeSent{m.env.Clients.Graph.RequestDisplayNameChange(ctx, id, name)}
+				})), nil
+		}
+	}
+	if m.rename == nil || m.reviewing || m.renaming {
+		return m, nil, nil
+	}
+	var cmd tea.Cmd
+	var submitted bool
+	m.rename, cmd, submitted = submitForm(m.rename, msg)
+	if submitted {
+		m.reviewing = true
+	}
+	return m, cmd, nil
+}
+
 func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
+	m.term.note(msg)
 	if cmd, ok := m.poll.update(msg); ok {
 		return m, cmd, nil
+	}
+	switch msg.(type) {
+	case nameChangeSent, nameChangeSaved:
+		return m.renameUpdate(msg)
+	}
+	if m.rename != nil || m.reviewing || m.renaming {
+		if se, ok := msg.(shownError); ok {
+			m.lastErr = se.err
+			return m, nil, nil
+		}
+		return m.renameUpdate(msg)
 	}
 	if due, ours := m.poll.due(msg); ours {
 		if !due || m.active() || m.isFailed() {
@@ -174,6 +286,11 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 				Apply: func(s *store.Session) { s.Activation = act }}
 		case m.active():
 			return m, nil, nil
+		case m.declined() && key.Matches(msg, actKeyRename):
+			m.newName = m.sess.Profile.DisplayName
+			var cmd tea.Cmd
+			m.rename, cmd = m.term.start(m.renameForm())
+			return m, cmd, nil
 		case key.Matches(msg, actKeyRetry) && (m.isFailed() || (m.lastErr != nil && m.act.StartedAt.IsZero())):
 			m.act = store.Activation{}
 			return m, m.start(), nil
@@ -196,6 +313,7 @@ func (m *activation) result(act store.Activation, a client.Activation, now time.
 		activatedAt = now // saved with Done, when the user moves on
 		detail = "number active, alpha-name code " + a.AlphaCode
 	case client.ActivationFailed:
+		act.Reason = a.Reason
 		kind, detail = "activation.failed", "activation failed: "+a.StatusText
 	}
 	return Record{Step: Activation, Kind: kind, Detail: detail,
@@ -212,6 +330,25 @@ func (m *activation) View(width int) string {
 		return paragraphs(width, title, st.OK.Render(env.T("activation.active")),
 			env.T("activation.code_label"), code, env.T("activation.code_where"),
 			st.Faint.Render(env.T("activation.continue")))
+	case m.renaming:
+		return paragraphs(width, title, m.poll.view())
+	case m.reviewing:
+		var errLine string
+		if m.lastErr != nil {
+			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
+		}
+		return paragraphs(width, st.Title.Render(env.T("activation.rename_check_title")),
+			st.Accent.Render(termsafe.Line(m.newName)), env.T("activation.rename_review"), errLine,
+			env.T("activation.rename_check_keys"))
+	case m.rename != nil:
+		return paragraphs(width, title, env.T("activation.rename_body"), m.rename.View())
+	case m.declined():
+		var errLine string
+		if m.lastErr != nil {
+			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
+		}
+		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
+			termsafe.Text(m.act.StatusText), errLine, env.T("activation.declined_hint"))
 	case m.isFailed():
 		var errLine string
 		if m.lastErr != nil {

@@ -127,6 +127,7 @@ type Activation struct {
 	StartedAt   time.Time `json:"started_at,omitzero"`
 	Status      string    `json:"status,omitempty"` // pending, active, failed
 	StatusText  string    `json:"status_text,omitempty"`
+	Reason      string    `json:"reason,omitempty"` // why it failed, when there is a way on (display_name_declined)
 	AlphaCode   string    `json:"alpha_code,omitempty"`
 	ActivatedAt time.Time `json:"activated_at,omitzero"`
 }

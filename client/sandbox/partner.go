@@ -315,8 +315,12 @@ func (s *Server) startActivation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if act := s.activations[in.PhoneNumberID]; act != nil {
-		writeJSON(w, http.StatusOK, s.activationView(act))
-		return
+		// Starting again answers the activation under way, unless it failed on a
+		// declined name and another name has been asked for since: then it starts anew.
+		if ph := s.phones[in.PhoneNumberID]; !act.fails || ph == nil || ph.newName == "" {
+			writeJSON(w, http.StatusOK, s.activationView(act))
+			return
+		}
 	}
 	p := s.phones[in.PhoneNumberID]
 	switch {
@@ -333,7 +337,8 @@ func (s *Server) startActivation(w http.ResponseWriter, r *http.Request) {
 		phoneID:   p.id,
 		startedAt: s.now(),
 		alphaCode: fmt.Sprintf("AN-%04d", 1000+rand.IntN(9000)),
-		fails:     strings.HasSuffix(p.national, MagicActivationFails),
+		// The magic number's name is declined, until another name was asked for.
+		fails: strings.HasSuffix(p.national, MagicActivationFails) && p.newName == "",
 	}
 	s.activations[p.id] = act
 	writeJSON(w, http.StatusCreated, s.activationView(act))
@@ -359,8 +364,8 @@ func (s *Server) activationView(act *activation) client.Activation {
 		v.Status = client.ActivationPending
 		v.StatusText = "The provider is activating the number. This usually takes a few minutes; you may close the wizard and come back."
 	case act.fails:
-		v.Status = client.ActivationFailed
-		v.StatusText = "The provider could not activate the number: the display name was declined in review. Contact support with this number."
+		v.Status, v.Reason = client.ActivationFailed, client.ActivationNameDeclined
+		v.StatusText = "The provider could not activate the number: the display name was declined in review. Choose another display name, or contact support with this number."
 	default:
 		v.Status, v.AlphaCode, v.ActivatedAt = client.ActivationActive, act.alphaCode, done
 		v.StatusText = "The number is active. Its alpha-name code is " + act.alphaCode + "."
