@@ -22,7 +22,12 @@ import (
 // description and the website of the business profile. The name is public to
 // every recipient and changes only through Meta's manual moderation, so a second
 // screen shows it as a recipient will see it and asks for a careful look. The
-// profile is sent to Graph later, by the phone step: the number does not exist yet.
+// name field refuses what Meta never allows (rules.NameCheck.Refusals); what
+// Meta's guidelines decline unless the brand is written so (the warnings) is
+// listed on the second screen instead, where Enter goes back to the name and
+// only b confirms "our brand is written this way" (the Done's Detail names the
+// warnings). The profile is sent to Graph later, by the phone step: the number
+// does not exist yet.
 type displayName struct {
 	env      *Env
 	form     *huh.Form
