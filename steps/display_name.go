@@ -22,18 +22,30 @@ import (
 // description and the website of the business profile. The name is public to
 // every recipient and changes only through Meta's manual moderation, so a second
 // screen shows it as a recipient will see it and asks for a careful look. The
-// profile is sent to Graph later, by the phone step: the number does not exist yet.
+// name field refuses what Meta never allows (rules.NameCheck.Refusals); what
+// Meta's guidelines decline unless the brand is written so (the warnings) is
+// listed on the second screen instead, where Enter goes back to the name and
+// only b confirms "our brand is written this way" (the Done's Detail names the
+// warnings). The profile is sent to Graph later, by the phone step: the number
+// does not exist yet.
 type displayName struct {
 	env      *Env
 	form     *huh.Form
 	p        store.Profile // the values being edited; kept when going back to edit
 	checking bool          // on the second screen: "check it carefully"
+	// warnings are what Meta's guidelines may decline in the name, shown on the
+	// second screen: Enter then edits the name, and only b ("our brand is
+	// written this way") confirms it as it is.
+	warnings []rules.NameProblem
 	term     termState
 }
 
 var (
 	dnKeyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm the name"))
 	dnKeyEdit    = key.NewBinding(key.WithKeys("e", "backspace"), key.WithHelp("e", "edit"))
+	// With warnings shown, Enter takes the safe answer: back to the name.
+	dnKeyEditName = key.NewBinding(key.WithKeys("enter", "e", "backspace"), key.WithHelp("enter/e", "edit the name"))
+	dnKeyOurBrand = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "our brand is written this way"))
 )
 
 // WantsBack: from the form (not the second look, where e edits), shift+tab on
@@ -65,9 +77,11 @@ func verticalLabel(w *assets.Words, code string) string {
 	return code
 }
 
-// displayNameError explains every problem of a display name, one sentence each.
+// displayNameError explains every refusal of a display name, one sentence each:
+// what Meta never allows. Warnings do not stop the form; the second screen
+// shows them (see nameWarningText).
 func displayNameError(env *Env, s string) error {
-	problems := rules.CheckDisplayName(strings.TrimSpace(s))
+	problems := rules.CheckDisplayName(strings.TrimSpace(s)).Refusals()
 	if len(problems) == 0 {
 		return nil
 	}
@@ -85,8 +99,29 @@ func nameProblemText(env *Env, p rules.NameProblem) string {
 		return env.T(key, rules.DisplayNameMinLength)
 	case rules.NameTooLong:
 		return env.T(key, rules.DisplayNameMaxLength)
+	case rules.NameBrand:
+		return env.T("display_name.name_meta_products")
 	}
 	return env.T(key)
+}
+
+// nameWarningText says which of Meta's guidelines a warning is about and why
+// the name may be declined by it.
+func nameWarningText(env *Env, p rules.NameProblem) string {
+	key := "display_name.warn." + string(p)
+	if p == rules.NameAllCaps {
+		return env.T(key, rules.DisplayNameAcronymMaxLetters)
+	}
+	return env.T(key)
+}
+
+// warnedDetail is the history's line for a name confirmed despite warnings.
+func warnedDetail(warnings []rules.NameProblem) string {
+	codes := make([]string, len(warnings))
+	for i, w := range warnings {
+		codes[i] = string(w)
+	}
+	return "; warned: " + strings.Join(codes, ", ") + "; confirmed by the user: our brand is written this way"
 }
 
 // websiteError explains why a website address is refused, or returns nil.
@@ -152,6 +187,9 @@ func (m *displayName) MovesFocus(k tea.KeyPressMsg) bool {
 func (m *displayName) Focus() string { return formFocus(m.form) + strconv.FormatBool(m.checking) }
 
 func (m *displayName) Help() []key.Binding {
+	if m.checking && len(m.warnings) > 0 {
+		return []key.Binding{dnKeyEditName, dnKeyOurBrand}
+	}
 	if m.checking {
 		return []key.Binding{dnKeyConfirm, dnKeyEdit}
 	}
@@ -162,20 +200,24 @@ func (m *displayName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.term.note(msg)
 	if m.checking {
 		if k, ok := msg.(tea.KeyPressMsg); ok {
+			warned := len(m.warnings) > 0
 			switch {
-			case key.Matches(k, dnKeyConfirm):
+			case warned && key.Matches(k, dnKeyEditName):
+				return m, m.edit(), nil
+			case (!warned && key.Matches(k, dnKeyConfirm)) || (warned && key.Matches(k, dnKeyOurBrand)):
 				p, now := m.p, m.env.Clock.Now()
-				return m, nil, Done{Step: DisplayName, Detail: "display name \"" + p.DisplayName + "\" confirmed",
+				detail := "display name \"" + p.DisplayName + "\" confirmed"
+				if warned {
+					detail += warnedDetail(m.warnings)
+				}
+				return m, nil, Done{Step: DisplayName, Detail: detail,
 					Apply: func(s *store.Session) {
 						// A changed profile must reach Graph again: SentAt starts over.
 						s.Profile = store.Profile{DisplayName: p.DisplayName, Category: p.Category,
 							Description: p.Description, Website: p.Website, ConfirmedAt: now}
 					}}
 			case key.Matches(k, dnKeyEdit):
-				m.checking = false
-				var cmd tea.Cmd
-				m.form, cmd = m.term.start(m.newForm())
-				return m, cmd, nil
+				return m, m.edit(), nil
 			}
 		}
 		return m, nil, nil
@@ -187,9 +229,18 @@ func (m *displayName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		m.p.DisplayName = strings.TrimSpace(m.p.DisplayName)
 		m.p.Description = strings.TrimSpace(m.p.Description)
 		m.p.Website = strings.TrimSpace(m.p.Website)
+		m.warnings = rules.CheckDisplayName(m.p.DisplayName).Warnings()
 		m.checking = true
 	}
 	return m, cmd, nil
+}
+
+// edit goes back from the second screen to the form, on the name, values kept.
+func (m *displayName) edit() tea.Cmd {
+	m.checking, m.warnings = false, nil
+	var cmd tea.Cmd
+	m.form, cmd = m.term.start(m.newForm())
+	return cmd
 }
 
 func (m *displayName) View(width int) string {
@@ -209,6 +260,19 @@ func (m *displayName) View(width int) string {
 	preview := lipgloss.JoinHorizontal(lipgloss.Top, header, "   ", site)
 	if width > 0 && lipgloss.Width(preview) > width {
 		preview = lipgloss.JoinVertical(lipgloss.Left, header, site)
+	}
+	if len(m.warnings) > 0 {
+		// Only what the decision needs, so that three warnings fit 80×24.
+		var list []string
+		for _, p := range m.warnings {
+			list = append(list, bullet(width, nameWarningText(env, p)))
+		}
+		return paragraphs(width,
+			st.Title.Render(env.T("display_name.warn_title")),
+			preview,
+			env.T("display_name.warn_body"),
+			strings.Join(list, "\n"),
+			env.T("display_name.warn_keys"))
 	}
 	details := env.T("display_name.check_category", verticalLabel(env.Words, m.p.Category))
 	if m.p.Description != "" {
@@ -233,4 +297,12 @@ func chatHeader(env *Env, name string) string {
 	st := env.S()
 	text := st.Title.Render(name) + "\n" + st.Faint.Render(env.T("display_name.preview_subtitle"))
 	return st.Box.Render(lipgloss.JoinHorizontal(lipgloss.Top, "← ", avatar, " ", text))
+}
+
+// bullet is text as a list item, wrapped to width with a hanging indent.
+func bullet(width int, text string) string {
+	if width > 4 {
+		text = lipgloss.NewStyle().Width(width - 2).Render(text)
+	}
+	return "• " + strings.ReplaceAll(text, "\n", "\n  ")
 }

@@ -12,75 +12,135 @@ import (
 // leading and trailing spaces not counted).
 const DisplayNameMinLength = 3
 
-// DisplayNameMaxLength is the wizard's own upper bound, in characters. Meta does
-// not publish one (api-facts.md: unconfirmed); a BSP documents 1–255 for its API.
-// The guidelines refuse slogans and long descriptions, chat headers cut long names
-// short, and real brand names, even "Brand by Company" forms, fit well within 75,
-// so 75 keeps every plausible name while stopping pasted sentences.
-const DisplayNameMaxLength = 75
+// DisplayNameMaxLength is the upper bound, in characters. Meta publishes none
+// (api-facts.md); a BSP documents 1–255 for its API, so 255 it is: beyond it the
+// name is refused. Note that OCM (assets/contract/ocm.md) stores at most 128.
+const DisplayNameMaxLength = 255
 
 // DisplayNameAcronymMaxLetters is the longest all-caps word still taken for an
-// acronym ("IBM", "NASA", "BAYER" pass; "PHARMA" does not). See NameAllCaps.
-const DisplayNameAcronymMaxLetters = 5
+// acronym ("IBM", "UNICEF", "NASDAQ" pass), unless it is a common word of the
+// generic-word lists ("PHARMACY", "АПТЕКА"). See NameAllCaps.
+const DisplayNameAcronymMaxLetters = 8
 
 // DisplayNameMaxPunctuation is how many punctuation marks (and math or currency
 // signs) a name may hold in all ("Dr. Reddy's Co., Ltd." has 4).
 const DisplayNameMaxPunctuation = 6
 
-// NameProblem is one reason a display name would be declined.
+// NameProblem is one reason a display name may be declined. Some Meta never
+// allows (Refused); the others are warnings: Meta's formatting rules do not apply
+// "if a business already brands this way", and the content rules (generic word,
+// place, person, slogan) are guessed from small word lists, so the user may
+// confirm that the brand really is written so.
 type NameProblem string
 
-// The display-name problems, in the order CheckDisplayName reports them.
+// The display-name problems, in the order CheckDisplayName reports them:
+// the refusals first, then the warnings.
 const (
-	// NameEmpty: nothing typed (reported alone).
+	// NameEmpty: nothing typed (reported alone). Refused.
 	NameEmpty NameProblem = "name_empty"
-	// NameTooShort: fewer than DisplayNameMinLength characters.
+	// NameTooShort: fewer than DisplayNameMinLength characters. Refused.
 	NameTooShort NameProblem = "name_too_short"
-	// NameTooLong: more than DisplayNameMaxLength characters.
+	// NameTooLong: more than DisplayNameMaxLength characters. Refused.
 	NameTooLong NameProblem = "name_too_long"
-	// NameSpaces: leading or trailing white space, two spaces in a row, or white
-	// space other than the plain space (tabs, new lines, no-break spaces).
-	NameSpaces NameProblem = "name_spaces"
 	// NameInvalidChars: invisible or control characters (zero-width and direction
-	// marks, private-use or unassigned code points, broken UTF-8).
+	// marks, private-use or unassigned code points, broken UTF-8), and white space
+	// other than the plain space (tabs, new lines, no-break spaces). Refused.
 	NameInvalidChars NameProblem = "name_invalid_chars"
-	// NameSymbols: emoji, ™ ® © ℠ and other pictographic or modifier symbols.
+	// NameSymbols: emoji, ™ ® © ℠ and other pictographic or modifier symbols. Refused.
 	NameSymbols NameProblem = "name_symbols"
-	// NameNoLetters: no letter at all ("123", "+++").
-	NameNoLetters NameProblem = "name_no_letters"
-	// NameBrand: refers to WhatsApp, Meta, Facebook or Instagram, also spelt with
-	// spaces or punctuation between the letters, look-alike letters or digits
-	// ("Whats App", "F4cebook", "M.E.T.A"). "Meta" only counts as a whole word.
+	// NameBrand: refers to Meta or its products WhatsApp, Facebook, Messenger,
+	// Instagram, also spelt with spaces or punctuation between the letters,
+	// look-alike letters or digits ("Whats App", "F4cebook", "M.E.T.A"), or in
+	// Cyrillic ("Ватсап"). "Meta" and "Messenger" only count as words. Refused.
 	NameBrand NameProblem = "name_brand"
 	// NameOfficial: the words "official" or "verified" (also Russian "официальн…",
-	// "верифицир…" and Kazakh "ресми").
+	// "верифицир…" and Kazakh "ресми"). Refused.
 	NameOfficial NameProblem = "name_official"
+
+	// NameSpaces: two spaces in a row, or spaces at the ends. Warning
+	// (consistent spacing, a formatting rule).
+	NameSpaces NameProblem = "name_spaces"
+	// NameNoLetters: no letter at all ("12345", "+++"). Warning.
+	NameNoLetters NameProblem = "name_no_letters"
 	// NameURL: shaped like a web address or an e-mail address ("://", "www.",
 	// "x@y.kz", or a word such as "acme.kz" ending in a known top-level domain).
+	// Warning: brands such as Booking.com are written so.
 	NameURL NameProblem = "name_url"
 	// NameAllCaps: written in capitals beyond acronyms: a word of more than
 	// DisplayNameAcronymMaxLetters capital letters with no lowercase one
-	// ("PHARMA"), or two or more all-caps words of four or more letters
-	// ("ACME LABS"). Words of two to five capitals are acronyms ("IBM", "Bayer KZ").
+	// ("PHARMACEUTICALS"), a word of the generic-word lists in capitals
+	// ("PHARMACY"), or two or more all-caps words of four or more letters
+	// ("ACME LABS"). Warning.
 	NameAllCaps NameProblem = "name_all_caps"
+	// NameLowercase: letters of a script with capitals, none of them capital
+	// ("acme pharma"): not grammatical capitalisation. Warning ("adidas").
+	NameLowercase NameProblem = "name_lowercase"
 	// NamePunctuation: excess punctuation: the same mark twice in a row ("!!",
 	// "..", "--"), "?!" pairs, "…", more than DisplayNameMaxPunctuation marks, or a
 	// name starting with a mark (other than an opening quote or bracket) or ending
-	// with a separator (, ; : - / & +).
+	// with a separator (, ; : - / & +). Warning ("&Other Stories").
 	NamePunctuation NameProblem = "name_punctuation"
+	// NameGeneric: only generic words ("Medicines for Kazakhstan", "Аптека"),
+	// perhaps with places; see displayname_words.go. Warning.
+	NameGeneric NameProblem = "name_generic"
+	// NamePlace: only a place ("Almaty", "Северный Казахстан"). Warning.
+	NamePlace NameProblem = "name_place"
+	// NamePerson: looks like a person's full name: two or three words, one a
+	// common first name, another shaped like a surname or patronymic
+	// ("Aigerim Sadykova", "Нурлан Серикулы"). Warning.
+	NamePerson NameProblem = "name_person"
+	// NameSlogan: slogan shapes ("Best Prices in Almaty", "№1", "лучший",
+	// "ең жақсы"). Warning.
+	NameSlogan NameProblem = "name_slogan"
 )
 
-// CheckDisplayName returns every problem it finds in a display name ("alpha name")
-// according to Meta's display-name guidelines as far as they can be checked
-// mechanically, in the order of the constants above; nil means none was found.
-// It cannot judge the rules that need knowledge of the business (a person's name,
-// a generic word or place alone, a slogan, consistency with the brand's website):
-// the UI asks the user to check those.
-func CheckDisplayName(s string) []NameProblem {
-	if s == "" {
-		return []NameProblem{NameEmpty}
+// Refused reports whether Meta never allows a name with problem p (no brand
+// exception applies); otherwise p is a warning the user may confirm.
+func (p NameProblem) Refused() bool {
+	switch p {
+	case NameEmpty, NameTooShort, NameTooLong, NameInvalidChars, NameSymbols, NameBrand, NameOfficial:
+		return true
 	}
+	return false
+}
+
+// NameCheck is every problem CheckDisplayName found, refusals first, in the
+// order of the constants; empty means none. It is a slice so that len() counts
+// them all; Refusals and Warnings give the two kinds apart.
+type NameCheck []NameProblem
+
+// Refusals are the problems Meta never allows: the name cannot be used.
+func (c NameCheck) Refusals() []NameProblem { return c.filter(true) }
+
+// Warnings are the problems the user may confirm ("our brand is written this way").
+func (c NameCheck) Warnings() []NameProblem { return c.filter(false) }
+
+// Refused reports whether c holds a refusal.
+func (c NameCheck) Refused() bool { return len(c.Refusals()) > 0 }
+
+func (c NameCheck) filter(refused bool) []NameProblem {
 	var out []NameProblem
+	for _, p := range c {
+		if p.Refused() == refused {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// CheckDisplayName checks a display name ("alpha name") against Meta's
+// display-name guidelines as far as they can be checked mechanically and returns
+// the refusals and the warnings it finds (see NameCheck). The content checks
+// (generic word, place, person, slogan) are heuristics from small word lists in
+// English, Russian and Kazakh (displayname_words.go): they only ever warn. Test
+// names ("Acme Test"), region or department suffixes ("Acme Almaty", "Acme
+// Support") and "Brand by Company" pass. It cannot judge consistency with the
+// brand's website and logo: the UI asks the user to check that.
+func CheckDisplayName(s string) NameCheck {
+	if s == "" {
+		return NameCheck{NameEmpty}
+	}
+	var out NameCheck
 	add := func(p NameProblem, bad bool) {
 		if bad {
 			out = append(out, p)
@@ -92,35 +152,45 @@ func CheckDisplayName(s string) []NameProblem {
 	}
 	trimmed := strings.TrimSpace(s)
 	if trimmed == "" {
-		return []NameProblem{NameEmpty}
+		return NameCheck{NameEmpty}
 	}
 	n := utf8.RuneCountInString(trimmed)
 	add(NameTooShort, n < DisplayNameMinLength)
 	add(NameTooLong, n > DisplayNameMaxLength)
-	add(NameSpaces, badSpaces(s))
 	add(NameInvalidChars, !valid || strings.ContainsFunc(s, invisibleRune))
 	add(NameSymbols, strings.ContainsFunc(s, symbolRune))
-	add(NameNoLetters, !strings.ContainsFunc(s, unicode.IsLetter))
 	add(NameBrand, mentionsBrand(s))
 	add(NameOfficial, claimsOfficial(s))
+
+	words := nameWords(trimmed)
+	add(NameSpaces, badSpaces(s))
+	add(NameNoLetters, !strings.ContainsFunc(s, unicode.IsLetter))
 	add(NameURL, looksLikeURL(s))
 	add(NameAllCaps, shouts(s))
+	add(NameLowercase, noCapitals(s))
 	add(NamePunctuation, excessPunctuation(trimmed))
+	c := classifyWords(words)
+	add(NameGeneric, c == wordsGeneric)
+	add(NamePlace, c == wordsPlace)
+	add(NamePerson, personName(words))
+	add(NameSlogan, slogan(trimmed, words))
 	return out
 }
 
+// badSpaces: plain spaces at the ends or two in a row (other white space is
+// NameInvalidChars).
 func badSpaces(s string) bool {
-	if s != strings.TrimSpace(s) || strings.Contains(s, "  ") {
-		return true
-	}
-	return strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && unicode.IsSpace(r) })
+	return s != strings.Trim(s, " ") || strings.Contains(s, "  ")
 }
 
 // invisibleRune: control, format, surrogate, private-use and unassigned code points,
-// and line/paragraph separators; white space is NameSpaces' business.
+// line/paragraph separators, and white space other than the plain space.
 func invisibleRune(r rune) bool {
-	if unicode.IsSpace(r) {
+	if r == ' ' {
 		return false
+	}
+	if unicode.IsSpace(r) {
+		return true
 	}
 	if r == utf8.RuneError {
 		return true
@@ -131,11 +201,13 @@ func invisibleRune(r rune) bool {
 
 // symbolRune: "other" and modifier symbols (emoji, ™ ® © ℠, skin-tone modifiers,
 // flags), enclosing marks (keycaps), variation selectors and the two emoji that
-// Unicode files as punctuation (‼ ⁉).
+// Unicode files as punctuation (‼ ⁉); not the numero sign №.
 func symbolRune(r rune) bool {
 	switch {
 	case r == utf8.RuneError:
 		return false // broken UTF-8 (or U+FFFD itself) is NameInvalidChars
+	case r == '№':
+		return false // the numero sign is ordinary Russian and Kazakh typography
 	case unicode.In(r, unicode.So, unicode.Sk, unicode.Me):
 		return true
 	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF: // variation selectors
@@ -214,6 +286,10 @@ func nameWords(s string) []string {
 // removed; they are long enough not to occur inside ordinary words.
 var brandsAnywhere = []string{"whatsapp", "facebook", "instagram"}
 
+// brandsCyrillic are the same products as people write them in Cyrillic, folded
+// (foldName turns "й" into "и").
+var brandsCyrillic = foldAll("ватсап", "вотсап", "уатсап", "вацап", "фейсбук", "фэйсбук", "инстаграм")
+
 func mentionsBrand(s string) bool {
 	folded := unLookAlike(foldName(s))
 	letters := strings.Map(func(r rune) rune {
@@ -227,11 +303,23 @@ func mentionsBrand(s string) bool {
 			return true
 		}
 	}
-	// "Meta" only as a word of its own, or spelt out in single letters ("M E T A").
+	cyrillic := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return r
+		}
+		return -1
+	}, foldName(s))
+	for _, b := range brandsCyrillic {
+		if strings.Contains(cyrillic, b) {
+			return true
+		}
+	}
+	// "Meta" only as a word of its own, or spelt out in single letters ("M E T A");
+	// "Messenger" as a word ("Messengers" too).
 	var spelt strings.Builder
 	for _, w := range nameWords(unLookAlike(s)) {
 		w = unLookAlike(w)
-		if w == "meta" {
+		if w == "meta" || w == "messenger" || w == "messengers" {
 			return true
 		}
 		if utf8.RuneCountInString(w) == 1 {
@@ -342,7 +430,7 @@ func shouts(s string) bool {
 		if lower > 0 || upper < 2 {
 			continue
 		}
-		if upper > DisplayNameAcronymMaxLetters {
+		if upper > DisplayNameAcronymMaxLetters || genericWord(foldName(w)) {
 			return true
 		}
 		if upper >= 4 {
@@ -350,6 +438,21 @@ func shouts(s string) bool {
 		}
 	}
 	return long >= 2
+}
+
+// noCapitals: the name has letters of a script with capitals (they change with
+// unicode.ToUpper) and none of them is a capital or title-case letter.
+func noCapitals(s string) bool {
+	cased := false
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r) || unicode.IsTitle(r):
+			return false
+		case unicode.IsLower(r) && unicode.ToUpper(r) != r:
+			cased = true
+		}
+	}
+	return cased
 }
 
 func punctRune(r rune) bool {
