@@ -13,9 +13,10 @@ import (
 const DisplayNameMinLength = 3
 
 // DisplayNameMaxLength is the upper bound, in characters. Meta publishes none
-// (api-facts.md); a BSP documents 1–255 for its API, so 255 it is: beyond it the
-// name is refused. Note that OCM (assets/contract/ocm.md) stores at most 128.
-const DisplayNameMaxLength = 255
+// (api-facts.md; a BSP documents 1–255 for its API); the name is also the alpha
+// name saved in the campaign database, which stores at most 128
+// (assets/contract/ocm.md), so a longer one would be refused at the last step.
+const DisplayNameMaxLength = 128
 
 // DisplayNameAcronymMaxLetters is the longest all-caps word still taken for an
 // acronym ("IBM", "UNICEF", "NASDAQ" pass), unless it is a common word of the

@@ -189,9 +189,9 @@ func TestDisplayNameIssueTable(t *testing.T) {
 		{in: "E*TRADE"},
 		{in: "Booking.com", warnings: []NameProblem{NameURL}},
 		{in: "&Other Stories", warnings: []NameProblem{NamePunctuation}},
-		{in: "Acme " + strings.Repeat("Pharma ", 12) + "Labs"}, // 93 characters
-		{in: strings.Repeat("Acme ", 50) + "Labs"},             // 254 characters
-		{in: strings.Repeat("Acme ", 51) + "Labs", refusals: []NameProblem{NameTooLong}},
+		{in: "Acme " + strings.Repeat("Pharma ", 12) + "Labs"},                           // 93 characters
+		{in: strings.Repeat("Acme ", 24) + "Labs"},                                       // 124 characters
+		{in: strings.Repeat("Acme ", 25) + "Labs", refusals: []NameProblem{NameTooLong}}, // 129: over the campaign database's 128
 		// wrongly accepted before
 		{in: "Acme Messenger", refusals: []NameProblem{NameBrand}},
 		{in: "acme pharma", warnings: []NameProblem{NameLowercase}},
