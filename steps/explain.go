@@ -3,6 +3,7 @@ package steps
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"wizard/assets"
@@ -104,11 +105,12 @@ func explainGraph(w *assets.Words, ge *client.GraphError) string {
 		if text == "" {
 			text = ge.Message
 		}
-		return w.T("error.graph.other", text, ge.Code)
+		return w.T("error.graph.other", text, strconv.Itoa(ge.Code))
 	}
 	msg := w.T(key)
 	if ge.Subcode != 0 {
-		msg += " " + w.T("error.graph.codes", ge.Code, ge.Subcode)
+		// As strings: the catalog's printer would group digits ("3,441,030").
+		msg += " " + w.T("error.graph.codes", strconv.Itoa(ge.Code), strconv.Itoa(ge.Subcode))
 	}
 	if ge.RetryAfter > 0 {
 		msg += " " + w.T("error.wait", elapsed(ge.RetryAfter))
