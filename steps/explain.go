@@ -120,3 +120,12 @@ func explainGraph(w *assets.Words, ge *client.GraphError) string {
 	}
 	return msg
 }
+
+// otherMethodHelps reports whether err is Meta's "could not send the code
+// this way" (136024), whose remedy is the other method (SMS or voice call);
+// not when it says the code was requested too many times (2494158), nor for an
+// outage or a rate limit, which no method gets round.
+func otherMethodHelps(err error) bool {
+	var ge *client.GraphError
+	return errors.As(err, &ge) && ge.Code == 136024 && ge.Subcode != 2494158
+}

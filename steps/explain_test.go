@@ -94,3 +94,56 @@ func TestCodeRequestOutageKeepsTheMethod(t *testing.T) {
 	h.mustSee(h.T("code.not_sent"))
 	h.mustSee(h.T("code.choose_title"))
 }
+
+// A call's retries reach the busy line in order and leave with the call; a
+// step that is not listening never holds the call up, and another call's end
+// does not take this call's line away.
+func TestBusyShowsACallsRetries(t *testing.T) {
+	env := &Env{Words: assets.NewWords("en")}
+	w := &callWatch{ch: make(chan client.Retry, 4), words: env.Words}
+	b := newBusy()
+	b.start("Checking", time.Now())
+
+	w.report(client.Retry{Attempt: 2, Of: 3, Err: &client.APIError{HTTPStatus: 503}})
+	msg := w.listen()
+	cmd, ok := b.update(msg)
+	if !ok || cmd == nil || !strings.Contains(b.view(), "Checking — trying again (2 of 3): the service answered HTTP 503") {
+		t.Fatalf("handled %v, view %q", ok, b.view())
+	}
+	other := &callWatch{}
+	if _, ok := b.update(callSettled{other}); !ok || !strings.Contains(b.view(), "trying again") {
+		t.Fatalf("another call's end took the line away: %q", b.view())
+	}
+	w.report(client.Retry{Attempt: 3, Of: 3, Err: &client.NetError{Timeout: true}})
+	b.update(cmd())
+	if !strings.Contains(b.view(), "trying again (3 of 3): no answer in time") {
+		t.Fatalf("view %q", b.view())
+	}
+	w.end()
+	settled := w.listen()
+	if _, ok := settled.(callSettled); !ok {
+		t.Fatalf("after the call: %#v, want callSettled", settled)
+	}
+	b.update(settled)
+	if strings.Contains(b.view(), "trying again") {
+		t.Fatalf("the line stayed after the call: %q", b.view())
+	}
+
+	// Nobody listening: reports beyond the buffer are dropped, the call goes on.
+	quiet := &callWatch{ch: make(chan client.Retry, 1)}
+	for range 5 {
+		quiet.report(client.Retry{Attempt: 2, Of: 3})
+	}
+	quiet.end()
+	quiet.report(client.Retry{Attempt: 3, Of: 3}) // after the end: ignored, no panic
+	// A call that never retried ends its watch without a message.
+	if msg := (&callWatch{ch: closedRetries()}).listen(); msg != nil {
+		t.Fatalf("a call without retries sent %#v", msg)
+	}
+}
+
+func closedRetries() chan client.Retry {
+	ch := make(chan client.Retry)
+	close(ch)
+	return ch
+}

@@ -398,7 +398,7 @@ func (m *verifyCode) showError(err error, now time.Time) tea.Cmd {
 	switch m.failedIn {
 	case codeRequesting:
 		m.phase = codeChoose
-		if graphCode(err) == 136024 {
+		if otherMethodHelps(err) {
 			// Meta's remedy for a code it could not send: the other method.
 			m.suggest = otherMethod(m.code.Method)
 			m.notice = m.env.T("code.try_other", m.methodName(m.suggest))

@@ -299,5 +299,8 @@ func TestSignupSubcodesAreExplained(t *testing.T) {
 			t.Errorf("%d: the subcode is not shown for support:\n%s", c.subcode, h.screen())
 		}
 		mustNotShow(h, "did not accept a value") // code 100's own sentence
+		if c.subcode == 2494158 {
+			mustNotShow(h, "Try the other way") // too many requests: no method helps
+		}
 	}
 }
