@@ -63,8 +63,8 @@ func New(cfg Config) *Clients {
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	mk := func(base, token string, p errorParser) *transport {
-		return &transport{hc: hc, base: strings.TrimRight(base, "/"), timeout: cfg.Timeout, token: token, parse: p}
+	mk := func(service, base, token string, p errorParser) *transport {
+		return &transport{service: service, hc: hc, base: strings.TrimRight(base, "/"), timeout: cfg.Timeout, token: token, parse: p}
 	}
 	apiErr := errorParser(parseAPIError)
 	graphErr := func(status int, _ http.Header, body []byte) error { return parseGraphError(status, body) }
@@ -73,9 +73,9 @@ func New(cfg Config) *Clients {
 		graphBase = g + "/" + strings.Trim(cfg.GraphVersion, "/")
 	}
 	return &Clients{
-		Partner: &Partner{mk(cfg.PartnerURL, cfg.OperatorToken, parsePartnerError)},
-		Graph:   &Graph{mk(graphBase, cfg.Token, graphErr)},
-		OCM:     &OCM{mk(cfg.OCMURL, "", apiErr)},
+		Partner: &Partner{mk(ServicePartner, cfg.PartnerURL, cfg.OperatorToken, parsePartnerError)},
+		Graph:   &Graph{mk(ServiceGraph, graphBase, cfg.Token, graphErr)},
+		OCM:     &OCM{mk(ServiceOCM, cfg.OCMURL, "", apiErr)},
 	}
 }
 

@@ -71,6 +71,7 @@ func (e *APIError) Error() string {
 type NetError struct {
 	Op        string // HTTP method
 	URL       string // without query string
+	Service   string // ServicePartner, ServiceGraph or ServiceOCM
 	Err       error
 	Timeout   bool // no answer in time
 	Malformed bool // an answer came, but not the JSON it should be
@@ -85,6 +86,13 @@ func (e *NetError) Error() string {
 }
 
 func (e *NetError) Unwrap() error { return e.Err }
+
+// The services, as a NetError names them.
+const (
+	ServicePartner = "partner"
+	ServiceGraph   = "graph"
+	ServiceOCM     = "ocm"
+)
 
 // Graph error codes that mean "back off and retry".
 var graphRetryCodes = map[int]bool{4: true, 80007: true, 130429: true, 133004: true, 131000: true}

@@ -28,12 +28,31 @@ const (
 	baseBackoff = 100 * time.Millisecond // first wait when the service does not say
 )
 
+// Retry is one more attempt at a read, reported (see WithRetryReport) before
+// the client waits to send it.
+type Retry struct {
+	Attempt int           // the attempt about to be made: 2, then 3
+	Of      int           // attempts in all (maxAttempts)
+	Err     error         // why the last attempt failed
+	Wait    time.Duration // how long the client waits before it
+}
+
+type retryKey struct{}
+
+// WithRetryReport returns a context whose calls report each retry to report,
+// on the calling goroutine, before the wait: a screen can show "trying again
+// (2 of 3)" while it happens. report must not block.
+func WithRetryReport(ctx context.Context, report func(Retry)) context.Context {
+	return context.WithValue(ctx, retryKey{}, report)
+}
+
 // errorParser turns a non-2xx answer into the service's typed error.
 type errorParser func(status int, h http.Header, body []byte) error
 
 // transport is the one JSON-over-HTTP helper all three clients share. It never
 // logs request bodies: they carry passwords and verification codes.
 type transport struct {
+	service string // "partner", "graph" or "ocm": named in a NetError
 	hc      *http.Client
 	base    string // service base URL, no trailing slash
 	timeout time.Duration
@@ -78,6 +97,9 @@ func (t *transport) callWith(ctx context.Context, method, path string, query url
 			return status, err
 		case wait <= 0:
 			wait = baseBackoff << i
+		}
+		if report, ok := ctx.Value(retryKey{}).(func(Retry)); ok {
+			report(Retry{Attempt: i + 2, Of: attempts, Err: err, Wait: wait})
 		}
 		timer := time.NewTimer(wait)
 		select {
@@ -134,7 +156,7 @@ func (t *transport) once(ctx context.Context, method, u string, header http.Head
 		return status, 0, nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return status, 0, &NetError{Op: method, URL: stripQuery(u), Malformed: true,
+		return status, 0, &NetError{Op: method, URL: stripQuery(u), Service: t.service, Malformed: true,
 			Err: fmt.Errorf("malformed JSON answer (HTTP %d): %w", status, err)}
 	}
 	return status, 0, nil
@@ -149,7 +171,7 @@ func (t *transport) netErr(method, u string, err error) *NetError {
 	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
 		timeout = true
 	}
-	return &NetError{Op: method, URL: stripQuery(u), Err: err, Timeout: timeout}
+	return &NetError{Op: method, URL: stripQuery(u), Service: t.service, Err: err, Timeout: timeout}
 }
 
 func stripQuery(u string) string {

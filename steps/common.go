@@ -2,8 +2,10 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -13,6 +15,8 @@ import (
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 
+	"wizard/assets"
+	"wizard/client"
 	"wizard/store"
 )
 
@@ -93,13 +97,99 @@ func formFocus(f *huh.Form) string {
 }
 
 // call runs fn in a tea.Cmd with the call timeout: every service call goes through here.
+//
+// The client tries a read again by itself (client.WithRetryReport); so that a
+// room sees it happen, each retry is passed to the screen while the call goes
+// on: the call's context reports into a small buffered channel (never
+// blocking the call), and a second command waits on that channel and returns
+// a callRetrying message, which the step's busy shows ("trying again (2 of
+// 3)") and answers with the same wait again; when the call ends the channel
+// is closed and, if a retry was shown, a callSettled message takes it away.
+// Update stays free of I/O: the messages carry what happened.
 func (e *Env) call(fn func(ctx context.Context) tea.Msg) tea.Cmd {
-	return func() tea.Msg {
+	w := &callWatch{ch: make(chan client.Retry, 4), words: e.Words}
+	run := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), e.callTimeout())
 		defer cancel()
-		return fn(ctx)
+		defer w.end()
+		return fn(client.WithRetryReport(ctx, w.report))
+	}
+	return tea.Batch(run, w.listen)
+}
+
+// callWatch carries one call's retries to the screen.
+type callWatch struct {
+	words  *assets.Words
+	mu     sync.Mutex
+	ch     chan client.Retry
+	closed bool
+	shown  atomic.Bool // a retry was handed to the screen
+}
+
+// report passes a retry on without ever blocking the call: a full channel
+// (the step is not listening) drops it.
+func (w *callWatch) report(r client.Retry) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return
+	}
+	select {
+	case w.ch <- r:
+	default:
 	}
 }
+
+func (w *callWatch) end() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closed = true
+	close(w.ch)
+}
+
+// listen waits for the call's next retry, or its end.
+func (w *callWatch) listen() tea.Msg {
+	r, ok := <-w.ch
+	if !ok {
+		if w.shown.Load() {
+			return callSettled{w}
+		}
+		return nil
+	}
+	w.shown.Store(true)
+	if w.words == nil {
+		return callRetrying{w, fmt.Sprintf("trying again (%d of %d)", r.Attempt, r.Of)}
+	}
+	return callRetrying{w, w.words.T("call.retrying", r.Attempt, r.Of, retryWhy(w.words, r.Err))}
+}
+
+// retryWhy says in a few words why a read is tried again.
+func retryWhy(w *assets.Words, err error) string {
+	var ae *client.APIError
+	var ge *client.GraphError
+	var ne *client.NetError
+	switch {
+	case errors.As(err, &ae):
+		return w.T("call.why.status", ae.HTTPStatus)
+	case errors.As(err, &ge):
+		return w.T("call.why.status", ge.HTTPStatus)
+	case errors.As(err, &ne) && ne.Malformed:
+		return w.T("call.why.malformed")
+	case errors.As(err, &ne) && ne.Timeout:
+		return w.T("call.why.timeout")
+	}
+	return w.T("call.why.network")
+}
+
+type (
+	// callRetrying says that a call's read failed and is being tried again.
+	callRetrying struct {
+		call *callWatch
+		text string // "trying again (2 of 3): …"
+	}
+	// callSettled says that a call which retried has ended.
+	callSettled struct{ call *callWatch }
+)
 
 // T is a short way to the catalog.
 func (e *Env) T(key string, args ...any) string { return e.Words.T(key, args...) }
@@ -113,12 +203,15 @@ func failure(id ID, err error, apply func(*store.Session)) Record {
 	return Record{Step: id, Kind: "error", Err: err, Detail: err.Error(), Apply: apply, Reply: shownError{err}}
 }
 
-// busy is the part of a step that waits for a call: a spinner and a sentence.
+// busy is the part of a step that waits for a call: a spinner and a sentence,
+// and while the client tries a read again, which attempt it is making.
 type busy struct {
 	on    bool
 	text  string
 	spin  spinner.Model
 	since time.Time
+	retry string     // "trying again (2 of 3): …", while a call retries
+	call  *callWatch // the call retry is about
 }
 
 func newBusy() busy { return busy{spin: spinner.New(spinner.WithSpinner(spinner.Dot))} }
@@ -127,16 +220,31 @@ func newBusy() busy { return busy{spin: spinner.New(spinner.WithSpinner(spinner.
 func (b *busy) start(text string, now time.Time) tea.Cmd {
 	wasOn := b.on
 	b.on, b.text, b.since = true, text, now
+	b.retry, b.call = "", nil
 	if wasOn {
 		return nil
 	}
 	return b.spin.Tick
 }
 
-func (b *busy) stop() { b.on = false }
+func (b *busy) stop() { b.on, b.retry, b.call = false, "", nil }
 
-// update animates the spinner; it drops ticks while nothing is under way.
+// update animates the spinner; it drops ticks while nothing is under way. It
+// shows a call's retries while it waits, and always waits for the next one
+// (so the call's watch ends with the call).
 func (b *busy) update(msg tea.Msg) (tea.Cmd, bool) {
+	switch m := msg.(type) {
+	case callRetrying:
+		if b.on {
+			b.retry, b.call = m.text, m.call
+		}
+		return m.call.listen, true
+	case callSettled:
+		if b.call == m.call {
+			b.retry, b.call = "", nil
+		}
+		return nil, true
+	}
 	if t, ok := msg.(spinner.TickMsg); ok {
 		if !b.on || t.ID != b.spin.ID() {
 			return nil, true
@@ -151,6 +259,9 @@ func (b *busy) update(msg tea.Msg) (tea.Cmd, bool) {
 func (b *busy) view() string {
 	if !b.on {
 		return ""
+	}
+	if b.retry != "" {
+		return b.spin.View() + " " + b.text + " — " + b.retry
 	}
 	return b.spin.View() + " " + b.text
 }
@@ -207,6 +318,7 @@ func newPoller(first, limit time.Duration) poller {
 // later schedules the next poll after the interval (or wait, when a service
 // asked for longer), then grows the interval.
 func (p *poller) later(wait time.Duration) tea.Cmd {
+	p.retry, p.call = "", nil // the call that retried has answered
 	d := max(wait, p.interval)
 	p.interval = backoff(p.interval, p.limit)
 	p.gen++
@@ -217,6 +329,7 @@ func (p *poller) later(wait time.Duration) tea.Cmd {
 // laterVia waits for the next poll as later does, through wait: wait may end
 // sooner with a message of its own, or return nil when its context ends.
 func (p *poller) laterVia(wait func(ctx context.Context) tea.Msg) tea.Cmd {
+	p.retry, p.call = "", nil // the call that retried has answered
 	d := p.interval
 	p.interval = backoff(p.interval, p.limit)
 	p.gen++

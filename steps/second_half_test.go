@@ -646,9 +646,14 @@ func TestVerifyCodeRequestFailureSuggestsOtherMethod(t *testing.T) {
 	h := newSHHarness(t)
 	h.addNumber("7010006666")
 	h.start(VerifyCode)
-	h.sb.Server.FailNext("/graph/", 503, 1)
+	// Meta could not send it this way (136024): its remedy is the other way.
+	// (An outage is no reason to switch: see TestCodeRequestOutageKeepsTheMethod.)
+	if err := h.sb.Server.AddFault(sandbox.Fault{PathPrefix: "/graph/", Method: "POST", Kind: sandbox.FaultStatus,
+		Status: 400, Code: 136024, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
 	h.press('s')
-	h.mustSee(h.T("error.graph.133004"))
+	h.mustSee(h.T("error.graph.136024"))
 	h.mustSee(h.T("code.try_other", h.T("code.method_voice")))
 	if c := h.sess.Code; c.RequestedAt.IsZero() || c.ExpiresAt.After(c.RequestedAt) {
 		t.Fatalf("a failed request must stay on record with its window closed: %+v", c)

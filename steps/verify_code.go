@@ -111,7 +111,9 @@ func newVerifyCode(env *Env, sess store.Session) Step {
 		m.form = m.codeForm()
 	default:
 		m.phase = codeChoose
-		if sess.Code.Attempts >= maxCodeAttempts {
+		if !m.codeSent() {
+			m.notice = env.T("code.not_sent")
+		} else if sess.Code.Attempts >= maxCodeAttempts {
 			m.notice = env.T("code.too_many_attempts", m.methodName(otherMethod(sess.Code.Method)))
 			m.suggest = otherMethod(sess.Code.Method)
 		} else {
@@ -119,6 +121,12 @@ func newVerifyCode(env *Env, sess store.Session) Step {
 		}
 	}
 	return m
+}
+
+// codeSent reports whether a code was sent for the last request: a request
+// that failed closed its window at once (ExpiresAt = RequestedAt).
+func (m *verifyCode) codeSent() bool {
+	return !m.code.RequestedAt.IsZero() && m.code.ExpiresAt.After(m.code.RequestedAt)
 }
 
 // preferVoice reports whether the number is better reached by a voice call
@@ -206,7 +214,7 @@ func (m *verifyCode) Init() tea.Cmd {
 func (m *verifyCode) Help() []key.Binding {
 	switch m.phase {
 	case codeChoose:
-		if m.code.RequestedAt.IsZero() {
+		if !m.codeSent() {
 			return []key.Binding{codeKeySMS, codeKeyVoice}
 		}
 		return []key.Binding{codeKeyResendS, codeKeyResendV}
@@ -390,8 +398,14 @@ func (m *verifyCode) showError(err error, now time.Time) tea.Cmd {
 	switch m.failedIn {
 	case codeRequesting:
 		m.phase = codeChoose
-		m.suggest = otherMethod(m.code.Method)
-		m.notice = m.env.T("code.try_other", m.methodName(m.suggest))
+		if otherMethodHelps(err) {
+			// Meta's remedy for a code it could not send: the other method.
+			m.suggest = otherMethod(m.code.Method)
+			m.notice = m.env.T("code.try_other", m.methodName(m.suggest))
+			return nil
+		}
+		// An outage, a rate limit, a refusal: no reason to switch method.
+		m.suggest, m.notice = "", m.env.T("code.not_sent")
 		return nil
 	case codeVerifying:
 		wrong := graphCode(err) == 136025
@@ -447,7 +461,7 @@ func (m *verifyCode) View(width int) string {
 	switch m.phase {
 	case codeChoose:
 		title, body := env.T("code.choose_title"), env.T("code.choose_body", number)
-		if !m.code.RequestedAt.IsZero() {
+		if m.codeSent() {
 			title, body = env.T("code.resend_title"), env.T("code.resend_body", number)
 		}
 		var hint string
