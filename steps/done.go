@@ -139,6 +139,9 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 	}
 	add("done.label.company", company)
 	add("done.label.contact", sess.Company.FullName)
+	if c := sess.Company; !c.ApprovedAt.IsZero() {
+		add("done.label.approval", w.T("done.approval_value", c.ApprovedAt.Format("2006-01-02"), c.ApprovalRef, c.ApprovedBy))
+	}
 	add("done.label.email", sess.Account.Email)
 	add("done.label.account", sess.Account.ID)
 	if sess.Path != store.PathUnknown {

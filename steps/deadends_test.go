@@ -1,0 +1,131 @@
+package steps
+
+import (
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"wizard/store"
+)
+
+// parkedGovernment is a session parked at the company step until Meta
+// approves the government body, with an account the sandbox knows.
+func parkedGovernment(h *shHarness) {
+	h.t.Helper()
+	h.createAccount()
+	h.sess.Company = store.Company{OrgType: OrgGovernment, FullName: "Anna Ivanova", CompanyName: "Akimat of Almaty",
+		Country: "KZ", NotRobot: true}
+	h.sess.Number, h.sess.Signup, h.sess.Path = store.Number{}, store.Signup{}, store.PathUnknown
+	h.sess.Status, h.sess.WaitingReason = store.StatusWaiting, h.env.T("company.government_reason")
+}
+
+func TestParkedGovernmentKeepsWaitingByDefault(t *testing.T) {
+	h := newSHHarness(t)
+	parkedGovernment(h)
+	if Next(h.sess) != Company {
+		t.Fatalf("Next = %s", Next(h.sess))
+	}
+	h.start(Company)
+	h.mustSee(h.T("company.approval_question"))
+	h.mustSee(h.T("company.approval_wait"))
+	h.enter() // the first answer: keep waiting
+	if len(h.records) != 1 || h.records[0].Kind != "parked" || h.quits != 1 || len(h.dones) != 0 {
+		t.Fatalf("records %+v, quits %d, dones %d", h.records, h.quits, len(h.dones))
+	}
+	if h.sess.Status != store.StatusWaiting || GovernmentApproved(h.sess.Company) || Next(h.sess) != Company {
+		t.Fatalf("after keep waiting: %+v", h.sess)
+	}
+}
+
+func TestParkedGovernmentRecordsTheApprovalAndGoesOn(t *testing.T) {
+	h := newSHHarness(t)
+	parkedGovernment(h)
+	h.start(Company)
+	h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	h.enter() // the approval arrived
+	h.mustSee(h.T("company.approval_date"))
+
+	h.typeText("2026-11-22") // tomorrow, by the harness's clock
+	h.enter()
+	h.mustSee(h.T("company.approval_date_future"))
+	h.send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	h.typeText("0")
+	h.enter()
+	h.mustSee(h.T("company.approval_ref"))
+	h.enter()
+	h.mustSee(h.T("company.approval_ref_required"))
+	h.typeText("CASE-4821")
+	h.enter()
+	h.mustSee("Anna Ivanova") // who confirms: the contact, unless changed
+	if len(h.records) != 0 {
+		t.Fatalf("saved before the form was sent: %+v", h.records)
+	}
+	h.enter()
+
+	if len(h.records) != 1 || h.records[0].Kind != "approved" || len(h.dones) != 1 {
+		t.Fatalf("records %+v, dones %d; screen:\n%s", h.records, len(h.dones), h.view())
+	}
+	c := h.sess.Company
+	if !c.ApprovedAt.Equal(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)) || c.ApprovalRef != "CASE-4821" ||
+		c.ApprovedBy != "Anna Ivanova" || c.SavedAt.IsZero() || c.OrgType != OrgGovernment {
+		t.Fatalf("company after the approval: %+v", c)
+	}
+	if h.sess.Status != store.StatusActive || h.sess.WaitingReason != "" {
+		t.Fatalf("status %s reason %q", h.sess.Status, h.sess.WaitingReason)
+	}
+	if got := Next(h.sess); got != NumberStatus {
+		t.Fatalf("Next = %s, want %s", got, NumberStatus)
+	}
+}
+
+func TestParkedGovernmentEscReturnsToTheQuestion(t *testing.T) {
+	h := newSHHarness(t)
+	parkedGovernment(h)
+	h.start(Company)
+	h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	h.enter()
+	h.mustSee(h.T("company.approval_date"))
+	esc := tea.KeyPressMsg{Code: tea.KeyEscape}
+	if h.step.(Backer).WantsBack(esc) {
+		t.Fatal("esc in the approval's form leaves the step")
+	}
+	h.send(esc)
+	h.mustSee(h.T("company.approval_question"))
+	h.mustNotSee(h.T("company.approval_date"))
+}
+
+func TestParkedGovernmentCanChangeTheDetails(t *testing.T) {
+	h := newSHHarness(t)
+	parkedGovernment(h)
+	h.start(Company)
+	h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	h.send(tea.KeyPressMsg{Code: tea.KeyDown})
+	h.enter() // change the details
+	h.mustSee(h.T("company.org_type"))
+	h.mustSee("> " + h.T("company.org_government"))
+	h.send(tea.KeyPressMsg{Code: tea.KeyUp}) // it is a company after all
+	h.enter()
+	h.enter() // name kept
+	h.enter() // company name kept
+	h.enter() // country kept
+	h.press('y')
+	if len(h.dones) != 1 || h.sess.Company.OrgType != OrgCompany || Next(h.sess) != NumberStatus {
+		t.Fatalf("dones %d, company %+v; screen:\n%s", len(h.dones), h.sess.Company, h.view())
+	}
+}
+
+func TestSummaryShowsTheApproval(t *testing.T) {
+	h := newSHHarness(t)
+	h.sess.Company = store.Company{OrgType: OrgGovernment, CompanyName: "Akimat of Almaty",
+		ApprovedAt: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), ApprovalRef: "CASE-4821", ApprovedBy: "Anna Ivanova"}
+	for _, l := range Summary(h.env.Words, h.sess) {
+		if l.Label == h.env.T("done.label.approval") {
+			if l.Value != "2026-11-20, reference CASE-4821 (confirmed by Anna Ivanova)" {
+				t.Fatalf("approval line %q", l.Value)
+			}
+			return
+		}
+	}
+	t.Fatal("the summary does not show the approval")
+}
