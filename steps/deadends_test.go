@@ -129,3 +129,41 @@ func TestSummaryShowsTheApproval(t *testing.T) {
 	}
 	t.Fatal("the summary does not show the approval")
 }
+
+// The alpha-name screen says where the name came from and how it can change,
+// never "go back" (no key goes back from here, and a migration never had a
+// display-name step).
+func TestAlphaNameSaysWhatIsTrueAboutTheName(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		path store.Path
+		says string
+	}{
+		{"new number", store.PathNew, "alpha.name_readonly"},
+		{"migration", store.PathMigration, "alpha.name_migrated"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newSHHarness(t)
+			h.addNumber("70100020" + map[store.Path]string{store.PathNew: "21", store.PathMigration: "22"}[c.path])
+			h.sess.Path = c.path
+			if c.path == store.PathMigration {
+				h.sess.Profile = store.Profile{}
+			}
+			h.start(AlphaName)
+			h.mustSee("Acme Pharma")
+			h.mustSee(h.T(c.says))
+			h.mustSee("WhatsApp Manager")
+			h.mustNotSee("go back")
+			if prev := Previous(h.sess, AlphaName); prev != "" {
+				t.Fatalf("Previous(alpha-name) = %s: the screen would have a way back", prev)
+			}
+			var out Outcome
+			h.step, _, out = h.step.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+			if out != nil {
+				t.Fatalf("esc decided %#v", out)
+			}
+			h.enter() // what is possible: save it for the country
+			h.mustSee(h.T("alpha.saved", "Acme Pharma", "Kazakhstan"))
+		})
+	}
+}
