@@ -167,3 +167,30 @@ func TestAlphaNameSaysWhatIsTrueAboutTheName(t *testing.T) {
 		})
 	}
 }
+
+// One number format on every screen: international, grouped.
+func TestNumberIsShownTheSameEverywhere(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010003030")
+	h.start(VerifyCode)
+	h.mustSee("+7 701 000 3030")
+	h.mustNotSee("+77010003030")
+	h.press('v')
+	h.mustSee(h.T("code.sent", h.T("code.method_voice"), "+7 701 000 3030"))
+	h.mustNotSee("+77010003030")
+
+	for _, c := range []struct {
+		p    store.Phone
+		want string
+	}{
+		{store.Phone{Country: "KZ", E164: "+77010003030"}, "+7 701 000 3030"},
+		{store.Phone{E164: "+998901234567"}, "+998 90 123 45 67"},
+		{store.Phone{Country: "KZ", E164: "+4930123456"}, "+49 30 123456"}, // another country's number keeps its own grouping
+		{store.Phone{E164: "+7"}, "+7"},                                   // unreadable: as saved
+		{store.Phone{}, ""},
+	} {
+		if got := ShowNumber(c.p); got != c.want {
+			t.Errorf("ShowNumber(%+v) = %q, want %q", c.p, got, c.want)
+		}
+	}
+}

@@ -174,7 +174,7 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 	}
 	add("done.label.waba", sess.Signup.WABAID)
 	add("done.label.business", sess.Signup.BusinessID)
-	add("done.label.number", sess.Phone.E164)
+	add("done.label.number", ShowNumber(sess.Phone))
 	add("done.label.phone_id", sess.Phone.ID)
 	add("done.label.display_name", sess.Profile.DisplayName)
 	if sess.Profile.Category != "" {

@@ -443,7 +443,7 @@ func (m *verifyCode) View(width int) string {
 	if m.notice != "" {
 		notice = st.Accent.Render(m.notice)
 	}
-	number := termsafe.Line(m.sess.Phone.E164)
+	number := termsafe.Line(ShowNumber(m.sess.Phone))
 	switch m.phase {
 	case codeChoose:
 		title, body := env.T("code.choose_title"), env.T("code.choose_body", number)

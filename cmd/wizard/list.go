@@ -129,7 +129,7 @@ func runList(opts *listOptions) error {
 	printf(tw, "%s\n", w.T("list.header"))
 	for _, s := range sessions {
 		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
-			cell(dash(s.Phone.E164)), cell(dash(s.Step)), cell(statusText(w, s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"), cell(dash(s.UpdatedBy)))
+			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"), cell(dash(s.UpdatedBy)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
