@@ -186,7 +186,7 @@ func TestNumberIsShownTheSameEverywhere(t *testing.T) {
 		{store.Phone{Country: "KZ", E164: "+77010003030"}, "+7 701 000 3030"},
 		{store.Phone{E164: "+998901234567"}, "+998 90 123 45 67"},
 		{store.Phone{Country: "KZ", E164: "+4930123456"}, "+49 30 123456"}, // another country's number keeps its own grouping
-		{store.Phone{E164: "+7"}, "+7"},                                   // unreadable: as saved
+		{store.Phone{E164: "+7"}, "+7"},                                    // unreadable: as saved
 		{store.Phone{}, ""},
 	} {
 		if got := ShowNumber(c.p); got != c.want {
