@@ -194,3 +194,23 @@ func TestNumberIsShownTheSameEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// After a voice call was chosen the field does not speak of an SMS; a resumed
+// field remembers how the code came.
+func TestVoiceCodeFieldSpeaksOfTheCall(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010004040")
+	h.start(VerifyCode)
+	h.press('v')
+	h.mustSee(h.T("code.code_help_voice"))
+	h.mustNotSee("SMS shows")
+
+	h.start(VerifyCode) // resumed within the window
+	h.mustSee(h.T("code.code_help_voice"))
+	h.mustNotSee("SMS shows")
+
+	h.sess.Code = store.Code{}
+	h.start(VerifyCode)
+	h.press('s')
+	h.mustSee(h.T("code.code_help"))
+}

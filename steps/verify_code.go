@@ -147,9 +147,13 @@ func (m *verifyCode) methodName(method string) string {
 
 func (m *verifyCode) codeForm() *huh.Form {
 	env := m.env
+	help := env.T("code.code_help")
+	if m.code.Method == MethodVoice {
+		help = env.T("code.code_help_voice") // there is no SMS to copy it from
+	}
 	return newForm(env, huh.NewGroup(
 		huh.NewInput().Key("code").Title(env.T("code.code")).
-			Description(env.T("code.code_help")).
+			Description(help).
 			Placeholder("123-456").CharLimit(rules.CodeLength+1).
 			Value(&m.input).
 			Validate(func(s string) error {
