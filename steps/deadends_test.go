@@ -1,11 +1,13 @@
 package steps
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"wizard/client"
 	"wizard/store"
 )
 
@@ -213,4 +215,33 @@ func TestVoiceCodeFieldSpeaksOfTheCall(t *testing.T) {
 	h.start(VerifyCode)
 	h.press('s')
 	h.mustSee(h.T("code.code_help"))
+}
+
+// The waiting screen says once that the provider is activating the number:
+// in the provider's words when it gave some, else in ours.
+func TestActivationSaysItOnce(t *testing.T) {
+	h := newSHHarness(t)
+	h.sess.Phone.ID = "123"
+	h.sess.Activation = store.Activation{StartedAt: h.clock.Now().Add(-20 * time.Second), Status: client.ActivationPending}
+	h.step = New(Activation, h.env, h.sess)
+	h.step.Init()
+	times := func() int { return strings.Count(strings.ToLower(h.view()), "activating the number") }
+	if n := times(); n != 1 {
+		t.Fatalf("said %d times:\n%s", n, h.view())
+	}
+	said := "The provider is activating the number. This usually takes a few minutes; you may close the wizard and come back."
+	h.deliver(activationPolled{a: client.Activation{Status: client.ActivationPending, StatusText: said}})
+	h.mustSee(said)
+	h.mustSee("0:20")
+	h.mustSee(h.T("activation.safe_to_close"))
+	if n := times(); n != 1 {
+		t.Fatalf("said %d times:\n%s", n, h.view())
+	}
+
+	h.sess.Activation = store.Activation{}
+	h.step = New(Activation, h.env, h.sess)
+	h.step.Init() // starting: the spinner says what happens
+	if n := strings.Count(strings.ToLower(h.view()), "activate the number"); n != 1 {
+		t.Fatalf("the start says it %d times:\n%s", n, h.view())
+	}
 }
