@@ -62,3 +62,36 @@ func TestListShowsAFailedActivationAsNeedingAttention(t *testing.T) {
 		t.Errorf("show does not say it needs attention:\n%s", r.stdout)
 	}
 }
+
+// An error a step showed is saved with its text as the event's detail too:
+// show prints it once.
+func TestShowPrintsAnErrorOnce(t *testing.T) {
+	path := tempData(t)
+	s := fixture()[0]
+	seed(t, path, s)
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := "graph: code 136025 Verify code error [HTTP 400]"
+	for _, ev := range []store.Event{
+		{Kind: "error", Step: "verify-code", Detail: msg, Error: msg},
+		{Kind: "error", Step: "phone", Detail: "adding the number", Error: "partner: timeout"},
+		{Kind: "error", Step: "phone", Error: "graph: code 100"},
+	} {
+		if err := st.Save(&s, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	r := wiz(t, "show", s.ID, "--data", path)
+	mustOK(t, r)
+	if n := strings.Count(r.stdout, "136025"); n != 1 {
+		t.Errorf("the error is printed %d times:\n%s", n, r.stdout)
+	}
+	for _, want := range []string{"error: " + msg, "adding the number — error: partner: timeout", "error: graph: code 100"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("show lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
