@@ -245,3 +245,25 @@ func TestActivationSaysItOnce(t *testing.T) {
 		t.Fatalf("the start says it %d times:\n%s", n, h.view())
 	}
 }
+
+// The PINs users named, and every run or repetition, are warned about while
+// typed, a good one is not (Meta accepts them all: ui's TestWeakPINIsWarnedAboutButAccepted
+// registers with one).
+func TestWeakPINsAreWarnedAbout(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010005050")
+	h.sess.Code.VerifiedAt = h.clock.Now()
+	for _, c := range []struct {
+		pin  string
+		weak bool
+	}{
+		{"123456", true}, {"000000", true}, {"111111", true}, {"654321", true}, {"012345", true},
+		{"121212", true}, {"482915", false},
+	} {
+		h.start(VerifyCode)
+		h.typeText(c.pin)
+		if got := strings.Contains(h.view(), h.T("code.pin_weak")); got != c.weak {
+			t.Errorf("PIN %s: warned %v, want %v", c.pin, got, c.weak)
+		}
+	}
+}
