@@ -52,11 +52,16 @@ type (
 
 // What a parked government body answers on its return.
 const (
-	answerWait    = "wait"
-	answerRecord  = "approved"
-	answerChange  = "change"
-	approvalDates = "2006-01-02"
+	answerWait   = "wait"
+	answerRecord = "approved"
+	answerChange = "change"
 )
+
+// approvalDates is how the approval's date is typed and saved in events.
+const approvalDates = "2006-01-02"
+
+// approvalTextLimit bounds the approval's reference and who confirms it.
+const approvalTextLimit = 120
 
 func newCompany(env *Env, sess store.Session) Step {
 	m := &company{env: env, busy: newBusy(), c: sess.Company, account: sess.Account.ID}
@@ -103,16 +108,16 @@ func (m *company) approvalForm() *huh.Form {
 	}
 	return newForm(env, huh.NewGroup(
 		huh.NewInput().Key("approved_at").Title(env.T("company.approval_date")).
-			Description(env.T("company.approval_date_help")).Placeholder("YYYY-MM-DD").
+			Description(env.T("company.approval_date_help")).Placeholder("YYYY-MM-DD").CharLimit(len(approvalDates)).
 			Value(&m.date).Validate(func(s string) error {
 			_, err := m.approvalDate(s)
 			return err
 		}),
 		huh.NewInput().Key("approval_ref").Title(env.T("company.approval_ref")).
 			Description(env.T("company.approval_ref_help")).
-			Value(&m.c.ApprovalRef).Validate(required("company.approval_ref_required")),
+			CharLimit(approvalTextLimit).Value(&m.c.ApprovalRef).Validate(required("company.approval_ref_required")),
 		huh.NewInput().Key("approved_by").Title(env.T("company.approval_by")).
-			Value(&m.c.ApprovedBy).Validate(required("company.approval_by_required")),
+			CharLimit(approvalTextLimit).Value(&m.c.ApprovedBy).Validate(required("company.approval_by_required")),
 	))
 }
 
