@@ -336,7 +336,7 @@ func (m *company) answered(cmd tea.Cmd) (Step, tea.Cmd, Outcome) {
 		return m, tea.Batch(cmd, init), nil
 	}
 	reason := m.env.T("company.government_reason")
-	return m, tea.Batch(cmd, m.busy.start(m.env.T("company.saving"), m.env.Clock.Now())),
+	return m, tea.Batch(cmd, m.busy.start(m.env.T("company.approval_waiting"), m.env.Clock.Now())),
 		Record{Step: Company, Kind: "parked", Detail: "government body: Meta's approval has not arrived, still waiting",
 			Apply: func(s *store.Session) {
 				s.Status, s.WaitingReason = store.StatusWaiting, reason
@@ -363,7 +363,7 @@ func (m *company) updateApproval(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.approval, m.asking = nil, false
 	m.form = m.newForm() // what an error would show again
 	c := m.c
-	return m, tea.Batch(cmd, m.busy.start(m.env.T("company.saving"), m.env.Clock.Now())),
+	return m, tea.Batch(cmd, m.busy.start(m.env.T("company.approval_saving"), m.env.Clock.Now())),
 		Record{Step: Company, Kind: "approved",
 			Detail: fmt.Sprintf("Meta approved the government body on %s, reference %s; recorded on the word of %s",
 				d.Format(approvalDates), c.ApprovalRef, c.ApprovedBy),

@@ -38,8 +38,9 @@ func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
 		Use:   "list",
 		Short: "List saved signups, newest first",
 		Long: `Lists the saved signups, the most recently updated first: id, company, e-mail,
-number, current step, status (active, waiting and why, done, abandoned), last update and
-who made it.
+number, current step, status (active, waiting and why, done, abandoned; "needs attention"
+and why for an active one that cannot go on by itself, such as a failed activation), last
+update and who made it.
 
   wizard list --status waiting            the parked ones
   wizard list --search acme               by company, e-mail, number or id
