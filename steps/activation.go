@@ -361,7 +361,7 @@ func (m *activation) View(width int) string {
 			return paragraphs(width, title, st.Error.Render(Explain(env.Words, m.lastErr)),
 				env.T("activation.retry_hint"))
 		}
-		return paragraphs(width, title, env.T("activation.body"), m.poll.view())
+		return paragraphs(width, title, m.poll.view()) // "asking the provider to activate the number"
 	}
 	status := m.poll.view() + "  " + st.Faint.Render(elapsed(env.Clock.Now().Sub(m.act.StartedAt)))
 	var errLine string
@@ -371,6 +371,10 @@ func (m *activation) View(width int) string {
 	case m.lastErr != nil:
 		errLine = st.Error.Render(Explain(env.Words, m.lastErr)) + "\n" + st.Faint.Render(env.T("activation.still_trying"))
 	}
-	return paragraphs(width, title, env.T("activation.body"), status, termsafe.Text(m.act.StatusText), errLine,
-		st.Accent.Render(env.T("activation.safe_to_close")))
+	// Said once: the provider's own sentence when it gave one, else ours.
+	body := env.T("activation.body")
+	if text := termsafe.Text(m.act.StatusText); strings.TrimSpace(text) != "" {
+		body = text
+	}
+	return paragraphs(width, title, body, status, errLine, st.Accent.Render(env.T("activation.safe_to_close")))
 }

@@ -228,8 +228,14 @@ func (m *alphaName) View(width int) string {
 	title := st.Title.Render(env.T("alpha.title"))
 	var nameBlock string
 	if m.name != "" {
+		// Where the name came from, and how it can change: the display-name
+		// step is behind a number already added (or never ran on a migration).
+		origin := env.T("alpha.name_readonly")
+		if m.sess.Path == store.PathMigration || m.sess.Profile.DisplayName == "" {
+			origin = env.T("alpha.name_migrated")
+		}
 		nameBlock = env.T("alpha.name_label") + " " + st.Accent.Render(termsafe.Line(m.name)) + "\n" +
-			st.Faint.Render(env.T("alpha.name_readonly"))
+			st.Faint.Render(origin)
 	}
 	switch m.phase {
 	case alphaLoading, alphaSaving:

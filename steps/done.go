@@ -100,6 +100,24 @@ func (m *finished) View(width int) string {
 var nextStepKeys = []string{"done.next_ocm", "done.next_templates", "done.next_name_review",
 	"done.next_facebook", "done.next_pin"}
 
+// Attention says why a session that is not parked cannot go on by itself and
+// needs someone to look at it (an activation the provider refused), or "" when
+// nothing is wrong. It is a pure function of the session, for `wizard list`
+// and `wizard show`.
+func Attention(w *assets.Words, sess store.Session) string {
+	if sess.Status != store.StatusActive {
+		return ""
+	}
+	if a := sess.Activation; a.Status == "failed" && a.ActivatedAt.IsZero() {
+		why := strings.TrimSpace(a.StatusText)
+		if why == "" {
+			why = w.T("attention.activation_failed_unknown")
+		}
+		return w.T("attention.activation_failed", why)
+	}
+	return ""
+}
+
 // SummaryLine is one line of a session's summary: a label and its value.
 type SummaryLine struct {
 	Label, Value string
@@ -131,6 +149,9 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 		if sess.Status == store.StatusWaiting && sess.WaitingReason != "" {
 			status += " — " + sess.WaitingReason
 		}
+		if why := Attention(w, sess); why != "" {
+			status = w.T("attention.status", why)
+		}
 		add("done.label.status", status)
 	}
 	company := sess.Company.CompanyName
@@ -139,6 +160,9 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 	}
 	add("done.label.company", company)
 	add("done.label.contact", sess.Company.FullName)
+	if c := sess.Company; !c.ApprovedAt.IsZero() {
+		add("done.label.approval", w.T("done.approval_value", c.ApprovedAt.Format("2006-01-02"), c.ApprovalRef, c.ApprovedBy))
+	}
 	add("done.label.email", sess.Account.Email)
 	add("done.label.account", sess.Account.ID)
 	if sess.Path != store.PathUnknown {
@@ -150,7 +174,7 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 	}
 	add("done.label.waba", sess.Signup.WABAID)
 	add("done.label.business", sess.Signup.BusinessID)
-	add("done.label.number", sess.Phone.E164)
+	add("done.label.number", ShowNumber(sess.Phone))
 	add("done.label.phone_id", sess.Phone.ID)
 	add("done.label.display_name", sess.Profile.DisplayName)
 	if sess.Profile.Category != "" {

@@ -73,7 +73,7 @@ func Next(s store.Session) ID {
 		return Account
 	case s.Account.VerifiedAt.IsZero():
 		return VerifyEmail
-	case s.Company.SavedAt.IsZero():
+	case s.Company.SavedAt.IsZero() || CompanyRoute(s.Company).Park != ParkNone:
 		return Company
 	case s.Number.ConfirmedAt.IsZero() || s.Path == store.PathUnknown || s.Path == store.PathBlocked:
 		return NumberStatus
@@ -193,4 +193,23 @@ func ChooseRoute(orgType string, n store.Number, confirmed []string) Route {
 		return Route{Path: store.PathBlocked, Park: ParkPersonal}
 	}
 	return Route{Path: store.PathNew}
+}
+
+// GovernmentApproved reports whether Meta's prior approval of a government body
+// is recorded in c: its date, its reference and who said it arrived.
+func GovernmentApproved(c store.Company) bool {
+	return !c.ApprovedAt.IsZero() && strings.TrimSpace(c.ApprovalRef) != "" && strings.TrimSpace(c.ApprovedBy) != ""
+}
+
+// CompanyRoute is the route decided at the company step, before any answer
+// about the number: ChooseRoute for the organisation type, except that a
+// government body whose approval by Meta is recorded goes on as a company does.
+// Next uses it too, so a government body without that approval never gets past
+// the company step, however the session was saved.
+func CompanyRoute(c store.Company) Route {
+	org := c.OrgType
+	if org == OrgGovernment && GovernmentApproved(c) {
+		org = OrgCompany
+	}
+	return ChooseRoute(org, store.Number{}, nil)
 }

@@ -199,3 +199,54 @@ func TestChooseRoute(t *testing.T) {
 		})
 	}
 }
+
+func TestCompanyRoute(t *testing.T) {
+	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	approved := store.Company{OrgType: OrgGovernment, ApprovedAt: day, ApprovalRef: "CASE-123", ApprovedBy: "Anna Ivanova"}
+	noRef, noBy, noDate := approved, approved, approved
+	noRef.ApprovalRef, noBy.ApprovedBy, noDate.ApprovedAt = " ", "", time.Time{}
+	asCompany := approved
+	asCompany.OrgType = OrgCompany
+	for _, tt := range []struct {
+		name string
+		c    store.Company
+		want Route
+	}{
+		{"a company goes on", store.Company{OrgType: OrgCompany}, Route{Path: store.PathNew}},
+		{"a government body waits", store.Company{OrgType: OrgGovernment}, Route{Park: ParkGovernment}},
+		{"approved, with date, reference and who: goes on", approved, Route{Path: store.PathNew}},
+		{"no reference: still waits", noRef, Route{Park: ParkGovernment}},
+		{"nobody said so: still waits", noBy, Route{Park: ParkGovernment}},
+		{"no date: still waits", noDate, Route{Park: ParkGovernment}},
+		{"an approval on a company changes nothing", asCompany, Route{Path: store.PathNew}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CompanyRoute(tt.c); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("CompanyRoute = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// A government body stays at the company step until Meta's approval is
+// recorded, even when the company was saved once (as a company, before the
+// type was changed); with the approval it goes on to the number.
+func TestGovernmentBodyGoesOnOnlyWithTheApproval(t *testing.T) {
+	var s store.Session
+	for _, id := range []ID{Terms, Account, VerifyEmail, Company} {
+		complete(&s, id, "")
+	}
+	s.Company.OrgType = OrgGovernment
+	if got := Next(s); got != Company {
+		t.Fatalf("a government body without approval is at %s, want %s", got, Company)
+	}
+	s.Company.ApprovedAt = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	s.Company.ApprovalRef, s.Company.ApprovedBy = "CASE-123", "Anna Ivanova"
+	if got := Next(s); got != NumberStatus {
+		t.Fatalf("an approved government body is at %s, want %s", got, NumberStatus)
+	}
+	s.Company.SavedAt = time.Time{}
+	if got := Next(s); got != Company {
+		t.Fatalf("approved but the details not sent: %s, want %s", got, Company)
+	}
+}

@@ -71,7 +71,7 @@ func newPhone(env *Env, sess store.Session) Step {
 	m := &phone{env: env, sess: sess, busy: newBusy(), id: sess.Phone.ID}
 	m.country = cmp.Or(sess.Phone.Country, sess.Company.Country, env.Region)
 	if sess.Phone.E164 != "" {
-		m.input = sess.Phone.E164
+		m.input = ShowNumber(sess.Phone)
 	}
 	m.form = m.countryForm()
 	return m
@@ -227,7 +227,7 @@ func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		m.sess.Phone = ph
 		m.busy.text = m.env.T("phone.saving")
 		// Saved before anything else: the number now exists at Meta.
-		return m, nil, Record{Step: Phone, Kind: "progress", Detail: "number " + p.E164 + " added, phone-number id " + id,
+		return m, nil, Record{Step: Phone, Kind: "progress", Detail: "number " + p.International + " added, phone-number id " + id,
 			Apply: func(s *store.Session) { s.Phone = ph }, Reply: phoneRecorded{}}
 	case phoneRecorded:
 		return m, m.sendProfile(), nil
@@ -335,7 +335,7 @@ func (m *phone) View(width int) string {
 			env.T("phone.no_whatsapp"),
 			env.T("phone.check_keys"))
 	}
-	number := termsafe.Line(m.sess.Phone.E164)
+	number := termsafe.Line(ShowNumber(m.sess.Phone))
 	if number == "" {
 		number = m.parsed.International
 	}
@@ -349,4 +349,18 @@ func (m *phone) View(width int) string {
 	}
 	return paragraphs(width, st.Title.Render(env.T("phone.title")),
 		env.T("phone.number_is", st.Accent.Render(number)), status, errLine, hint)
+}
+
+// ShowNumber is a saved number as every screen and command shows it: in
+// international format, grouped by libphonenumber's rules for its country
+// ("+7 701 123 4567"). A number that cannot be read that way is shown as saved.
+func ShowNumber(p store.Phone) string {
+	if p.E164 == "" {
+		return ""
+	}
+	n, problem := rules.ParsePhone(p.E164, p.Country)
+	if (problem == rules.PhoneOK || problem == rules.PhoneNotForRegion) && n.International != "" {
+		return n.International
+	}
+	return p.E164
 }

@@ -830,7 +830,7 @@ func TestFinishedMarksDoneAndSummarises(t *testing.T) {
 	if h.sess.Status != store.StatusDone || !h.sess.FinishedAt.Equal(h.clock.Now()) || h.sess.WaitingReason != "" {
 		t.Fatalf("session = %+v", h.sess)
 	}
-	for _, s := range []string{"+77010001234", "AN-1234", "Medical and health", "https://acme.kz", "Acme Pharma (Kazakhstan)",
+	for _, s := range []string{"+7 701 000 1234", "AN-1234", // one number format everywhere: international, grouped "Medical and health", "https://acme.kz", "Acme Pharma (Kazakhstan)",
 		h.T("done.next_title"), "2026-11-21 10:00 UTC"} {
 		h.mustSee(s)
 	}
@@ -850,7 +850,7 @@ func TestFinishedMarksDoneAndSummarises(t *testing.T) {
 	for _, l := range lines {
 		got[l.Label] = l.Value
 	}
-	if got[h.env.T("done.label.number")] != "+77010001234" || got[h.env.T("done.label.alpha_code")] != "AN-1234" {
+	if got[h.env.T("done.label.number")] != "+7 701 000 1234" || got[h.env.T("done.label.alpha_code")] != "AN-1234" {
 		t.Fatalf("summary = %+v", lines)
 	}
 	if _, ok := got[h.env.T("done.label.business")]; ok {

@@ -155,9 +155,13 @@ func (m *verifyCode) methodName(method string) string {
 
 func (m *verifyCode) codeForm() *huh.Form {
 	env := m.env
+	help := env.T("code.code_help")
+	if m.code.Method == MethodVoice {
+		help = env.T("code.code_help_voice") // there is no SMS to copy it from
+	}
 	return newForm(env, huh.NewGroup(
 		huh.NewInput().Key("code").Title(env.T("code.code")).
-			Description(env.T("code.code_help")).
+			Description(help).
 			Placeholder("123-456").CharLimit(rules.CodeLength+1).
 			Value(&m.input).
 			Validate(func(s string) error {
@@ -457,7 +461,7 @@ func (m *verifyCode) View(width int) string {
 	if m.notice != "" {
 		notice = st.Accent.Render(m.notice)
 	}
-	number := termsafe.Line(m.sess.Phone.E164)
+	number := termsafe.Line(ShowNumber(m.sess.Phone))
 	switch m.phase {
 	case codeChoose:
 		title, body := env.T("code.choose_title"), env.T("code.choose_body", number)

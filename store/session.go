@@ -72,6 +72,11 @@ type Company struct {
 	Country     string    `json:"country,omitempty"` // ISO 3166-1 alpha-2, e.g. "KZ"
 	NotRobot    bool      `json:"not_robot,omitempty"`
 	SavedAt     time.Time `json:"saved_at,omitzero"`
+	// Meta's prior approval of a government body, as the user recorded it when
+	// it arrived: the date Meta gave, its reference and who said it arrived.
+	ApprovedAt  time.Time `json:"approved_at,omitzero"`
+	ApprovalRef string    `json:"approval_ref,omitempty"`
+	ApprovedBy  string    `json:"approved_by,omitempty"`
 }
 
 // Number holds the three "about your number" answers.

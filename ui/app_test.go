@@ -316,10 +316,64 @@ func TestGovernmentBodyParksAndResumes(t *testing.T) {
 		t.Fatalf("status %q reason %q, want waiting for approval", saved.Status, saved.WaitingReason)
 	}
 
-	// Resumed: the company form comes back with the answers kept.
-	_, h2 := w.app(saved, true)
-	h2.waitScreen("Type of organisation")
-	if !strings.Contains(h2.screen(), "> Government body") {
-		t.Fatalf("the organisation type was not kept:\n%s", h2.screen())
+	// Resumed: the screen asks whether Meta's approval arrived; keeping on
+	// waiting is the first answer, and it is saved before the program ends.
+	b, h2 := w.app(saved, true)
+	h2.waitScreen("Has Meta's approval arrived?")
+	if !strings.Contains(h2.screen(), "> Not yet: keep waiting") {
+		t.Fatalf("keep waiting is not the default:\n%s", h2.screen())
+	}
+	h2.key("enter")
+	h2.pump("quit", 5*time.Second, func() bool { return h2.quit })
+	if b.Exit() != ExitParked {
+		t.Fatalf("exit %v, want parked", b.Exit())
+	}
+	saved, _ = w.st.Load(saved.ID)
+	if saved.Status != store.StatusWaiting || steps.Next(saved) != steps.Company {
+		t.Fatalf("after keep waiting: status %s next %s", saved.Status, steps.Next(saved))
+	}
+
+	// Resumed again: the details can be looked at, with the answers kept.
+	_, h3 := w.app(saved, true)
+	h3.waitScreen("Has Meta's approval arrived?")
+	h3.key("down")
+	h3.key("down")
+	h3.key("enter")
+	h3.waitScreen("Type of organisation")
+	if !strings.Contains(h3.screen(), "> Government body") {
+		t.Fatalf("the organisation type was not kept:\n%s", h3.screen())
+	}
+	h3.deliver(keyMsg("ctrl+c"))
+	h3.pump("quit", 5*time.Second, func() bool { return h3.quit })
+	saved, _ = w.st.Load(saved.ID)
+
+	// The approval arrived: its date, reference and who says so are saved,
+	// and the signup goes on to the number.
+	_, h4 := w.app(saved, true)
+	h4.waitScreen("Has Meta's approval arrived?")
+	h4.key("down")
+	h4.key("enter")
+	h4.waitScreen("Date of the approval")
+	h4.typeText("2026-01-15")
+	h4.key("enter")
+	h4.waitScreen("Meta's reference")
+	h4.typeText("CASE-4821")
+	h4.key("enter")
+	h4.waitScreen("Who confirms it arrived")
+	h4.key("enter") // the contact, Anna Ivanova
+	h4.waitScreen("Is this number connected to the WhatsApp Business API?")
+	saved, _ = w.st.Load(saved.ID)
+	co := saved.Company
+	if co.ApprovalRef != "CASE-4821" || co.ApprovedBy != "Anna Ivanova" || co.ApprovedAt.Format("2006-01-02") != "2026-01-15" ||
+		co.SavedAt.IsZero() || saved.Status != store.StatusActive || saved.WaitingReason != "" {
+		t.Fatalf("after the approval: status %s reason %q company %+v", saved.Status, saved.WaitingReason, co)
+	}
+	events, _ := w.st.Events(saved.ID)
+	var recorded bool
+	for _, e := range events {
+		recorded = recorded || (e.Kind == "approved" && e.By == "tester" && strings.Contains(e.Detail, "CASE-4821"))
+	}
+	if !recorded {
+		t.Errorf("no event records the approval and who entered it: %+v", events)
 	}
 }

@@ -54,6 +54,9 @@ func upToCodeWith(w *world, h *harness, phone string) {
 	}
 	h.key("enter")
 	h.waitScreen("How should Meta send the verification code?")
+	if !strings.Contains(h.screen(), "+7 701 123 4567") || strings.Contains(h.screen(), "+77011234567") {
+		t.Fatalf("the code screen shows the number in another format:\n%s", h.screen())
+	}
 }
 
 // requestAndEnterCode asks for an SMS, reads it from the sandbox's phone and types it.
@@ -61,6 +64,9 @@ func requestAndEnterCode(w *world, a *App, h *harness) string {
 	w.t.Helper()
 	h.key("s")
 	h.waitScreen("Sandbox phone received: WhatsApp code")
+	if !strings.Contains(h.screen(), "by SMS to +7 701 123 4567") {
+		w.t.Fatalf("the code field shows the number in another format:\n%s", h.screen())
+	}
 	code, err := sandbox.LatestCode(context.Background(), w.sb.URL, a.Session().Phone.ID)
 	if err != nil {
 		w.t.Fatal(err)

@@ -180,10 +180,10 @@ func TestListText(t *testing.T) {
 		}
 	}
 	for i, want := range [][]string{
-		{"DDDD-3456", "Nomad Bank", "+998901234567", "done", "dave"},
+		{"DDDD-3456", "Nomad Bank", "+998 90 123 45 67", "done", "dave"}, // numbers international, grouped
 		{"WXYZ-2345", "Steppe Foods", "it@steppe.uz", "number-status", "waiting: delete the WhatsApp Business app account first", "carol"},
 		{"ABCD-EFGH", "test@example.com", "account", "abandoned", "bob"},
-		{"K7MQ-4XPD", "Acme Trading LLP", "ops@acme.kz", "+77011234567", "phone", "active",
+		{"K7MQ-4XPD", "Acme Trading LLP", "ops@acme.kz", "+7 701 123 4567", "phone", "active",
 			mins(10).Local().Format("2006-01-02 15:04"), "alice"},
 	} {
 		for _, w := range want {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"wizard/assets"
+	"wizard/steps"
 	"wizard/store"
 	"wizard/termsafe"
 )
@@ -37,8 +38,9 @@ func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
 		Use:   "list",
 		Short: "List saved signups, newest first",
 		Long: `Lists the saved signups, the most recently updated first: id, company, e-mail,
-number, current step, status (active, waiting and why, done, abandoned), last update and
-who made it.
+number, current step, status (active, waiting and why, done, abandoned; "needs attention"
+and why for an active one that cannot go on by itself, such as a failed activation), last
+update and who made it.
 
   wizard list --status waiting            the parked ones
   wizard list --search acme               by company, e-mail, number or id
@@ -72,6 +74,7 @@ type listEntry struct {
 	Step          string `json:"step"`
 	Status        string `json:"status"`
 	WaitingReason string `json:"waiting_reason,omitempty"`
+	Attention     string `json:"attention,omitempty"` // why it needs someone to look at it
 	UpdatedAt     string `json:"updated_at"`
 	UpdatedBy     string `json:"updated_by"`
 }
@@ -111,7 +114,7 @@ func runList(opts *listOptions) error {
 	}
 	out := opts.IO.Out
 	if opts.JSON {
-		return writeJSON(out, listEntries(sessions))
+		return writeJSON(out, listEntries(w, sessions))
 	}
 	out = termsafe.NewWriter(out) // what the signups hold came from users and files
 	cell := termsafe.Line
@@ -127,7 +130,7 @@ func runList(opts *listOptions) error {
 	printf(tw, "%s\n", w.T("list.header"))
 	for _, s := range sessions {
 		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
-			cell(dash(s.Phone.E164)), cell(dash(s.Step)), cell(statusText(s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"), cell(dash(s.UpdatedBy)))
+			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"), cell(dash(s.UpdatedBy)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -188,19 +191,24 @@ func phoneDigits(q string) string {
 	return b.String()
 }
 
-// statusText is the status as list prints it: "waiting: <why>" for a parked one.
-func statusText(s store.Session) string {
+// statusText is the status as list prints it: "waiting: <why>" for a parked
+// one, "needs attention: <why>" for one that cannot go on by itself.
+func statusText(w *assets.Words, s store.Session) string {
+	if why := steps.Attention(w, s); why != "" {
+		return w.T("list.attention", why)
+	}
 	if s.Status == store.StatusWaiting && s.WaitingReason != "" {
 		return string(s.Status) + ": " + s.WaitingReason
 	}
 	return string(s.Status)
 }
 
-func listEntries(sessions []store.Session) []listEntry {
+func listEntries(w *assets.Words, sessions []store.Session) []listEntry {
 	out := make([]listEntry, 0, len(sessions))
 	for _, s := range sessions {
 		out = append(out, listEntry{ID: s.ID, Company: s.Company.CompanyName, Email: s.Account.Email,
 			Number: s.Phone.E164, Step: s.Step, Status: string(s.Status), WaitingReason: s.WaitingReason,
+			Attention: steps.Attention(w, s),
 			UpdatedAt: s.UpdatedAt.UTC().Format(time.RFC3339), UpdatedBy: s.UpdatedBy})
 	}
 	return out

@@ -767,7 +767,7 @@ func (k *ptyWalk) activation() bool {
 		k.held()
 		return true
 	}
-	if k.arrive(10, "Waiting for the provider to activate the number", "Your Alpha Name code:") == ptyMovedOn {
+	if k.arrive(10, "Waiting, checking with the provider", "Your Alpha Name code:") == ptyMovedOn {
 		return false
 	}
 	if k.at("arrival") {

@@ -99,10 +99,7 @@ func runShow(opts *showOptions) error {
 
 	printf(tw, "\n%s\n", w.T("show.history"))
 	for _, e := range events {
-		line := e.Detail
-		if e.Error != "" {
-			line += " — " + w.T("cli.show.error", e.Error)
-		}
+		line := historyLine(w, e)
 		cells := []string{e.At.Local().Format("2006-01-02 15:04:05"), cell(dash(e.By)), cell(dash(e.Step)), cell(e.Kind)}
 		if line = oneLine(line); line != "" {
 			cells = append(cells, cell(line))
@@ -176,4 +173,19 @@ func flattenValue(dec *json.Decoder, name string, out *[]field) error {
 // oneLine keeps a history entry on its line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// historyLine is what an event says: its detail and its error, each once (an
+// error a step showed is saved as both: its detail is the error's text).
+func historyLine(w *assets.Words, e store.Event) string {
+	detail, errText := oneLine(e.Detail), oneLine(e.Error)
+	switch {
+	case errText == "":
+		return detail
+	case detail == "" || detail == errText:
+		return w.T("cli.show.error", errText)
+	case strings.Contains(detail, errText):
+		return detail
+	}
+	return detail + " — " + w.T("cli.show.error", errText)
 }
