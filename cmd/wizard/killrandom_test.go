@@ -36,7 +36,7 @@ type krPath int
 const (
 	krNew        krPath = iota // three "No": the whole new-number path
 	krMigration                // on the Business API, every checklist item confirmed
-	krGovernment               // a government body: parks at the company step
+	krGovernment               // a government body: parks at the company step; resumed, keeps waiting or parks again
 	krApp                      // on the WhatsApp Business app: parks at number-status
 	krPersonal                 // on a personal WhatsApp account: parks at number-status
 	krChecklist                // on the Business API, a checklist item unconfirmed: parks
@@ -66,6 +66,8 @@ var (
 	krPINTitle   = ptyWords.T("code.pin_title")
 	krAlphaSaved = []string{krPrefix("alpha.saved"), krPrefix("alpha.already_saved")}
 	krGovTitle   = ptyWords.T("company.government_title")
+	krApproval   = ptyWords.T("company.approval_question") // a parked government body, resumed
+	krGovWaiting = ptyWords.T("company.approval_title")
 	krParkTitle  = ptyWords.T("number.parked_title")
 	krDoneTitle  = strings.TrimPrefix(ptyWords.T("done.title"), "✓ ")
 	krCodeLabel  = ptyWords.T("activation.code_label")
@@ -260,6 +262,9 @@ type krRun struct {
 	rng   *rand.Rand // the kill moments
 	slow  time.Duration
 	items int // checklist items confirmed (krChecklist: fewer than all)
+	// govChange: a resumed government body changes its details (and parks
+	// again) instead of keeping on waiting.
+	govChange bool
 
 	saved  store.Session // what the data file held after the last wizard run
 	found  bool          // …if it held the signup at all
@@ -278,6 +283,7 @@ func newKrRun(t *testing.T, path krPath, seed uint64, slow time.Duration) *krRun
 	if path == krChecklist {
 		r.items = r.rng.IntN(len(steps.MigrationItems))
 	}
+	r.govChange = r.rng.IntN(2) == 0
 	return r
 }
 
@@ -526,12 +532,32 @@ func (r *krRun) quit() {
 }
 
 // government fills the company form as a government body: it parks at once.
-// A resumed wizard shows the form with the answers kept; sent again, it parks
-// again, and the run ends.
+// A resumed wizard asks whether Meta's approval arrived (see below).
 func (r *krRun) government() bool {
 	p, a := r.k.p, r.k.a
-	if r.arrive(4, 5, "┃ Type of organisation") == ptyMovedOn {
+	if r.arrive(4, 5, "Type of organisation", krApproval) == ptyMovedOn {
 		p.Fatalf("a government body's company step moved on")
+	}
+	if r.parked {
+		// Parked: the screen asks whether Meta's approval arrived, "keep
+		// waiting" first. Kept waiting (saved, then the program ends), or with
+		// the details changed (sent again, it parks again), the run ends.
+		p.WaitFor(krApproval)
+		p.WaitFor("> " + ptyWords.T("company.approval_wait"))
+		r.t.Logf("a parked government body resumed: %s", map[bool]string{false: "keeps waiting", true: "changes its details"}[r.govChange])
+		if !r.govChange {
+			r.over = true
+			p.Key("enter")
+			if code := p.ExitCode(5 * time.Second); code != 0 {
+				p.Fatalf("keep waiting: exit code %d, want 0", code)
+			}
+			return true
+		}
+		p.Key("down")
+		p.Key("down")
+		p.WaitFor("> " + ptyWords.T("company.approval_change"))
+		p.Key("enter")
+		p.WaitFor("┃ Type of organisation")
 	}
 	kept := r.found && r.saved.Company.OrgType == steps.OrgGovernment
 	gov := "> " + ptyWords.T("company.org_government")
@@ -761,7 +787,7 @@ func (r *krRun) screenVsSaved(scr, when string) bool {
 			bad = append(bad, fmt.Sprintf("%q is shown, the alpha name is not saved (%+v)", text, s.Alpha))
 		}
 	}
-	for _, text := range []string{krGovTitle, krParkTitle} {
+	for _, text := range []string{krGovTitle, krGovWaiting, krParkTitle} {
 		if strings.Contains(scr, text) && s.Status != store.StatusWaiting {
 			bad = append(bad, fmt.Sprintf("the parked screen %q is shown, the saved status is %q", text, s.Status))
 		}
