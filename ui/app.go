@@ -54,6 +54,7 @@ type App struct {
 	quitAsked bool          // ctrl+c while a save had failed: a second one quits without it
 	exit      ExitReason    // why the program ended
 	initial   store.Event   // the first event: created or resumed
+	onDisk    bool          // the session is in the data file: its id may be shown
 }
 
 // ExitReason says how the shell ended, for the command to print the right words.
@@ -99,6 +100,7 @@ func New(o Options) *App {
 	id := steps.Next(a.sess)
 	a.sess.Step = string(id)
 	a.initial = store.Event{At: now, By: o.User, Step: string(id), Kind: kind}
+	a.onDisk = o.Resumed
 	a.step = steps.New(id, a.env, a.sess)
 	return a
 }
@@ -330,7 +332,7 @@ func (a *App) saved(msg savedMsg) tea.Cmd {
 		a.quitting = false // the user decides: retry, or quit knowing what is lost
 		return nil
 	}
-	a.saveErr = nil
+	a.saveErr, a.onDisk = nil, true
 	if msg.sess.Rev > a.sess.Rev {
 		a.sess.Rev = msg.sess.Rev
 	}

@@ -15,7 +15,10 @@ import (
 func (a *App) View() tea.View {
 	v := tea.NewView(a.Render())
 	v.AltScreen = true
-	v.WindowTitle = a.words.T("ui.window_title", a.sess.ID)
+	v.WindowTitle = a.words.T("ui.title")
+	if id := a.shownID(); id != "" {
+		v.WindowTitle = a.words.T("ui.window_title", id)
+	}
 	return v
 }
 
@@ -44,7 +47,10 @@ func (a *App) header(width int) string {
 	id := a.step.ID() // the step on screen: after "back", an earlier one than the session's
 	pos := steps.Position(id)
 	title := a.styles.Title.Render(a.words.T("ui.title"))
-	sid := a.styles.ID.Render(a.words.T("ui.session", termsafe.Line(a.sess.ID)))
+	sid := ""
+	if id := a.shownID(); id != "" {
+		sid = a.styles.ID.Render(a.words.T("ui.session", id))
+	}
 	gap := width - lipgloss.Width(title) - lipgloss.Width(sid)
 	top := title + strings.Repeat(" ", max(gap, 1)) + sid
 
@@ -101,4 +107,13 @@ func (a *App) footer() string {
 		return own + sep + shellHelp
 	}
 	return shellHelp
+}
+
+// shownID is the signup's id for the screen, once the signup is in the data
+// file: an id shown before it is saved could name a signup a crash never kept.
+func (a *App) shownID() string {
+	if !a.onDisk {
+		return ""
+	}
+	return termsafe.Line(a.sess.ID)
 }

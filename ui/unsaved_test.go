@@ -117,3 +117,22 @@ func TestRetryAfterAFailedSaveGoesOn(t *testing.T) {
 		t.Fatalf("after the retry: error %v, quit asked %v", a.saveErr, a.quitAsked)
 	}
 }
+
+// A new signup's id is shown only once the signup is in the data file: an id
+// on the screen names a signup that a crash cannot lose.
+func TestTheIDShowsOnceTheSignupIsSaved(t *testing.T) {
+	w := newWorld(t)
+	slow := &slowSaver{st: w.st, gate: make(chan struct{})}
+	id := store.NewID()
+	a := New(Options{Store: slow, Env: w.env, Session: store.Session{ID: id}, User: "tester"})
+	h := newHarness(t, a, 100, 40)
+	h.pump("the terms", 5*time.Second, func() bool { return strings.Contains(h.screen(), "Do you accept") })
+	if strings.Contains(h.screen(), id) || strings.Contains(a.View().WindowTitle, id) {
+		t.Fatalf("the id %s is shown before the signup is saved:\n%s", id, h.screen())
+	}
+	slow.gate <- struct{}{}
+	h.pump("the id", 5*time.Second, func() bool { return strings.Contains(h.screen(), id) })
+	if !strings.Contains(a.View().WindowTitle, id) {
+		t.Errorf("the window title lacks the id once saved: %q", a.View().WindowTitle)
+	}
+}
