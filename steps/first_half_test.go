@@ -7,6 +7,7 @@ import (
 
 	"wizard/assets"
 	"wizard/client"
+	"wizard/client/sandbox"
 	"wizard/store"
 )
 
@@ -94,5 +95,28 @@ func TestAccountNamesTheAddressTypedWithAName(t *testing.T) {
 	err := emailError(h.env, "Aigerim Sadykova <aigerim@acme.kz>")
 	if err == nil || !strings.Contains(err.Error(), "aigerim@acme.kz") || strings.Contains(err.Error(), "no spaces") {
 		t.Fatalf("emailError = %v, want the bare address named", err)
+	}
+}
+
+// A provider that wants an operator token says so in words that say what to do.
+func TestMissingOperatorTokenIsExplained(t *testing.T) {
+	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{RequireOperatorToken: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	w := assets.NewWords("en")
+	for token, want := range map[string]string{"": "none was given", "op_wrong": "did not accept the operator token"} {
+		cfg := client.SandboxConfig(sb.URL)
+		cfg.OperatorToken = token
+		_, err := client.New(cfg).Partner.CreateAccount(t.Context(), "ops@acme.kz", "Str0ng!pass")
+		if got := Explain(w, err); !strings.Contains(got, want) || !strings.Contains(got, "WIZARD_PARTNER_TOKEN") {
+			t.Errorf("token %q: Explain = %q", token, got)
+		}
+	}
+	cfg := client.SandboxConfig(sb.URL)
+	cfg.OperatorToken = sb.Server.OperatorToken()
+	if _, err := client.New(cfg).Partner.CreateAccount(t.Context(), "ops@acme.kz", "Str0ng!pass"); err != nil {
+		t.Errorf("with the sandbox's own token: %v", err)
 	}
 }

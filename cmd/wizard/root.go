@@ -257,12 +257,13 @@ func (f *factory) Services() (services, error) {
 		if token == "" {
 			return services{}, fail(2, "set WIZARD_GRAPH_TOKEN to the Graph API access token (it is read from the environment, never stored)")
 		}
+		// The operator's token for the provider, from the environment only (never stored).
 		return services{config: client.Config{PartnerURL: u.partner, GraphURL: u.graph, OCMURL: u.ocm,
-			Token: token}, stop: func() {}}, nil
+			Token: token, OperatorToken: f.Getenv("WIZARD_PARTNER_TOKEN")}, stop: func() {}}, nil
 	case u.sandbox != "":
 		base := strings.TrimRight(u.sandbox, "/")
 		cfg := client.SandboxConfig(base)
-		cfg.Token = "sandbox"
+		cfg.Token, cfg.OperatorToken = "sandbox", f.Getenv("WIZARD_PARTNER_TOKEN") // the outbox shows the sandbox's
 		return services{config: cfg, sandboxURL: base, stop: func() {}}, nil
 	default:
 		r, err := sandbox.Start("127.0.0.1:0", sandbox.Options{AutoVerifyEmail: 5 * time.Second})
@@ -270,7 +271,7 @@ func (f *factory) Services() (services, error) {
 			return services{}, fail(1, "cannot start the built-in sandbox: %v", err)
 		}
 		cfg := client.SandboxConfig(r.URL)
-		cfg.Token = "sandbox"
+		cfg.Token, cfg.OperatorToken = "sandbox", r.Server.OperatorToken() // the built-in sandbox's own
 		return services{config: cfg, sandboxURL: r.URL, stop: func() { _ = r.Close() }}, nil
 	}
 }
