@@ -19,6 +19,7 @@ import (
 	"wizard/assets"
 	"wizard/client"
 	"wizard/client/sandbox"
+	"wizard/internal/goroutines"
 	"wizard/steps/rules"
 	"wizard/store"
 )
@@ -186,7 +187,7 @@ func (h *shHarness) exec(cmd tea.Cmd) []tea.Msg {
 	ch := make(chan tea.Msg, 1)
 	ids := make(chan int64, 1)
 	go func() {
-		ids <- goroutineID()
+		ids <- goroutines.ID()
 		ch <- cmd()
 	}()
 	id := <-ids
@@ -238,7 +239,7 @@ func (h *shHarness) awaitCall(id int64, ch <-chan tea.Msg) tea.Msg {
 		case msg := <-ch:
 			return msg
 		case <-look.C:
-			if state, stack, ok := goroutineStack(id); ok && waitingState(state) && !inServiceCall(stack) {
+			if state, stack, ok := goroutineStack(id); ok && goroutines.Waiting(state) && !inServiceCall(stack) {
 				return nil
 			}
 		case <-deadline:

@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"bytes"
 	"reflect"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"wizard/internal/goroutines"
 )
 
 // harness drives the root model as a program would, but on the test's goroutine:
@@ -69,7 +68,7 @@ func (h *harness) run(cmd tea.Cmd) {
 	h.starting++
 	h.mu.Unlock()
 	go func() {
-		id := goroutineID()
+		id := goroutines.ID()
 		h.mu.Lock()
 		h.starting--
 		h.running[id] = false
@@ -103,80 +102,18 @@ func (h *harness) working() bool {
 		return false
 	}
 	busy := false
-	for id, state := range goroutineStates() {
+	for id, g := range goroutines.All() {
 		waiting, ours := h.running[id]
 		if !ours || waiting {
 			continue
 		}
-		if waitingState(state) {
+		if goroutines.Waiting(g.State) {
 			h.running[id] = true
 		} else {
 			busy = true
 		}
 	}
 	return busy
-}
-
-// waitingState says whether a goroutine in state (as a stack dump names it)
-// waits for something outside itself.
-func waitingState(state string) bool {
-	state, _, _ = strings.Cut(state, ",") // "select, 2 minutes"
-	switch strings.TrimSpace(state) {
-	case "select", "select (no cases)", "chan receive", "chan receive (nil chan)", "chan send",
-		"chan send (nil chan)", "sleep", "IO wait", "sync.Cond.Wait":
-		return true
-	}
-	return false
-}
-
-// goroutineStates is every goroutine's id and state, from a stack dump.
-func goroutineStates() map[int64]string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	states := map[int64]string{}
-	for _, block := range bytes.Split(buf, []byte("\n\n")) {
-		if id, state, ok := parseGoroutineHeader(block); ok {
-			states[id] = state
-		}
-	}
-	return states
-}
-
-// parseGoroutineHeader reads "goroutine 42 [chan receive]:" at the start of block.
-func parseGoroutineHeader(block []byte) (int64, string, bool) {
-	line, _, _ := bytes.Cut(block, []byte("\n"))
-	rest, ok := bytes.CutPrefix(line, []byte("goroutine "))
-	if !ok {
-		return 0, "", false
-	}
-	num, rest, ok := bytes.Cut(rest, []byte(" ["))
-	if !ok {
-		return 0, "", false
-	}
-	state, _, ok := bytes.Cut(rest, []byte("]"))
-	if !ok {
-		return 0, "", false
-	}
-	id, err := strconv.ParseInt(string(num), 10, 64)
-	return id, string(state), err == nil
-}
-
-// goroutineID is the id of the calling goroutine.
-func goroutineID() int64 {
-	buf := make([]byte, 64)
-	buf = buf[:runtime.Stack(buf, false)]
-	id, _, ok := parseGoroutineHeader(buf)
-	if !ok {
-		panic("cannot read the goroutine id from " + string(buf))
-	}
-	return id
 }
 
 func (h *harness) exec(cmd tea.Cmd) {
