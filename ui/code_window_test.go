@@ -83,10 +83,7 @@ func TestActivationResumesAfterRestart(t *testing.T) {
 	// moving on while the wizard is closed can finish the activation.
 	w := newWorldWith(t, sandbox.Options{ActivationDelay: time.Hour})
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
-	firstHalf(w, a, h)
-	upToCode(w, h)
-	requestAndEnterCode(w, a, h)
-	h.waitScreen("Set the two-step verification PIN")
+	toPIN(w, a, h)
 	h.typeText(testPIN)
 	h.key("enter")
 	h.typeText(testPIN)

@@ -16,10 +16,7 @@ func TestWeakPINIsWarnedAboutButAccepted(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
-	firstHalf(w, a, h)
-	upToCode(w, h)
-	requestAndEnterCode(w, a, h)
-	h.waitScreen("Set the two-step verification PIN")
+	toPIN(w, a, h)
 	h.deliver(tea.WindowSizeMsg{Width: 80, Height: 24})
 	const warning = "the first PINs a thief tries"
 	h.typeText("48291")

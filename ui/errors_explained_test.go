@@ -180,10 +180,7 @@ func TestMoreMetaCodesAreExplained(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
-	firstHalf(w, a, h)
-	upToCode(w, h)
-	requestAndEnterCode(w, a, h)
-	h.waitScreen("Set the two-step verification PIN")
+	toPIN(w, a, h)
 
 	for _, c := range []struct {
 		code, status int

@@ -59,6 +59,15 @@ func upToCodeWith(w *world, h *harness, phone string) {
 	}
 }
 
+// toPIN walks a new signup on the new-number path to the two-step PIN.
+func toPIN(w *world, a *App, h *harness) {
+	w.t.Helper()
+	firstHalf(w, a, h)
+	upToCode(w, h)
+	requestAndEnterCode(w, a, h)
+	h.waitScreen("Set the two-step verification PIN")
+}
+
 // requestAndEnterCode asks for an SMS, reads it from the sandbox's phone and types it.
 func requestAndEnterCode(w *world, a *App, h *harness) string {
 	w.t.Helper()
