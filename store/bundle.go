@@ -144,7 +144,7 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool, now time
 	if h, ok, err := readHold(tx, sess.ID); err != nil {
 		return nil, err
 	} else if ok && live(h, now) {
-		return nil, &HeldError{Hold: h}
+		return nil, &HeldError{Hold: h.public()}
 	}
 	// Drop every index key of this id (even one a damaged record left behind)
 	// and the old history.

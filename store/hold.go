@@ -79,6 +79,12 @@ func readHold(tx *bolt.Tx, id string) (Hold, bool, error) {
 	return h, true, nil
 }
 
+// public is h as others see it: without the token that lets its holder write.
+func (h Hold) public() Hold {
+	h.Token = ""
+	return h
+}
+
 // live reports whether h is in force at now.
 func live(h Hold, now time.Time) bool { return now.Before(h.Expires) }
 
@@ -92,7 +98,7 @@ func fence(tx *bolt.Tx, id string, hold *Hold, now time.Time) error {
 	}
 	if hold == nil {
 		if ok && live(cur, now) {
-			return &HeldError{Hold: cur}
+			return &HeldError{Hold: cur.public()}
 		}
 		return nil
 	}
@@ -125,7 +131,7 @@ func (s *Store) Acquire(ctx context.Context, id string, holder Holder, ttl time.
 			return err
 		}
 		if ok && live(cur, now) {
-			return &HeldError{Hold: cur}
+			return &HeldError{Hold: cur.public()}
 		}
 		h = Hold{ID: id, Token: token, Holder: holder, Since: now, Expires: now.Add(ttl), TTL: ttl}
 		if err := putHold(tx, h); err != nil {
@@ -232,7 +238,7 @@ func holdsTx(tx *bolt.Tx, now time.Time) ([]Hold, error) {
 			return &CorruptError{Path: tx.DB().Path(), Err: fmt.Errorf("hold of %s does not read: %w", quote(string(k)), err)}
 		}
 		if live(h, now) {
-			out = append(out, h)
+			out = append(out, h.public())
 		}
 		return nil
 	})
@@ -250,7 +256,7 @@ func holdsTx(tx *bolt.Tx, now time.Time) ([]Hold, error) {
 func (s *Store) Watch(ctx context.Context) (<-chan Change, error) {
 	type state struct {
 		c     change
-		holds map[string]string // id → token of the live holds
+		holds map[string]string // id → which hold, of the live holds
 	}
 	look := func() (state, error) {
 		var st state
@@ -259,7 +265,7 @@ func (s *Store) Watch(ctx context.Context) (<-chan Change, error) {
 			hs, err := holdsTx(tx, s.now())
 			st.holds = map[string]string{}
 			for _, h := range hs {
-				st.holds[h.ID] = h.Token
+				st.holds[h.ID] = fmt.Sprint(h.Since.UnixNano(), h.Holder) // which hold, not how long it lives
 			}
 			return err
 		})
