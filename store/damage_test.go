@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
 
@@ -217,5 +218,158 @@ func TestMetaTxidUnreadable(t *testing.T) {
 	}
 	if msg := d.String(); !strings.Contains(msg, "if there was one, was lost") || !strings.Contains(msg, "K7MQ-4XPD") {
 		t.Fatalf("message %q", msg)
+	}
+}
+
+// Damage further in than Open reads (issue 15: Open no longer walks the
+// file) is reported by the first call that meets it, as a *CorruptError,
+// never a crash, and by Check and a verifying Open (--repair); nothing is
+// written over it.
+func TestDamageFoundWhereMet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wizard.db")
+	if err := buildFile(path, 2000); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := listAll(t, s, Query{})
+	victim := all[len(all)/2] // a signup in the middle of the file
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := bytes.Index(b, []byte(`{"id":"`+victim.ID+`"`))
+	ps := os.Getpagesize()
+	pg := off / ps
+	if off < 0 || binary.NativeEndian.Uint64(b[pg*ps:]) != uint64(pg) || binary.NativeEndian.Uint16(b[pg*ps+8:]) != pageLeaf {
+		t.Fatalf("the session's record is not on a leaf page of its own (offset %d)", off)
+	}
+	damage(t, path, func(b []byte) {
+		for i := pg * ps; i < (pg+1)*ps; i++ {
+			b[i] = byte(i*131 + i/7)
+		}
+	})
+	orig, _ := os.ReadFile(path)
+
+	for _, ro := range []bool{false, true} {
+		s, err := Open(path, Options{ReadOnly: ro})
+		if err != nil {
+			t.Fatalf("ReadOnly=%v: Open, which reads only the header and the roots: %v", ro, err)
+		}
+		isCorrupt := func(what string, err error) {
+			t.Helper()
+			if ce, ok := errors.AsType[*CorruptError](err); !ok || ce.Path != path || !strings.Contains(err.Error(), "--repair") {
+				t.Errorf("ReadOnly=%v: %s: %T %v, want *CorruptError", ro, what, err, err)
+			}
+		}
+		_, err = s.Load(ctx, victim.ID)
+		isCorrupt("load", err)
+		_, err = s.List(ctx, Query{})
+		isCorrupt("list", err)
+		_, err = s.Export(ctx, victim.ID, at(1), "x")
+		isCorrupt("export", err)
+		sess := victim
+		sess.Step = "done"
+		err = s.Save(ctx, &sess, Event{Kind: "x"}, nil)
+		if ro {
+			if !errors.Is(err, berrors.ErrDatabaseReadOnly) {
+				t.Errorf("read-only save: %v", err)
+			}
+		} else {
+			isCorrupt("save", err)
+		}
+		r, err := s.Check(ctx, vNow)
+		if err != nil || len(r.Problems) == 0 {
+			t.Errorf("ReadOnly=%v: Check: %v %v, want problems", ro, r.Problems, err)
+		}
+		s.Close()
+	}
+	if _, err := Open(path, Options{Verify: true}); !errors.As(err, new(*CorruptError)) {
+		t.Fatalf("a verifying Open (--repair): %v", err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, orig) {
+		t.Fatal("the damaged file was written to")
+	}
+}
+
+// legacyFile writes a store file as the wizard did before issue 15: with
+// bbolt's NoFreelistSync, so the file holds no freelist and bbolt rebuilds
+// it, by walking every page, at each writable open.
+func legacyFile(t *testing.T, n int) (string, []Session) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "wizard.db")
+	db, err := bolt.Open(path, 0o600, &bolt.Options{NoFreelistSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved []Session
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := migrate(tx, migrations); err != nil {
+			return err
+		}
+		for i := range n {
+			sess := sampleSession(i)
+			if _, err := saveTx(tx, &sess, Event{Kind: "created"}, t0); err != nil {
+				return err
+			}
+			saved = append(saved, sess)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := readHeader(path); !ok || !h.noFreelist {
+		t.Fatalf("the legacy file has a freelist: %+v", h)
+	}
+	return path, saved
+}
+
+// A file written without a freelist gets one at its first save here.
+func TestLegacyFreelistFile(t *testing.T) {
+	path, saved := legacyFile(t, 50)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := saved[10]
+	sess.Step = "profile"
+	mustSave(t, s, &sess, Event{Kind: "step.done"})
+	if h, ok := readHeader(path); !ok || h.noFreelist || h.bad != nil {
+		t.Fatalf("after a save: %+v", h)
+	}
+	mustCheck(t, s)
+}
+
+// A damaged file written without a freelist: bbolt would rebuild the
+// freelist by a walk in a goroutine of its own, where the damage would
+// crash the process; the store walks it first and reports it.
+func TestLegacyFreelistFileDamaged(t *testing.T) {
+	path, saved := legacyFile(t, 2000)
+	victim := saved[1000]
+	damage(t, path, func(b []byte) {
+		off := bytes.Index(b, []byte(`{"id":"`+victim.ID+`"`))
+		ps := os.Getpagesize()
+		for i := off / ps * ps; i < (off/ps+1)*ps; i++ {
+			b[i] = byte(i*131 + i/7)
+		}
+	})
+	orig, _ := os.ReadFile(path)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open reads only the header and the roots: %v", err)
+	}
+	other := saved[3]
+	other.Step = "profile"
+	if err := s.Save(ctx, &other, Event{Kind: "step.done"}, nil); !errors.As(err, new(*CorruptError)) {
+		t.Fatalf("a save on the damaged legacy file: %v, want *CorruptError", err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, orig) {
+		t.Fatal("the damaged file was written to")
 	}
 }

@@ -59,6 +59,12 @@ type Options struct {
 	// DefaultWatchInterval.
 	WatchInterval time.Duration
 
+	// Verify makes Open read every page of the file (bbolt's full check,
+	// as doctor's Check does) and report damage anywhere as a
+	// *CorruptError: what --repair needs before it decides to move a file
+	// aside. Without it Open reads only the header and the bucket roots.
+	Verify bool
+
 	// SyncDelay is for tests only: every Save and Import waits this long
 	// inside its write transaction, after its changes are made and before
 	// bbolt writes and fsyncs them, as if the disk were slow to sync. The
@@ -151,6 +157,11 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.inited = true
+	if opt.Verify {
+		if err := s.verify(context.Background()); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -265,6 +276,23 @@ func (s *Store) run(ctx context.Context, write bool, fn func(tx *bolt.Tx) error)
 		err = fmt.Errorf("store: close %s: %w", s.path, cerr)
 	}
 	return err
+}
+
+// verify reads every page of the file: a damaged one is a *CorruptError.
+func (s *Store) verify(ctx context.Context) error {
+	if err := walkFile(s.path, s.timeout); err != nil {
+		return err
+	}
+	return s.view(ctx, func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			return &CorruptError{Path: s.path, Err: errors.Join(errs...)}
+		}
+		return nil
+	})
 }
 
 // walkFile reads every page reachable in the file at path, read-only and in

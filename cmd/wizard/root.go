@@ -145,7 +145,10 @@ func (f *factory) OpenStore() (*store.Store, error) {
 		return nil, err
 	}
 	w := f.Words()
-	opt := store.Options{Timeout: f.flags.lockTimeout}
+	// With --repair, every page is read (damage anywhere counts); without,
+	// Open reads only what it needs and damage further in is reported by the
+	// call that meets it (and by doctor).
+	opt := store.Options{Timeout: f.flags.lockTimeout, Verify: f.flags.repair}
 	if d, err := time.ParseDuration(f.Getenv("WIZARD_TEST_SYNC_DELAY")); err == nil {
 		opt.SyncDelay = d // for the kill tests only: every save is slow, as on a slow disk
 	}
