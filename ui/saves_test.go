@@ -129,3 +129,40 @@ func TestRecordMovesTheSavedStep(t *testing.T) {
 		t.Fatalf("exit %v, want finished", a.Exit())
 	}
 }
+
+// A resumed signup is saved on the revision it was loaded at (issue 15: a
+// save on any other revision is a conflict): the shell carries the loaded
+// Rev into its first save and each save's new Rev into the next.
+func TestResumedSessionSavesOnItsRevision(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	sess := store.Session{ID: store.NewID(), Status: store.StatusActive}
+	for _, kind := range []string{"created", "step.done"} { // revision 2 on disk
+		if err := w.st.Save(ctx, &sess, store.Event{Kind: kind}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loaded, err := w.st.Load(ctx, sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, h := w.app(loaded, true)
+	h.waitScreen("Do you accept the provider's terms?")
+	h.pump("the resume saved", 10*time.Second, func() bool {
+		evs, _ := w.st.Events(ctx, sess.ID)
+		return len(evs) == 3
+	})
+	h.key("y")
+	h.waitScreen("Business e-mail")
+	h.pump("the terms saved", 10*time.Second, func() bool {
+		got, _ := w.st.Load(ctx, sess.ID)
+		return got.Rev == 4
+	})
+	if a.saveErr != nil {
+		t.Fatalf("a save failed: %v", a.saveErr)
+	}
+	if evs, _ := w.st.Events(ctx, sess.ID); len(evs) != 4 || evs[2].Kind != "resumed" {
+		t.Fatalf("history %+v", evs)
+	}
+}
