@@ -222,17 +222,9 @@ func (s *Store) run(ctx context.Context, write bool, fn func(tx *bolt.Tx) error)
 	if _, err := os.Stat(s.path); errors.Is(err, fs.ErrNotExist) && (!write || s.inited) {
 		return &NoFileError{Path: s.path} // moved aside, say, since Open: do not start a file without its buckets
 	}
-	if h, ok := readHeader(s.path); ok {
-		if h.bad != nil {
-			return &CorruptError{Path: s.path, Err: h.bad}
-		}
-		// bbolt rebuilds a freelist that was not written (a file last
-		// written with NoFreelistSync) by walking every page in a goroutine
-		// of its own, where damage would kill the process: walk it here first.
-		if write && h.noFreelist {
-			if err := walkFile(s.path, s.timeout); err != nil {
-				return err
-			}
+	if write {
+		if err := s.beforeWrite(); err != nil {
+			return err
 		}
 	}
 	timeout := s.timeout
@@ -295,6 +287,34 @@ func (s *Store) verify(ctx context.Context) error {
 	})
 }
 
+// beforeWrite looks, before a writable open, at what bbolt reads while
+// opening a file for writing, where a panic would keep the file locked (see
+// header.checkPages), or crash the process: a file without a freelist, which
+// bbolt rebuilds by walking every page in a goroutine of its own. The first
+// look is taken without the lock (a writer elsewhere may be half-way through
+// a commit); what it finds is looked at again under the shared lock before
+// it counts.
+func (s *Store) beforeWrite() error {
+	if h, ok := readHeader(s.path); !ok || (h.bad == nil && !h.noFreelist) {
+		return nil // bbolt reports a file it cannot read at all
+	}
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.timeout, ReadOnly: true})
+	if err != nil {
+		return openError(s.path, err)
+	}
+	defer db.Close()
+	h, ok := readHeader(s.path)
+	switch {
+	case !ok:
+		return nil
+	case h.bad != nil:
+		return &CorruptError{Path: s.path, Err: h.bad}
+	case h.noFreelist:
+		return walkDB(s.path, db)
+	}
+	return nil
+}
+
 // walkFile reads every page reachable in the file at path, read-only and in
 // this goroutine: a damaged page becomes a *CorruptError instead of a panic
 // elsewhere. It is the expensive check, for doctor, --repair and a file
@@ -308,7 +328,11 @@ func walkFile(path string, timeout time.Duration) (err error) {
 		return openError(path, err)
 	}
 	defer db.Close()
+	return walkDB(path, db)
+}
 
+// walkDB reads every page reachable in db, in this goroutine.
+func walkDB(path string, db *bolt.DB) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // in case a page lies past the end of the file
 	defer func() {
 		if r := recover(); r != nil {
@@ -353,6 +377,9 @@ func (s *Store) init(ctx context.Context) error {
 	look := func(tx *bolt.Tx) error {
 		if s.damage = inspectMeta(s.path); s.damage != nil {
 			s.damage.Last = readLastWrite(tx)
+		}
+		if h, ok := readHeader(s.path); ok && h.bad != nil { // a cut file, a damaged freelist or root
+			return &CorruptError{Path: s.path, Err: h.bad}
 		}
 		return checkRoots(tx)
 	}
