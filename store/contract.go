@@ -103,9 +103,12 @@ var Resumable = []Status{StatusActive, StatusWaiting}
 // Query selects signups for List and Latest. The zero Query selects all.
 type Query struct {
 	Statuses []Status // only these statuses; empty means any
-	// Search keeps signups whose id, company name, e-mail or phone number
-	// contains it, in any case. Engines filter before decoding a whole
-	// signup where they can (PostgreSQL in the database).
+	// Search keeps signups whose company name or e-mail contains it, in
+	// any case; whose id contains it with or without the dash; or, when it
+	// looks like (part of) a phone number ("+7 701 123-45"), whose E.164
+	// number contains its digits. MatchSearch is the exact rule. Engines
+	// filter before decoding a whole signup where they can (PostgreSQL in
+	// the database).
 	Search string
 	By     string // only signups last updated by this user; empty means anyone's
 	Limit  int    // at most this many; 0 means all

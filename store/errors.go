@@ -9,7 +9,9 @@ import (
 // ErrNotFound is returned (wrapped with the id) when a session does not exist.
 var ErrNotFound = errors.New("session not found")
 
-// LockedError means another process (or another Store in this one) holds the file.
+// LockedError means one transaction could not get the file's lock within
+// Options.Timeout: another process has been inside a transaction on it for
+// that long (the file is locked only for the length of a transaction).
 type LockedError struct {
 	Path string
 }

@@ -1,15 +1,21 @@
-// Package store keeps onboarding sessions in one bbolt file.
+// Package store keeps onboarding sessions in one bbolt file: the local
+// engine of the store contract (Engine; see contract.go).
 //
 // Buckets:
 //
 //	meta        schema_version → decimal string;
-//	            last_write → JSON LastWrite of the latest session save
+//	            last_write → JSON LastWrite of the latest session save;
+//	            change → JSON counter of writes and the last one (Watch polls it)
 //	sessions    id → session JSON
 //	events      id → nested bucket: 8-byte big-endian seq → event JSON
 //	by_updated  8-byte big-endian unix nanos of UpdatedAt + id → empty
+//	holds       id → JSON Hold (created by the first Acquire)
 //
-// Every Save is one write transaction (one fsync). History is append-only:
-// no save overwrites an event.
+// The file is open only for the length of one transaction: every call opens
+// it (read-only with bbolt's shared lock, or writable with its exclusive
+// lock), runs one transaction and closes it, so several processes share it.
+// Every Save is one write transaction (one fsync), made only on the revision
+// the writer loaded. History is append-only: no save overwrites an event.
 package store
 
 import (
