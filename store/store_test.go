@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -638,5 +639,70 @@ func TestCheckFindsIndexProblems(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Check: %v; want %q", err, want)
 		}
+	}
+}
+
+// testClock is a clock a test moves.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *testClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// Watch on the file: a hold that expires (no write at all) is a change of
+// that signup; several writes between two looks are one "read everything".
+func TestWatchOnTheFile(t *testing.T) {
+	clock := &testClock{t: t0}
+	path := filepath.Join(t.TempDir(), "wizard.db")
+	s, err := Open(path, Options{Now: clock.Now, WatchInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.Acquire(ctx, "K7MQ-4XPD", Holder{Who: "aigerim"}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch, err := s.Watch(wctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func() Change {
+		t.Helper()
+		select {
+		case c := <-ch:
+			return c
+		case <-time.After(30 * time.Second):
+			t.Fatal("no change in 30 s")
+		}
+		return Change{}
+	}
+	clock.Advance(time.Minute) // the hold expires: nothing is written
+	if c := next(); c.ID != h.ID {
+		t.Fatalf("expiry: %+v", c)
+	}
+	// Another store (as another process would) writes twice: both between
+	// two looks are one change that says "read again"; a look between them
+	// sees each, with its revision.
+	other, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := put(t, other, "AAAA-AAAA", StatusActive, at(1))
+	a.UpdatedAt = at(2)
+	mustSave(t, other, &a, Event{Kind: "again"})
+	if c := next(); c.ID != "" && c.ID != a.ID {
+		t.Fatalf("writes: %+v", c)
+	} else if c.ID == a.ID && c.Rev == 1 {
+		if c := next(); c.ID != a.ID || c.Rev != 2 {
+			t.Fatalf("the second write: %+v", c)
+		}
+	}
+	cancel()
+	for range ch {
 	}
 }
