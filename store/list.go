@@ -94,11 +94,12 @@ func MatchSearch(sess Session, q string) bool {
 }
 
 type search struct {
-	empty   bool
-	lower   string // q in lower case
-	compact string // q in upper case without dashes and spaces, for the id
-	digits  string // q's digits if q looks like a phone number
-	raw     bool   // lower appears as it is in a record's JSON, if it is in a field
+	empty      bool
+	lower      string // q in lower case
+	compact    string // q in upper case without dashes and spaces, for the id
+	digits     string // q's digits if q looks like a phone number
+	digitBytes []byte
+	raw        bool // lower appears as it is in a record's JSON, if it is in a field
 }
 
 func newSearch(q string) search {
@@ -108,9 +109,10 @@ func newSearch(q string) search {
 	}
 	lower := strings.ToLower(q)
 	return search{
-		lower:   lower,
-		compact: strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(q)),
-		digits:  phoneDigits(q),
+		lower:      lower,
+		compact:    strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(q)),
+		digits:     phoneDigits(q),
+		digitBytes: []byte(phoneDigits(q)),
 		// encoding/json writes these escaped: a field holding them does not
 		// hold them verbatim in the record.
 		raw: utf8.ValidString(q) && !strings.ContainsFunc(q, func(r rune) bool {
@@ -133,12 +135,24 @@ func (s search) maybe(id, v []byte) bool {
 	switch {
 	case s.empty || !s.raw:
 		return true
-	case s.compact != "" && bytes.Contains(bytes.ReplaceAll(id, []byte("-"), nil), []byte(s.compact)):
+	case s.compact != "" && idContains(id, s.compact):
 		return true
-	case s.digits != "" && bytes.Contains(v, []byte(s.digits)):
+	case s.digits != "" && bytes.Contains(v, s.digitBytes):
 		return true
 	}
 	return containsFold(v, s.lower)
+}
+
+// idContains reports whether id, without its dashes, contains compact.
+func idContains(id []byte, compact string) bool {
+	var buf [32]byte
+	b := buf[:0]
+	for _, c := range id {
+		if c != '-' {
+			b = append(b, c)
+		}
+	}
+	return strings.Contains(string(b), compact) // (the conversion does not escape: no copy)
 }
 
 // containsFold reports whether lower-cased b contains lower (already lower case).
