@@ -59,7 +59,7 @@ func runStart(ctx context.Context, opts *startOptions) error {
 	sess := store.Session{ID: store.NewID()}
 	resumed := false
 	if !opts.New {
-		latest, ok, err := st.Latest(context.Background(), store.Query{Statuses: store.Resumable})
+		latest, ok, err := st.Latest(ctx, store.Query{Statuses: store.Resumable})
 		if err != nil {
 			return fail(1, "cannot read the data file %s: %v", st.Path(), err)
 		}
