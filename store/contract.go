@@ -57,7 +57,8 @@ type Engine interface {
 	// ttl. If someone else holds it (a live hold, not expired) it returns a
 	// *HeldError saying who, where and since when, and takes nothing. A
 	// signup need not exist yet to be held (a new one is held before its
-	// first save).
+	// first save). A live hold refuses even its own holder: Release (or
+	// Renew) it rather than take it again.
 	Acquire(ctx context.Context, id string, holder Holder, ttl time.Duration) (*Hold, error)
 
 	// Renew extends h by its TTL from now and updates h.Expires. A hold that

@@ -376,9 +376,12 @@ func testFencing(e *env) {
 		he.Hold.Holder.Machine != "OFFICE-PC-3" || he.Hold.Token != "" || !he.Hold.Since.Equal(h.Since) {
 		t.Fatalf("a save without the hold on a held signup: %v", err)
 	}
-	// A second holder is refused.
+	// A second holder is refused, and so is the holder taking it again.
 	if _, err := e.e.Acquire(e.ctx, "FENC-2345", holder("bob"), e.ttl()); !errors.Is(err, store.ErrHeld) {
 		t.Fatalf("a second Acquire: %v", err)
+	}
+	if _, err := e.e.Acquire(e.ctx, "FENC-2345", holder("aigerim"), e.ttl()); !errors.Is(err, store.ErrHeld) {
+		t.Fatalf("the holder's second Acquire: %v", err)
 	}
 
 	// The hold lapses and bob takes it: aigerim's saves and renewals are refused.
