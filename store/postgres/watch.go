@@ -1,0 +1,214 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"wizard/store"
+)
+
+type watch struct{ cancel context.CancelFunc }
+
+// Watch LISTENs on a connection of its own and sends a Change for every
+// notification the triggers send. It returns once it listens, so every
+// change committed after it returns is seen. If the connection is lost it
+// reconnects (retrying, at most every 2 s, until ctx ends) and then sends a
+// Change with an empty ID: what happened meanwhile was not seen. The channel
+// is closed when ctx ends or the engine is closed.
+func (e *Engine) Watch(ctx context.Context) (<-chan store.Change, error) {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, errors.New("store: watch: the store is closed")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	w := &watch{cancel: cancel}
+	e.watches[w] = struct{}{}
+	e.wg.Add(1)
+	e.mu.Unlock()
+
+	conn, err := e.listen(ctx)
+	if err != nil {
+		e.endWatch(w)
+		return nil, e.wrap(ctx, "watch", err)
+	}
+	out := make(chan store.Change, 16)
+	go func() {
+		defer e.endWatch(w)
+		defer close(out)
+		e.watchLoop(ctx, conn, out)
+	}()
+	return out, nil
+}
+
+func (e *Engine) endWatch(w *watch) {
+	w.cancel()
+	e.mu.Lock()
+	delete(e.watches, w)
+	e.mu.Unlock()
+	e.wg.Done()
+}
+
+// listen opens a connection outside the pool and LISTENs on it.
+func (e *Engine) listen(ctx context.Context) (*pgx.Conn, error) {
+	conn, err := pgx.ConnectConfig(ctx, e.pool.Config().ConnConfig)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
+		conn.Close(context.Background())
+		return nil, err
+	}
+	return conn, nil
+}
+
+func (e *Engine) watchLoop(ctx context.Context, conn *pgx.Conn, out chan<- store.Change) {
+	defer func() {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+	}()
+	send := func(c store.Change) bool {
+		select {
+		case out <- c:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err == nil {
+			if !send(parseChange(n.Payload)) {
+				return
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		// The connection is gone (the server restarted, the network
+		// dropped): connect again, then say that anything may have changed.
+		conn.Close(context.Background())
+		conn = nil
+		pause := 50 * time.Millisecond
+		for conn == nil {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+			pause = min(2*pause, 2*time.Second)
+			conn, _ = e.listen(ctx)
+		}
+		if !send(store.Change{}) {
+			return
+		}
+	}
+}
+
+// parseChange reads a notification: "ID REV" or "ID".
+func parseChange(p string) store.Change {
+	id, rev, _ := strings.Cut(p, " ")
+	c := store.Change{ID: id}
+	c.Rev, _ = strconv.ParseUint(rev, 10, 64)
+	return c
+}
+
+// Check verifies every stored signup and its history, in one statement (one
+// snapshot): that the session reads, is stored under its own id, and agrees
+// with its row (revision, search and order columns); that its events read,
+// are numbered 1, 2, 3… without gaps as the rows are, and the row's last_seq
+// is the last of them; and the rules of an import (store.ValidateSession,
+// times against now). Consistency problems go to Problems, rule breaks to
+// Invalid.
+func (e *Engine) Check(ctx context.Context, now time.Time) (store.Report, error) {
+	var r store.Report
+	var version int
+	if err := e.pool.QueryRow(ctx, `SELECT version FROM wizard_schema`).Scan(&version); err != nil {
+		return r, e.wrap(ctx, "check", err)
+	} else if version != LayoutVersion {
+		r.Problems = append(r.Problems, fmt.Errorf("the database's layout is version %d; this wizard uses %d", version, LayoutVersion))
+	}
+	rows, err := e.pool.Query(ctx, `
+SELECT s.id, s.rev, s.last_seq, s.updated_ns, s.status, s.updated_by, s.company, s.email, s.phone, s.data,
+	COALESCE(array_agg(e.seq ORDER BY e.seq) FILTER (WHERE e.seq IS NOT NULL), '{}'),
+	COALESCE(jsonb_agg(e.data ORDER BY e.seq) FILTER (WHERE e.seq IS NOT NULL), '[]')
+FROM wizard_sessions s LEFT JOIN wizard_events e ON e.id = s.id
+GROUP BY s.id ORDER BY s.id`)
+	if err != nil {
+		return r, e.wrap(ctx, "check", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id, status, by, company, email, phone string
+			rev, lastSeq, ns                      int64
+			data, evData                          []byte
+			seqs                                  []int64
+		)
+		if err := rows.Scan(&id, &rev, &lastSeq, &ns, &status, &by, &company, &email, &phone, &data, &seqs, &evData); err != nil {
+			return r, e.wrap(ctx, "check", err)
+		}
+		name := strconv.QuoteToGraphic(trim(id))
+		problem := func(format string, args ...any) {
+			r.Problems = append(r.Problems, fmt.Errorf("session %s: %s", name, fmt.Sprintf(format, args...)))
+		}
+		var sess store.Session
+		if err := json.Unmarshal(data, &sess); err != nil {
+			problem("does not read: %v", err)
+			continue
+		}
+		var events []store.Event
+		if err := json.Unmarshal(evData, &events); err != nil {
+			problem("its history does not read: %v", err)
+			continue
+		}
+		c, m, p := searchColumns(&sess)
+		switch {
+		case sess.ID != id:
+			problem("holds the signup %s", strconv.QuoteToGraphic(trim(sess.ID)))
+		case uint64(rev) != sess.Rev:
+			problem("the row says revision %d, the signup %d", rev, sess.Rev)
+		case ns != updatedNS(sess.UpdatedAt) || status != string(sess.Status) || by != sess.UpdatedBy:
+			problem("the row's order or filter columns disagree with the signup")
+		case company != c || email != m || phone != p:
+			problem("the row's search columns disagree with the signup")
+		}
+		gap := false
+		for i, seq := range seqs {
+			if want := int64(i + 1); seq != want && !gap {
+				gap = true
+				if i == 0 {
+					problem("its history starts at event %d, not 1", seq)
+				} else {
+					problem("its history has a gap: event %d follows %d", seq, seqs[i-1])
+				}
+			}
+			if events[i].Seq != uint64(seq) {
+				problem("event %d says it is event %d", seq, events[i].Seq)
+			}
+		}
+		var end int64
+		if len(seqs) > 0 {
+			end = seqs[len(seqs)-1]
+		}
+		if end != lastSeq {
+			problem("the row says the last event is %d, the history ends at %d", lastSeq, end)
+		}
+		if err := store.ValidateSession(sess, events, now); err != nil {
+			r.Invalid = append(r.Invalid, fmt.Errorf("session %s: %w", name, err))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return r, e.wrap(ctx, "check", err)
+	}
+	return r, nil
+}
