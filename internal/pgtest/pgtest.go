@@ -343,17 +343,23 @@ func (s *Server) run(bin string, as runAs) error {
 		return err
 	}
 	defer logf.Close()
+	// Speed over durability: this server's data lives for one test run.
+	// fsync=off and full_page_writes=off are unsafe for real data and fine
+	// here: a crash of the machine loses a test run, nothing else.
+	// PGTEST_DURABLE=1 keeps PostgreSQL's defaults instead (every commit
+	// flushed), for benchmarks that should see what a real server does.
+	durability := "off"
+	if os.Getenv("PGTEST_DURABLE") != "" {
+		durability = "on"
+	}
 	cmd := as.command(filepath.Join(bin, "postgres"),
 		"-D", filepath.Join(s.dir, "data"),
 		"-h", "127.0.0.1",
 		"-p", strconv.Itoa(port),
 		"-k", s.dir, // the unix socket, in the private directory
-		// Speed over durability: this server's data lives for one test run.
-		// fsync=off and full_page_writes=off are unsafe for real data and fine
-		// here: a crash of the machine loses a test run, nothing else.
-		"-c", "fsync=off",
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
+		"-c", "fsync="+durability,
+		"-c", "synchronous_commit="+durability,
+		"-c", "full_page_writes="+durability,
 		"-c", "max_connections=200",
 		"-c", "shared_buffers=32MB",
 		"-c", "max_wal_size=1GB",
