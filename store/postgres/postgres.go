@@ -23,6 +23,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"net/url"
 	"slices"
 	"strconv"
@@ -43,6 +45,11 @@ type Options struct {
 	// larger of 4 and the number of CPUs). Watch uses a connection of its
 	// own besides.
 	MaxConns int32
+
+	// Now is the clock of defaults (an UpdatedAt left zero) and of import
+	// checks; nil means time.Now. Holds expire by the database's clock,
+	// whatever this says: every wizard of a team must agree on it.
+	Now func() time.Time
 }
 
 // Engine is a store.Engine on a PostgreSQL database. Its methods are safe for
@@ -50,6 +57,12 @@ type Options struct {
 type Engine struct {
 	pool  *pgxpool.Pool
 	where string
+	now   func() time.Time
+
+	logMu   sync.Mutex
+	log     io.Writer // the support log, if any (see SetLog)
+	logFile *os.File  // set when the engine opened the log itself
+	logPath string    // OpenLog's file, opened at the first line if it did not exist
 
 	mu      sync.Mutex
 	closed  bool
@@ -75,7 +88,10 @@ func Open(ctx context.Context, url string, opt Options) (*Engine, error) {
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "wizard"
 	}
-	e := &Engine{where: where(url, cfg.ConnConfig), watches: map[*watch]struct{}{}}
+	e := &Engine{where: where(url, cfg.ConnConfig), now: opt.Now, watches: map[*watch]struct{}{}}
+	if e.now == nil {
+		e.now = time.Now
+	}
 	if e.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		return nil, fmt.Errorf("store: %s: %w", e.where, err)
 	}
@@ -130,8 +146,8 @@ func (e *Engine) wrap(ctx context.Context, op string, err error) error {
 	return fmt.Errorf("store: %s (%s): %w", op, e.where, err)
 }
 
-// Close stops the watches and closes the connections. Holds stay until
-// released or expired.
+// Close stops the watches, closes the connections and a log opened with
+// OpenLog. Holds stay until released or expired.
 func (e *Engine) Close() error {
 	e.mu.Lock()
 	e.closed = true
@@ -141,6 +157,7 @@ func (e *Engine) Close() error {
 	e.mu.Unlock()
 	e.wg.Wait()
 	e.pool.Close()
+	e.SetLog(nil)
 	return nil
 }
 
@@ -270,7 +287,7 @@ func (e *Engine) Save(ctx context.Context, sess *store.Session, ev store.Event, 
 		next.UpdatedAt = ev.At
 	}
 	if next.UpdatedAt.IsZero() {
-		next.UpdatedAt = time.Now()
+		next.UpdatedAt = e.now()
 	}
 	if ev.At.IsZero() {
 		ev.At = next.UpdatedAt
@@ -325,6 +342,8 @@ func (e *Engine) Save(ctx context.Context, sess *store.Session, ev store.Event, 
 			company, email, phone, data, evData, token).Scan(&seq)
 		if err == nil {
 			*sess = next
+			ev.Seq = seq
+			e.logEvents(id, ev)
 			return nil
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
@@ -519,10 +538,9 @@ func searchCondition(q string, arg func(any) string) string {
 	}
 	lower := arg(like(strings.ToLower(q)))
 	compact := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(q))
-	conds := []string{
-		"company LIKE " + lower,
-		"email LIKE " + lower,
-		"replace(id, '-', '') LIKE " + arg(like(compact)),
+	conds := []string{"company LIKE " + lower, "email LIKE " + lower}
+	if compact != "" {
+		conds = append(conds, "replace(id, '-', '') LIKE "+arg(like(compact)))
 	}
 	if d := phoneDigits(q); d != "" {
 		conds = append(conds, "phone LIKE "+arg(like(d)))
@@ -614,7 +632,7 @@ RETURNING since, expires`, id, h.Token, holder.Who, holder.Machine, int32(holder
 // Renew extends h by its TTL from now (the database's now).
 func (e *Engine) Renew(ctx context.Context, h *store.Hold) error {
 	if h == nil {
-		return errors.New("store: renew: no hold")
+		return store.ErrHoldLost
 	}
 	ttl := h.TTL
 	if ttl <= 0 {
@@ -688,32 +706,36 @@ func (e *Engine) Export(ctx context.Context, id string, at time.Time, by string)
 // Import adds sess and its history, in one transaction (see store.Engine).
 // It checks them with store.ValidateSession first.
 func (e *Engine) Import(ctx context.Context, sess store.Session, events []store.Event, replace bool) (store.Session, error) {
-	if err := store.ValidateSession(sess, events, time.Now()); err != nil {
+	if err := store.ValidateSession(sess, events, e.now()); err != nil {
 		return store.Session{}, fmt.Errorf("store: import: %w", err)
 	}
 	sess.ID = store.NormaliseID(sess.ID)
 	if sess.UpdatedAt.IsZero() {
-		sess.UpdatedAt = time.Now()
+		sess.UpdatedAt = e.now()
 	}
 	if sess.CreatedAt.IsZero() {
 		sess.CreatedAt = sess.UpdatedAt
 	}
 	sess.Schema = store.SchemaVersion
-	events = numberEvents(sess, events)
+	events, added := numberEvents(sess, events)
 	for attempt := 0; ; attempt++ {
 		out, err := e.importTx(ctx, sess, events, replace)
 		var pgErr *pgconn.PgError
 		if attempt < 3 && errors.As(err, &pgErr) && (pgErr.Code == "23505" || pgErr.Code == "40P01") {
 			continue // a save of the same new signup came first: look again
 		}
+		if err == nil {
+			e.logEvents(out.ID, added...)
+		}
 		return out, err
 	}
 }
 
 // numberEvents orders the numbered events by seq and numbers the unnumbered
-// ones (such as a note that the signup was imported) after them.
-func numberEvents(sess store.Session, events []store.Event) []store.Event {
-	out := slices.Clone(events)
+// ones (such as a note that the signup was imported) after them; added are
+// those it numbered.
+func numberEvents(sess store.Session, events []store.Event) (out, added []store.Event) {
+	out = slices.Clone(events)
 	slices.SortStableFunc(out, func(a, b store.Event) int {
 		switch {
 		case a.Seq == b.Seq:
@@ -738,10 +760,11 @@ func numberEvents(sess store.Session, events []store.Event) []store.Event {
 			if out[i].Step == "" {
 				out[i].Step = sess.Step
 			}
+			added = append(added, out[i])
 		}
 		top = out[i].Seq
 	}
-	return out
+	return out, added
 }
 
 func (e *Engine) importTx(ctx context.Context, sess store.Session, events []store.Event, replace bool) (store.Session, error) {
@@ -771,6 +794,9 @@ func (e *Engine) importTx(ctx context.Context, sess store.Session, events []stor
 			return store.Session{}, &store.ExistsError{ID: id, Rev: cur.Rev}
 		}
 	}
+	if exists && cur.Rev > sess.Rev {
+		return store.Session{}, &store.ConflictError{ID: id, Loaded: sess.Rev, Stored: cur.Rev, Current: cur}
+	}
 	h, err := scanHold(tx.QueryRow(ctx, `SELECT `+holdColumns+` FROM wizard_holds WHERE id = $1 AND expires > now() FOR SHARE`, id))
 	if err == nil {
 		h.Token = ""
@@ -778,9 +804,6 @@ func (e *Engine) importTx(ctx context.Context, sess store.Session, events []stor
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return store.Session{}, e.wrap(ctx, "import "+id, err)
-	}
-	if exists && cur.Rev > sess.Rev {
-		return store.Session{}, &store.ConflictError{ID: id, Loaded: sess.Rev, Stored: cur.Rev, Current: cur}
 	}
 	sess.Rev = max(cur.Rev, sess.Rev) + 1
 

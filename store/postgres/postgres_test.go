@@ -411,6 +411,21 @@ func TestWatch(t *testing.T) {
 	default:
 	}
 
+	// A hold that expires (its holder gone) writes nothing; the watch
+	// sees it all the same.
+	if _, err := other.Acquire(ctx, s.ID, holder("bolat"), 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if c := next(); c.ID != s.ID {
+		t.Fatalf("after a short hold: %+v", c)
+	}
+	if c := next(); c.ID != s.ID {
+		t.Fatalf("after the short hold expired: %+v", c)
+	}
+	if holds, err := other.Holds(ctx); err != nil || len(holds) != 0 {
+		t.Fatalf("the watch said the hold expired, but Holds gives %+v, %v", holds, err)
+	}
+
 	// The listening connection is cut: the watch comes back and says
 	// "read again", then goes on.
 	conn, err := pgx.Connect(ctx, url)
@@ -734,5 +749,41 @@ func TestRaceEightWriters(t *testing.T) {
 	}
 	if conflicts == 0 {
 		t.Log("no conflicts at all: the writers did not overlap (a loaded machine may serialise them)")
+	}
+}
+
+// The support log gets a line per saved or imported event; times left zero
+// come from Options.Now.
+func TestLogAndClock(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDB(t)
+	clock := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	e, err := Open(ctx, url, Options{Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	var log strings.Builder
+	e.SetLog(&log)
+	s := newSession("Acme")
+	if err := e.Save(ctx, &s, store.Event{Kind: "created", By: "aigerim"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !s.UpdatedAt.Equal(clock) {
+		t.Fatalf("UpdatedAt %v, want the engine's clock %v", s.UpdatedAt, clock)
+	}
+	b, err := e.Export(ctx, s.ID, clock, "aigerim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := b.Session
+	other.ID = store.NewID()
+	if _, err := e.Import(ctx, other, append(b.Events, store.Event{Kind: "imported"}), false); err != nil {
+		t.Fatal(err)
+	}
+	want := store.LogLine(s.ID, store.Event{Seq: 1, At: clock, By: "aigerim", Step: "company", Kind: "created"}) + "\n" +
+		store.LogLine(other.ID, store.Event{Seq: 2, At: clock, Step: "company", Kind: "imported"}) + "\n"
+	if log.String() != want {
+		t.Fatalf("log:\n%s\nwant:\n%s", log.String(), want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,11 +18,14 @@ import (
 type watch struct{ cancel context.CancelFunc }
 
 // Watch LISTENs on a connection of its own and sends a Change for every
-// notification the triggers send. It returns once it listens, so every
-// change committed after it returns is seen. If the connection is lost it
-// reconnects (retrying, at most every 2 s, until ctx ends) and then sends a
-// Change with an empty ID: what happened meanwhile was not seen. The channel
-// is closed when ctx ends or the engine is closed.
+// notification the triggers send: a signup saved or imported, a hold taken or
+// given up. A hold that expires writes nothing, so nothing notifies it: Watch
+// also looks at the holds when the first of them is due to expire, and
+// sends a Change for each one that lapsed. It returns once it listens, so
+// every change committed after it returns is seen. If the connection is lost
+// it reconnects (retrying, at most every 2 s, until ctx ends) and then sends
+// a Change with an empty ID: what happened meanwhile was not seen. The
+// channel is closed when ctx ends or the engine is closed.
 func (e *Engine) Watch(ctx context.Context) (<-chan store.Change, error) {
 	e.mu.Lock()
 	if e.closed {
@@ -40,10 +44,14 @@ func (e *Engine) Watch(ctx context.Context) (<-chan store.Change, error) {
 		return nil, e.wrap(ctx, "watch", err)
 	}
 	out := make(chan store.Change, 16)
+	kick := make(chan struct{}, 1) // the holds changed: look at them again
+	var both sync.WaitGroup
+	both.Go(func() { e.watchLoop(ctx, conn, out, kick) })
+	both.Go(func() { e.watchExpiry(ctx, out, kick) })
 	go func() {
-		defer e.endWatch(w)
-		defer close(out)
-		e.watchLoop(ctx, conn, out)
+		both.Wait()
+		close(out)
+		e.endWatch(w)
 	}()
 	return out, nil
 }
@@ -69,24 +77,37 @@ func (e *Engine) listen(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-func (e *Engine) watchLoop(ctx context.Context, conn *pgx.Conn, out chan<- store.Change) {
+// send passes c on unless ctx ends first.
+func send(ctx context.Context, out chan<- store.Change, c store.Change) bool {
+	select {
+	case out <- c:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func poke(kick chan<- struct{}) {
+	select {
+	case kick <- struct{}{}:
+	default: // a look is due already
+	}
+}
+
+func (e *Engine) watchLoop(ctx context.Context, conn *pgx.Conn, out chan<- store.Change, kick chan<- struct{}) {
 	defer func() {
 		if conn != nil {
 			conn.Close(context.Background())
 		}
 	}()
-	send := func(c store.Change) bool {
-		select {
-		case out <- c:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err == nil {
-			if !send(parseChange(n.Payload)) {
+			c := parseChange(n.Payload)
+			if c.Rev == 0 {
+				poke(kick)
+			}
+			if !send(ctx, out, c) {
 				return
 			}
 			continue
@@ -108,7 +129,84 @@ func (e *Engine) watchLoop(ctx context.Context, conn *pgx.Conn, out chan<- store
 			pause = min(2*pause, 2*time.Second)
 			conn, _ = e.listen(ctx)
 		}
-		if !send(store.Change{}) {
+		poke(kick)
+		if !send(ctx, out, store.Change{}) {
+			return
+		}
+	}
+}
+
+// watchExpiry looks at the holds at the start, whenever kicked, and when the
+// first live one is due to expire (by the database's clock: a renewal
+// pushes that back, and then it only looks again), and sends a Change for
+// each hold that was live at the last look and has expired since.
+func (e *Engine) watchExpiry(ctx context.Context, out chan<- store.Change, kick <-chan struct{}) {
+	type seen struct{ token string }
+	live := map[string]seen{}
+	for first := true; ; first = false {
+		rows, err := e.pool.Query(ctx, `SELECT id, token, expires > now(), extract(epoch FROM expires - now())::float8 FROM wizard_holds`)
+		var (
+			next    time.Duration = -1 // until the first live hold expires; -1: none
+			expired []string
+			now     = map[string]seen{}
+		)
+		if err == nil {
+			for rows.Next() {
+				var (
+					id, token string
+					isLive    bool
+					secs      float64
+				)
+				if err = rows.Scan(&id, &token, &isLive, &secs); err != nil {
+					break
+				}
+				left := time.Duration(secs * float64(time.Second))
+				if isLive {
+					now[id] = seen{token}
+					if next < 0 || left < next {
+						next = left
+					}
+				} else if was, ok := live[id]; ok && was.token == token {
+					expired = append(expired, id)
+				}
+			}
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			next = 2 * time.Second // the database is away: look again later
+		} else {
+			live = now
+		}
+		if !first {
+			for _, id := range expired {
+				if !send(ctx, out, store.Change{ID: id}) {
+					return
+				}
+			}
+		}
+		var (
+			due   <-chan time.Time
+			timer *time.Timer
+		)
+		if next >= 0 {
+			timer = time.NewTimer(next + 5*time.Millisecond)
+			due = timer.C
+		}
+		select {
+		case <-ctx.Done():
+		case <-kick:
+		case <-due:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if ctx.Err() != nil {
 			return
 		}
 	}
