@@ -1,7 +1,6 @@
 package store
 
 import (
-	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -11,14 +10,14 @@ import (
 // matches: the worst case, every session read through the index.
 func BenchmarkListSearch10k(b *testing.B) {
 	s := openTemp(b)
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
 		for i := range 10_000 {
 			sess := Session{ID: NewID(), Status: StatusActive, Step: "company", UpdatedAt: at(i)}
 			sess.Company = Company{FullName: "Someone", CompanyName: "Some Company", Country: "KZ"}
 			if i == 1234 {
 				sess.Company.CompanyName = "Acme Pharma"
 			}
-			if _, err := saveTx(tx, &sess, Event{Kind: "created"}); err != nil {
+			if _, err := saveTx(tx, &sess, Event{Kind: "created"}, t0); err != nil {
 				return err
 			}
 		}
@@ -27,11 +26,10 @@ func BenchmarkListSearch10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	match := func(s Session) bool { return strings.Contains(strings.ToLower(s.Company.CompanyName), "acme") }
 	for b.Loop() {
-		list, err := s.List(ListOptions{Limit: 50, Match: match})
-		if err != nil || len(list) != 1 {
-			b.Fatal(len(list), err)
+		page, err := s.List(ctx, Query{Limit: 50, Search: "acme"})
+		if err != nil || len(page.Sessions) != 1 {
+			b.Fatal(len(page.Sessions), err)
 		}
 	}
 }

@@ -2,8 +2,8 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -33,10 +33,10 @@ const (
 // Export returns the session with the given id and its history, read in one
 // transaction, as a bundle stamped with at and by. A missing session is an
 // error wrapping ErrNotFound.
-func (s *Store) Export(id string, at time.Time, by string) (Bundle, error) {
+func (s *Store) Export(ctx context.Context, id string, at time.Time, by string) (Bundle, error) {
 	id = NormaliseID(id)
 	b := Bundle{Format: BundleFormat, Version: BundleVersion, ExportedAt: at.UTC(), ExportedBy: by, Events: []Event{}}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		var err error
 		if b.Session, err = loadTx(tx, id); err != nil {
 			return err
@@ -88,32 +88,32 @@ func DecodeBundle(data []byte) (Bundle, error) {
 // Import writes sess and its history in one transaction, as they are: events
 // keep their sequence numbers, and an event with Seq 0 (such as a note that
 // the session was imported) gets the next number after them. A stored session
-// with the same id is an error wrapping ErrExists, unless replace is true: then
-// it and its history are replaced. It returns the session as stored (canonical
-// id, schema, and a revision above both the bundle's and the replaced one's).
+// with the same id is an *ExistsError (errors.Is ErrExists), unless replace
+// is true: then it and its history are replaced — but not if the stored
+// revision is newer than sess.Rev (a *ConflictError with the stored
+// session), and never while someone holds the signup (a *HeldError). It
+// returns the session as stored (canonical id, schema, and the revision one
+// above both the bundle's and the replaced one's).
 //
 // First it checks sess and events with ValidateSession (times against the
-// current time) and refuses the first problem: an error wrapping a
+// store's clock) and refuses the first problem: an error wrapping a
 // *ValidationError (errors.Is(err, ErrInvalidData)), whose message is safe to
 // print and does not repeat an invalid id.
-func (s *Store) Import(sess Session, events []Event, replace bool) (Session, error) {
-	if err := validateImport(sess, events, time.Now()); err != nil {
+func (s *Store) Import(ctx context.Context, sess Session, events []Event, replace bool) (Session, error) {
+	if err := validateImport(sess, events, s.now()); err != nil {
 		return Session{}, fmt.Errorf("store: import: %w", err)
 	}
 	sess.ID = NormaliseID(sess.ID)
 	var added []Event
-	err := s.db.Update(func(tx *bolt.Tx) (err error) {
-		if added, err = importTx(tx, &sess, events, replace); err != nil {
+	err := s.update(ctx, func(tx *bolt.Tx) (err error) {
+		if added, err = importTx(tx, &sess, events, replace, s.now()); err != nil {
 			return err
 		}
 		s.slowSync()
 		return nil
 	})
 	if err != nil {
-		if errors.Is(err, ErrExists) {
-			return Session{}, err
-		}
-		return Session{}, fmt.Errorf("store: import %s: %w", sess.ID, err)
+		return Session{}, saveError("import", sess.ID, err)
 	}
 	s.logEvents(sess.ID, added...)
 	return sess, nil
@@ -121,23 +121,30 @@ func (s *Store) Import(sess Session, events []Event, replace bool) (Session, err
 
 // importTx does the work of Import and returns the events it numbered; the
 // events have passed validateSeqs.
-func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event, error) {
+func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool, now time.Time) ([]Event, error) {
 	sessions, index, history := tx.Bucket(bucketSessions), tx.Bucket(bucketByUpdated), tx.Bucket(bucketEvents)
 	key := []byte(sess.ID)
 
 	var prevRev uint64
 	if v := sessions.Get(key); v != nil {
-		if !replace {
-			return nil, fmt.Errorf("%w: %s", ErrExists, sess.ID)
-		}
 		var prev Session
-		if json.Unmarshal(v, &prev) == nil {
-			prevRev = prev.Rev
+		damaged := json.Unmarshal(v, &prev) != nil
+		if !replace {
+			return nil, &ExistsError{ID: sess.ID, Rev: prev.Rev}
 		}
+		if !damaged && prev.Rev > sess.Rev {
+			return nil, &ConflictError{ID: sess.ID, Loaded: sess.Rev, Stored: prev.Rev, Current: prev}
+		}
+		prevRev = prev.Rev
 	} else if !replace && history.Bucket(key) != nil {
 		// A history without its session (doctor reports it): history is
 		// append-only, so only an explicit replace may drop it.
-		return nil, fmt.Errorf("%w: %s (its history, without the session)", ErrExists, sess.ID)
+		return nil, &ExistsError{ID: sess.ID}
+	}
+	if h, ok, err := readHold(tx, sess.ID); err != nil {
+		return nil, err
+	} else if ok && live(h, now) {
+		return nil, &HeldError{Hold: h.public()}
 	}
 	// Drop every index key of this id (even one a damaged record left behind)
 	// and the old history.
@@ -151,12 +158,11 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event
 	}
 
 	if sess.UpdatedAt.IsZero() {
-		sess.UpdatedAt = time.Now()
+		sess.UpdatedAt = now
 	}
-	if err := putSession(sessions, index, sess, prevRev); err != nil {
+	if err := putSession(sessions, index, sess, max(prevRev, sess.Rev)); err != nil {
 		return nil, err
 	}
-
 	b, err := history.CreateBucket(key)
 	if err != nil {
 		return nil, err
@@ -195,7 +201,10 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool) ([]Event
 		}
 		last = ev
 	}
-	return added, putLastWrite(tx, sess, last)
+	if err := putLastWrite(tx, sess, last); err != nil {
+		return nil, err
+	}
+	return added, putChange(tx, sess.ID, sess.Rev)
 }
 
 // bySeqZeroLast orders numbered events by number, then the unnumbered ones.

@@ -22,7 +22,7 @@ func history(t *testing.T, s *Store, id string, n int) Session {
 func TestExportImportRoundTrip(t *testing.T) {
 	src := openTemp(t)
 	orig := history(t, src, "K7MQ-4XPD", 3)
-	b, err := src.Export("k7mq4xpd", at(10), "alice")
+	b, err := src.Export(ctx, "k7mq4xpd", at(10), "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,18 +39,18 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 
 	dst := openTemp(t)
-	imported, err := dst.Import(got.Session, append(got.Events, Event{Kind: "imported", At: at(11), By: "bob"}), false)
+	imported, err := dst.Import(ctx, got.Session, append(got.Events, Event{Kind: "imported", At: at(11), By: "bob"}), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := dst.Load(orig.ID)
+	loaded, err := dst.Load(ctx, orig.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(loaded, imported) || loaded.Account != orig.Account || loaded.Rev != orig.Rev+1 {
 		t.Fatalf("loaded %+v\nimported %+v\norig %+v", loaded, imported, orig)
 	}
-	evs, err := dst.Events(orig.ID)
+	evs, err := dst.Events(ctx, orig.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,12 +62,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	// The next save continues the numbering and the index has one key for it.
 	mustSave(t, dst, &loaded, Event{Kind: "resumed", At: at(12)})
-	if evs, _ := dst.Events(orig.ID); evs[len(evs)-1].Seq != 5 {
+	if evs, _ := dst.Events(ctx, orig.ID); evs[len(evs)-1].Seq != 5 {
 		t.Fatalf("next seq %d", evs[len(evs)-1].Seq)
 	}
-	if err := dst.Check(); err != nil {
-		t.Fatal(err)
-	}
+	mustCheck(t, dst)
 }
 
 func TestImportConflictAndReplace(t *testing.T) {
@@ -76,34 +74,39 @@ func TestImportConflictAndReplace(t *testing.T) {
 
 	incoming := Session{ID: "aaaabbbb", Status: StatusWaiting, Step: "phone", UpdatedAt: at(50), Rev: 2}
 	events := []Event{{Seq: 1, Kind: "created", At: at(40)}, {Seq: 2, Kind: "step.done", At: at(50)}}
-	if _, err := s.Import(incoming, events, false); !errors.Is(err, ErrExists) {
+	if _, err := s.Import(ctx, incoming, events, false); !errors.Is(err, ErrExists) {
 		t.Fatalf("import over an existing id: %v, want ErrExists", err)
 	}
-	if got, _ := s.Load(old.ID); got.Rev != old.Rev || got.Step != "account" {
+	if got, _ := s.Load(ctx, old.ID); got.Rev != old.Rev || got.Step != "account" {
 		t.Fatalf("refused import changed the session: %+v", got)
 	}
 
-	got, err := s.Import(incoming, events, true)
+	// Even with replace, a stored revision newer than the bundle's is refused
+	// (issue 15: import never overwrites a newer revision).
+	_, err := s.Import(ctx, incoming, events, true)
+	if ce, ok := errors.AsType[*ConflictError](err); !ok || ce.Stored != old.Rev || ce.Loaded != 2 || ce.Current.Step != "account" {
+		t.Fatalf("replace of a newer revision: %v, want a *ConflictError", err)
+	}
+	incoming.Rev = old.Rev
+	got, err := s.Import(ctx, incoming, events, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.ID != "AAAA-BBBB" || got.Step != "phone" || got.Rev != old.Rev+1 {
 		t.Fatalf("replaced %+v", got)
 	}
-	if evs, _ := s.Events(old.ID); len(evs) != 2 || evs[1].Kind != "step.done" {
+	if evs, _ := s.Events(ctx, old.ID); len(evs) != 2 || evs[1].Kind != "step.done" {
 		t.Fatalf("history after replace: %+v", evs)
 	}
-	if list, _ := s.List(ListOptions{}); len(list) != 1 || !list[0].UpdatedAt.Equal(at(50)) {
+	if list := listAll(t, s, Query{}); len(list) != 1 || !list[0].UpdatedAt.Equal(at(50)) {
 		t.Fatalf("list after replace: %+v", list)
 	}
-	if err := s.Check(); err != nil {
-		t.Fatal(err)
-	}
+	mustCheck(t, s)
 }
 
 func TestImportRefusesDuplicateSeqs(t *testing.T) {
 	s := openTemp(t)
-	_, err := s.Import(Session{ID: NewID()}, []Event{{Seq: 1, Kind: "a"}, {Seq: 1, Kind: "b"}}, false)
+	_, err := s.Import(ctx, Session{ID: NewID()}, []Event{{Seq: 1, Kind: "a"}, {Seq: 1, Kind: "b"}}, false)
 	if err == nil || !strings.Contains(err.Error(), "two events numbered 1") {
 		t.Fatalf("got %v", err)
 	}
@@ -113,7 +116,7 @@ func TestImportRefusesDuplicateSeqs(t *testing.T) {
 }
 
 func TestExportNotFound(t *testing.T) {
-	if _, err := openTemp(t).Export("ZZZZ-ZZZZ", at(0), ""); !errors.Is(err, ErrNotFound) {
+	if _, err := openTemp(t).Export(ctx, "ZZZZ-ZZZZ", at(0), ""); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -156,7 +159,7 @@ func TestStats(t *testing.T) {
 	s := openTemp(t)
 	history(t, s, "AAAA-AAAA", 3)
 	put(t, s, "BBBB-BBBB", StatusDone, at(5))
-	st, err := s.Stats()
+	st, err := s.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,24 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Check verifies the file: bbolt's own consistency check of its pages, then
-// that every session reads, that the index holds exactly one key per session
-// (at its UpdatedAt) and nothing else, and that every history belongs to a
-// session. It reads only; all problems found are joined in the error.
-func (s *Store) Check() error {
-	return s.db.View(func(tx *bolt.Tx) error {
-		var errs []error
-		for err := range tx.Check() {
-			errs = append(errs, err)
-		}
-		if len(errs) == 0 {
-			errs = append(errs, checkRecords(tx)...)
-		}
-		return errors.Join(errs...)
-	})
-}
-
-// A Report is what Inspect finds in the file, for doctor.
+// A Report is what Check finds in the store, for doctor.
 type Report struct {
 	// Problems is what Check finds: bbolt's check of the pages, then the
 	// sessions against the index and the histories.
@@ -44,12 +28,26 @@ type Report struct {
 // OK reports whether the report found nothing at all.
 func (r Report) OK() bool { return len(r.Problems) == 0 && len(r.Invalid) == 0 && r.Meta == nil }
 
-// Inspect checks the file as Check does, each stored session and its history
-// against the import rules (times against now), and adds what Open found on
-// the meta pages. It reads only. The error is for a file it could not read at all.
-func (s *Store) Inspect(now time.Time) (Report, error) {
+// Check verifies the file — bbolt's own consistency check of every page
+// (after a walk of every page in this goroutine, so that a damaged page is a
+// *CorruptError rather than a crash), then that every session reads, that
+// the index holds exactly one key per session (at its UpdatedAt) and nothing
+// else, and that every history belongs to a session — and each stored
+// session and its history against the import rules (times against now),
+// and adds what Open found on the meta pages. It reads only, and is the one
+// call that reads the whole file (doctor). The error is for a file it could
+// not read at all.
+func (s *Store) Check(ctx context.Context, now time.Time) (Report, error) {
 	r := Report{Meta: s.damage}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	if err := walkFile(s.path, s.timeout); err != nil {
+		var ce *CorruptError
+		if errors.As(err, &ce) {
+			r.Problems = append(r.Problems, ce.Err)
+			return r, nil
+		}
+		return r, err
+	}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			r.Problems = append(r.Problems, err)
 		}
@@ -128,10 +126,11 @@ type Stats struct {
 	ByStatus map[Status]int
 }
 
-// Stats counts the sessions (by status) and their events.
-func (s *Store) Stats() (Stats, error) {
+// Stats counts the sessions (by status) and their events. It reads every
+// record (doctor).
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	st := Stats{ByStatus: map[Status]int{}}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
 			var sess struct {
 				Status Status `json:"status"`

@@ -67,7 +67,9 @@ type Engine interface {
 	// Release gives h up at once. Releasing a lapsed hold is not an error.
 	Release(ctx context.Context, h *Hold) error
 
-	// Holds returns the live holds, for `wizard list` and doctor.
+	// Holds returns the live holds, for `wizard list` and doctor. The holds
+	// it returns, like the one in a *HeldError, have no Token: only the
+	// holder has it.
 	Holds(ctx context.Context) ([]Hold, error)
 
 	// Watch sends a Change each time a signup is saved, imported or its hold

@@ -134,7 +134,7 @@ func TestNewestMetaDamaged(t *testing.T) {
 			t.Fatalf("ReadOnly=%v: %v", ro, err)
 		}
 		// bbolt went back one transaction, without a word.
-		if got, err := s.Load("K7MQ-4XPD"); err != nil || got.Step != "account" {
+		if got, err := s.Load(ctx, "K7MQ-4XPD"); err != nil || got.Step != "account" {
 			t.Fatalf("ReadOnly=%v: session after the fallback %+v %v", ro, got, err)
 		}
 		d := s.MetaDamage()
@@ -151,12 +151,12 @@ func TestNewestMetaDamaged(t *testing.T) {
 				t.Errorf("ReadOnly=%v: %q\nwant it to contain %q", ro, msg, want)
 			}
 		}
-		r, err := s.Inspect(vNow)
+		r, err := s.Check(ctx, vNow)
 		if err != nil || r.Meta != d || r.OK() || len(r.Problems) != 0 {
 			t.Fatalf("ReadOnly=%v: report %+v %v", ro, r, err)
 		}
 		if !ro {
-			sess, _ := s.Load("K7MQ-4XPD")
+			sess, _ := s.Load(ctx, "K7MQ-4XPD")
 			sess.Step = "company"
 			mustSave(t, s, &sess, Event{Kind: "step.done again"})
 		}
@@ -171,10 +171,8 @@ func TestNewestMetaDamaged(t *testing.T) {
 	if d := s.MetaDamage(); d != nil {
 		t.Fatalf("damage after a save: %v", d)
 	}
-	if err := s.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if evs, _ := s.Events("K7MQ-4XPD"); len(evs) != 3 || evs[2].Kind != "step.done again" {
+	mustCheck(t, s)
+	if evs, _ := s.Events(ctx, "K7MQ-4XPD"); len(evs) != 3 || evs[2].Kind != "step.done again" {
 		t.Fatalf("events %+v", evs)
 	}
 }
@@ -190,7 +188,7 @@ func TestOlderMetaDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if got, _ := s.Load("K7MQ-4XPD"); got.Step != "company" {
+	if got, _ := s.Load(ctx, "K7MQ-4XPD"); got.Step != "company" {
 		t.Fatalf("session %+v", got)
 	}
 	d := s.MetaDamage()

@@ -21,7 +21,7 @@ var fuzzStore struct {
 func fuzzTarget(t *testing.T) *Store {
 	t.Helper()
 	if fuzzStore.s != nil {
-		if list, err := fuzzStore.s.List(ListOptions{Limit: 65}); err == nil && len(list) <= 64 {
+		if page, err := fuzzStore.s.List(ctx, Query{Limit: 65}); err == nil && len(page.Sessions) <= 64 {
 			return fuzzStore.s
 		}
 		fuzzStore.s.Close()
@@ -36,7 +36,7 @@ func fuzzTarget(t *testing.T) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.db.NoSync = true // durability is not what this tests; fsyncs would be most of its time
+	s.noSync = true // durability is not what this tests; fsyncs would be most of its time
 	fuzzStore.s, fuzzStore.dir = s, dir
 	return s
 }
@@ -108,27 +108,27 @@ func FuzzImport(f *testing.F) {
 // importChecked imports b and checks what went in.
 func importChecked(t *testing.T, s *Store, b Bundle, replace bool) {
 	t.Helper()
-	stored, err := s.Import(b.Session, b.Events, replace)
+	stored, err := s.Import(ctx, b.Session, b.Events, replace)
 	if err != nil {
 		return // refused: storeWorks checks the file is none the worse
 	}
-	got, err := s.Load(stored.ID)
+	got, err := s.Load(ctx, stored.ID)
 	if err != nil || !reflect.DeepEqual(got, stored) {
 		t.Fatalf("imported %+v\nloaded %+v %v", stored, got, err)
 	}
-	evs, err := s.Events(stored.ID)
+	evs, err := s.Events(ctx, stored.ID)
 	if err != nil || len(evs) != len(b.Events) {
 		t.Fatalf("%d events imported, %d stored: %v", len(b.Events), len(evs), err)
 	}
 	// Resume: a save after the import appends after the imported history.
 	got.UpdatedAt = time.Now()
-	if err := s.Save(&got, Event{Kind: "resumed"}); err != nil {
+	if err := s.Save(ctx, &got, Event{Kind: "resumed"}, nil); err != nil {
 		if !strings.Contains(err.Error(), "history is full") {
 			t.Fatalf("save after import: %v", err)
 		}
 		return
 	}
-	after, err := s.Events(stored.ID)
+	after, err := s.Events(ctx, stored.ID)
 	if err != nil || len(after) != len(evs)+1 || !reflect.DeepEqual(after[:len(evs)], evs) {
 		t.Fatalf("history after a save:\n%+v\nbefore:\n%+v\n%v", after, evs, err)
 	}
@@ -142,22 +142,23 @@ func importChecked(t *testing.T, s *Store, b Bundle, replace bool) {
 func storeWorks(t *testing.T, s *Store) {
 	t.Helper()
 	now := time.Now()
-	list, err := s.List(ListOptions{})
+	page, err := s.List(ctx, Query{})
 	if err != nil {
 		t.Fatalf("list: %v", err)
 	}
+	list := page.Sessions
 	for _, sess := range list {
-		if _, err := s.Load(sess.ID); err != nil {
+		if _, err := s.Load(ctx, sess.ID); err != nil {
 			t.Fatalf("show %s: %v", sess.ID, err)
 		}
-		evs, err := s.Events(sess.ID)
+		evs, err := s.Events(ctx, sess.ID)
 		if err != nil {
 			t.Fatalf("show %s events: %v", sess.ID, err)
 		}
 		if err := ValidateSession(sess, evs, now); err != nil {
 			t.Fatalf("stored session %s does not validate: %v", sess.ID, err)
 		}
-		b, err := s.Export(sess.ID, now, "fuzz")
+		b, err := s.Export(ctx, sess.ID, now, "fuzz")
 		if err != nil {
 			t.Fatalf("export %s: %v", sess.ID, err)
 		}
@@ -173,16 +174,16 @@ func storeWorks(t *testing.T, s *Store) {
 			t.Fatalf("exported %s does not validate: %v", sess.ID, err)
 		}
 	}
-	for _, resumable := range []bool{false, true} {
-		if latest, ok, err := s.Latest(resumable); err != nil {
+	for _, q := range []Query{{}, {Statuses: Resumable}} {
+		if latest, ok, err := s.Latest(ctx, q); err != nil {
 			t.Fatalf("latest: %v", err)
 		} else if ok {
-			if _, err := s.Load(latest.ID); err != nil {
+			if _, err := s.Load(ctx, latest.ID); err != nil {
 				t.Fatalf("resume %s: %v", latest.ID, err)
 			}
 		}
 	}
-	if err := s.Check(); err != nil {
+	if err := checkErr(t, s); err != nil {
 		t.Fatalf("check: %v", err)
 	}
 }

@@ -31,7 +31,7 @@ func TestOpenLog(t *testing.T) {
 	sess := Session{ID: "K7MQ-4XPD", Step: "account", Status: StatusActive}
 	mustSave(t, s, &sess, Event{Kind: "created", By: "alice", At: at(0)})
 	mustSave(t, s, &sess, Event{Kind: "error", At: at(1), Detail: "x", Error: "boom"})
-	if _, err := s.Import(Session{ID: "AAAA-AAAA", UpdatedAt: at(2)},
+	if _, err := s.Import(ctx, Session{ID: "AAAA-AAAA", UpdatedAt: at(2)},
 		[]Event{{Seq: 1, Kind: "old"}, {Kind: "imported", At: at(2)}}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestSetLogFailedSaveWritesNothing(t *testing.T) {
 	s := openTemp(t)
 	var b strings.Builder
 	s.SetLog(&b)
-	if err := s.Save(&Session{}, Event{Kind: "x"}); err == nil {
+	if err := s.Save(ctx, &Session{}, Event{Kind: "x"}, nil); err == nil {
 		t.Fatal("save without id succeeded")
 	}
 	if b.Len() != 0 {

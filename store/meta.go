@@ -33,6 +33,9 @@ const (
 	metaMagic    = 0xED0CDAED
 	metaVersion  = 2
 	offPageSize  = 8
+	offRoot      = 16
+	offFreelist  = 32
+	offPgid      = 40
 	offTxid      = 48
 	offChecksum  = 56
 	metaReadSize = 0x1000 // what bbolt reads to find the page size
@@ -130,7 +133,13 @@ type metaPage struct {
 	err      error // nil if bbolt would accept the page
 	pageSize uint32
 	txid     uint64
+	root     uint64 // the root bucket's page
+	freelist uint64 // the freelist's page; pgidNoFreelist if not written
+	pgid     uint64 // the high-water mark: pages below it are in the file
 }
+
+// pgidNoFreelist is bbolt's freelist page id for "not written" (NoFreelistSync).
+const pgidNoFreelist = 0xffffffffffffffff
 
 func parseMeta(b []byte) metaPage {
 	if len(b) < metaOffset+metaSize {
@@ -138,7 +147,8 @@ func parseMeta(b []byte) metaPage {
 	}
 	m := b[metaOffset : metaOffset+metaSize]
 	ne := binary.NativeEndian
-	p := metaPage{pageSize: ne.Uint32(m[offPageSize:]), txid: ne.Uint64(m[offTxid:])}
+	p := metaPage{pageSize: ne.Uint32(m[offPageSize:]), txid: ne.Uint64(m[offTxid:]),
+		root: ne.Uint64(m[offRoot:]), freelist: ne.Uint64(m[offFreelist:]), pgid: ne.Uint64(m[offPgid:])}
 	h := fnv.New64a()
 	h.Write(m[:offChecksum])
 	switch {
@@ -152,15 +162,105 @@ func parseMeta(b []byte) metaPage {
 	return p
 }
 
-// inspectMeta reads both meta pages of the file at path. It returns nil if
-// both read, or if neither does (then bbolt refuses the file, and Open says it
-// is damaged), or if the file cannot be read here.
-func inspectMeta(path string) *MetaDamage {
+// header is what the meta page bbolt reads a file at says about it.
+type header struct {
+	pageSize   uint32
+	pgid       uint64 // high-water mark
+	noFreelist bool   // the freelist was not written: bbolt rebuilds it by walking every page
+	fileSize   int64
+	bad        error // what is wrong with the pages checked (see readHeader); nil if nothing
+}
+
+// Page header fields (bbolt's common.Page): id uint64, flags uint16,
+// count uint16, overflow uint32.
+const (
+	pageBranch   = 0x01
+	pageLeaf     = 0x02
+	pageFreelist = 0x10
+)
+
+// checkPages looks at the two pages every transaction starts from, which
+// bbolt reads without checking: the root bucket's page and, for a writer,
+// the freelist's (bbolt panics while opening the file if that one is
+// damaged, and the panic keeps the file locked). It also checks that the
+// file reaches its high-water mark (a cut file).
+func (h *header) checkPages(f *os.File, m metaPage) {
+	ps := uint64(h.pageSize)
+	if uint64(h.fileSize) < h.pgid*ps {
+		h.bad = fmt.Errorf("the file is %d bytes, shorter than the %d its header pages call for: it was cut short",
+			h.fileSize, h.pgid*ps)
+		return
+	}
+	page := func(id uint64) (flags uint16, count uint64, overflow uint64, err error) {
+		if id < 2 || id >= h.pgid {
+			return 0, 0, 0, fmt.Errorf("page %d is outside the file's %d pages", id, h.pgid)
+		}
+		var b [24]byte
+		if _, err := f.ReadAt(b[:], int64(id*ps)); err != nil {
+			return 0, 0, 0, fmt.Errorf("page %d does not read: %v", id, err)
+		}
+		ne := binary.NativeEndian
+		if got := ne.Uint64(b[:]); got != id {
+			return 0, 0, 0, fmt.Errorf("page %d says it is page %d", id, got)
+		}
+		flags, count, overflow = ne.Uint16(b[8:]), uint64(ne.Uint16(b[10:])), uint64(ne.Uint32(b[12:]))
+		if id+overflow >= h.pgid {
+			return 0, 0, 0, fmt.Errorf("page %d runs past the file's %d pages", id, h.pgid)
+		}
+		if flags == pageFreelist && count == 0xFFFF {
+			count = ne.Uint64(b[16:]) + 1
+		}
+		return flags, count, overflow, nil
+	}
+	if flags, _, _, err := page(m.root); err != nil {
+		h.bad = fmt.Errorf("the root page: %w", err)
+	} else if flags != pageBranch && flags != pageLeaf {
+		h.bad = fmt.Errorf("the root page %d is not a branch or leaf page (flags %#x)", m.root, flags)
+	}
+	if h.bad != nil || h.noFreelist {
+		return
+	}
+	if flags, count, overflow, err := page(m.freelist); err != nil {
+		h.bad = fmt.Errorf("the freelist: %w", err)
+	} else if flags != pageFreelist {
+		h.bad = fmt.Errorf("the freelist page %d is not a freelist page (flags %#x)", m.freelist, flags)
+	} else if 16+count*8 > (overflow+1)*ps {
+		h.bad = fmt.Errorf("the freelist page %d lists %d pages, more than it holds", m.freelist, count)
+	}
+}
+
+// readHeader reads the meta pages of the file at path (two small reads) and
+// returns what the one bbolt would use says; ok is false if neither reads
+// (bbolt then refuses the file) or the file cannot be read here.
+func readHeader(path string) (header, bool) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil
+		return header{}, false
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return header{}, false
+	}
+	m0, m1, ok := readMetas(f)
+	if !ok {
+		return header{}, false
+	}
+	good := m0
+	if m0.err != nil || (m1.err == nil && m1.txid > m0.txid) {
+		good = m1
+	}
+	if good.err != nil {
+		return header{}, false
+	}
+	h := header{pageSize: good.pageSize, pgid: good.pgid, noFreelist: good.freelist == pgidNoFreelist, fileSize: fi.Size()}
+	h.checkPages(f, good)
+	return h, true
+}
+
+// readMetas reads both meta pages of f, finding page 1 as bbolt would when
+// page 0 does not read; ok is false if page 1 cannot be found either.
+func readMetas(f *os.File) (m0, m1 metaPage, ok bool) {
 	read := func(off int64) []byte {
 		buf := make([]byte, metaReadSize)
 		n, err := f.ReadAt(buf, off)
@@ -169,7 +269,7 @@ func inspectMeta(path string) *MetaDamage {
 		}
 		return buf[:n]
 	}
-	m0 := parseMeta(read(0))
+	m0 = parseMeta(read(0))
 	pageSize := int64(m0.pageSize)
 	if m0.err != nil {
 		// Find page 1 where bbolt would: at each possible page size.
@@ -181,10 +281,25 @@ func inspectMeta(path string) *MetaDamage {
 			}
 		}
 		if pageSize == 0 {
-			return nil
+			return m0, m1, false
 		}
 	}
-	m1 := parseMeta(read(pageSize))
+	return m0, parseMeta(read(pageSize)), true
+}
+
+// inspectMeta reads both meta pages of the file at path. It returns nil if
+// both read, or if neither does (then bbolt refuses the file, and Open says it
+// is damaged), or if the file cannot be read here.
+func inspectMeta(path string) *MetaDamage {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	m0, m1, ok := readMetas(f)
+	if !ok {
+		return nil
+	}
 	if (m0.err == nil) == (m1.err == nil) {
 		return nil
 	}

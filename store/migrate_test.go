@@ -63,17 +63,17 @@ func TestMigrateFromZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, err := s.SchemaVersion(); err != nil || v != SchemaVersion {
+	if v, err := s.SchemaVersion(ctx); err != nil || v != SchemaVersion {
 		t.Fatalf("SchemaVersion after migration: %d %v", v, err)
 	}
-	sess, err := s.Load("k7mq4xpd")
+	sess, err := s.Load(ctx, "k7mq4xpd")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sess.Schema != 0 || sess.Company.FullName != "Old Record" || sess.Rev != 3 {
 		t.Fatalf("migrated session: %+v", sess)
 	}
-	if latest, ok, err := s.Latest(true); err != nil || !ok || latest.ID != sess.ID {
+	if latest, ok, err := s.Latest(ctx, Query{Statuses: Resumable}); err != nil || !ok || latest.ID != sess.ID {
 		t.Fatalf("Latest after migration: %+v %v %v", latest, ok, err)
 	}
 
@@ -85,12 +85,10 @@ func TestMigrateFromZero(t *testing.T) {
 	if n := countKeys(t, s, bucketByUpdated); n != 1 {
 		t.Fatalf("%d index keys, want 1", n)
 	}
-	if evs, err := s.Events(sess.ID); err != nil || len(evs) != 1 || evs[0].Seq != 1 {
+	if evs, err := s.Events(ctx, sess.ID); err != nil || len(evs) != 1 || evs[0].Seq != 1 {
 		t.Fatalf("events: %+v %v", evs, err)
 	}
-	if err := s.Check(); err != nil {
-		t.Fatal(err)
-	}
+	mustCheck(t, s)
 }
 
 func TestNewerSchemaRefused(t *testing.T) {

@@ -80,23 +80,24 @@ func TestOpenReadOnlyUnwritable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list, err := ro.List(ListOptions{}); err != nil || len(list) != 1 {
+	if page, err := ro.List(ctx, Query{}); err != nil || len(page.Sessions) != 1 {
+		list := page.Sessions
 		t.Fatalf("List: %v %v", list, err)
 	}
-	if _, err := ro.Load("k7mq4xpd"); err != nil {
+	if _, err := ro.Load(ctx, "k7mq4xpd"); err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	if _, ok, err := ro.Latest(true); !ok || err != nil {
+	if _, ok, err := ro.Latest(ctx, Query{Statuses: Resumable}); !ok || err != nil {
 		t.Fatalf("Latest: %v %v", ok, err)
 	}
-	if b, err := ro.Export("K7MQ-4XPD", at(10), "alice"); err != nil || len(b.Events) != 3 {
+	if b, err := ro.Export(ctx, "K7MQ-4XPD", at(10), "alice"); err != nil || len(b.Events) != 3 {
 		t.Fatalf("Export: %v", err)
 	}
-	if r, err := ro.Inspect(vNow); err != nil || !r.OK() {
+	if r, err := ro.Check(ctx, vNow); err != nil || !r.OK() {
 		t.Fatalf("Inspect: %+v %v", r, err)
 	}
-	sess, _ := ro.Load("K7MQ-4XPD")
-	if err := ro.Save(&sess, Event{Kind: "x"}); !errors.Is(err, berrors.ErrDatabaseReadOnly) {
+	sess, _ := ro.Load(ctx, "K7MQ-4XPD")
+	if err := ro.Save(ctx, &sess, Event{Kind: "x"}, nil); !errors.Is(err, berrors.ErrDatabaseReadOnly) {
 		t.Fatalf("Save on a read-only store: %v", err)
 	}
 	checkMode(t, path, 0o400)

@@ -13,6 +13,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -22,7 +23,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -45,30 +45,60 @@ var (
 
 // Options configures Open.
 type Options struct {
-	Timeout  time.Duration // file-lock wait; 0 means DefaultTimeout
-	ReadOnly bool          // open with bbolt's ReadOnly: no writes, no file created (see OpenReadOnly)
+	// Timeout is how long one transaction waits for the file lock (held
+	// only for the length of a transaction); 0 means DefaultTimeout. A
+	// transaction that cannot get it in time is a *LockedError.
+	Timeout  time.Duration
+	ReadOnly bool // every transaction opens with bbolt's ReadOnly: no writes, no file created (see OpenReadOnly)
+
+	// Now is the clock of holds (their expiry) and of defaults (an
+	// UpdatedAt left zero, import checks); nil means time.Now.
+	Now func() time.Time
+
+	// WatchInterval is how often Watch looks at the file; 0 means
+	// DefaultWatchInterval.
+	WatchInterval time.Duration
 
 	// SyncDelay is for tests only: every Save and Import waits this long
 	// inside its write transaction, after its changes are made and before
 	// bbolt writes and fsyncs them, as if the disk were slow to sync. The
-	// file lock is held meanwhile, so other writers wait too. A process
-	// killed during the wait loses exactly that save (nothing of it reached
-	// the file) and nothing else. Zero, the default, means no wait.
+	// file lock is held meanwhile, so other writers (and readers) wait too.
+	// A process killed during the wait loses exactly that save (nothing of
+	// it reached the file) and nothing else. Zero, the default, means no wait.
 	SyncDelay time.Duration
 }
 
-// Store is an open sessions file. Its methods are safe for concurrent use.
+// DefaultWatchInterval is how often Watch reads the file's change record.
+const DefaultWatchInterval = 250 * time.Millisecond
+
+// Store is a sessions file. It keeps nothing open between calls: every call
+// opens the file for one bbolt transaction — read-only calls with bbolt's
+// shared lock, writing ones with its exclusive lock — and closes it again,
+// so other processes (list, show, export, other wizards on other signups)
+// use the file at the same time. Its methods are safe for concurrent use.
 type Store struct {
-	db        *bolt.DB
 	path      string
+	readOnly  bool
+	timeout   time.Duration
 	syncDelay time.Duration
+	now       func() time.Time
+	poll      time.Duration
+	noSync    bool        // tests only: no fsync (see fuzz_test.go)
+	inited    bool        // Open has made the file
 	damage    *MetaDamage // found by Open, before anything was written
+
+	// mu keeps this process's own transactions apart: bbolt's flock is per
+	// open file, so two of them would otherwise wait on each other by
+	// polling the lock. Readers share it; a writer has it alone.
+	mu sync.RWMutex
 
 	logMu   sync.Mutex
 	log     io.Writer // the support log, if any (see SetLog)
 	logFile *os.File  // set when the store opened the log itself
 	logPath string    // OpenLog's file, opened at the first line if it did not exist
 }
+
+var _ Engine = (*Store)(nil)
 
 // DefaultPath is $XDG_DATA_HOME/wizard/wizard.db, else ~/.local/share/wizard/wizard.db.
 func DefaultPath() (string, error) {
@@ -82,14 +112,26 @@ func DefaultPath() (string, error) {
 	return filepath.Join(home, ".local", "share", "wizard", "wizard.db"), nil
 }
 
-// Open opens (creating if needed, unless read-only) the file at path and
-// brings its schema up to SchemaVersion. Errors worth showing a person are
-// *LockedError, *CorruptError, *SchemaError and, read-only, *NoFileError. A
-// damaged file is never written to. A file one of whose two meta pages is
-// damaged opens (bbolt reads it at the other one); MetaDamage then says so.
-func Open(path string, opt Options) (st *Store, err error) {
+// Open checks the file at path (creating it if needed, unless read-only)
+// and brings its schema up to SchemaVersion, in one transaction; the file is
+// not kept open. Errors worth showing a person are *LockedError,
+// *CorruptError, *SchemaError and, read-only, *NoFileError. A damaged file is
+// never written to. A file one of whose two meta pages is damaged opens
+// (bbolt reads it at the other one); MetaDamage then says so.
+//
+// Open reads the file's header pages, the roots of its buckets and (for a
+// file last written without a freelist, once) every page; it does not read
+// the whole file. Damage further in is reported by the first call that meets
+// it, as a *CorruptError, and by Check.
+func Open(path string, opt Options) (*Store, error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.WatchInterval <= 0 {
+		opt.WatchInterval = DefaultWatchInterval
 	}
 	if opt.ReadOnly {
 		// bbolt would try to initialise an empty file, and fail on the read-only descriptor.
@@ -103,47 +145,12 @@ func Open(path string, opt Options) (st *Store, err error) {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 	}
-
-	if err := preflight(path, opt.Timeout); err != nil {
+	s := &Store{path: path, readOnly: opt.ReadOnly, timeout: opt.Timeout, syncDelay: opt.SyncDelay,
+		now: opt.Now, poll: opt.WatchInterval}
+	if err := s.init(context.Background()); err != nil {
 		return nil, err
 	}
-
-	// bbolt panics on some kinds of damage it finds while loading the file.
-	// Report that as a damaged file rather than crash the wizard.
-	var db *bolt.DB
-	defer func() {
-		if r := recover(); r != nil {
-			if db != nil {
-				db.Close()
-			}
-			st, err = nil, &CorruptError{Path: path, Err: fmt.Errorf("%v", r)}
-		}
-	}()
-
-	db, err = bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:        opt.Timeout,
-		NoFreelistSync: true,
-		ReadOnly:       opt.ReadOnly,
-	})
-	if err != nil {
-		if opt.ReadOnly && errors.Is(err, fs.ErrNotExist) {
-			return nil, &NoFileError{Path: path}
-		}
-		return nil, openError(path, err)
-	}
-	s := &Store{db: db, path: path, syncDelay: opt.SyncDelay}
-	// Look at the meta pages now, with the lock held and before init may
-	// write: the next commit rewrites the damaged page and the trace is gone.
-	if s.damage = inspectMeta(path); s.damage != nil {
-		_ = db.View(func(tx *bolt.Tx) error {
-			s.damage.Last = readLastWrite(tx)
-			return nil
-		})
-	}
-	if err := s.init(opt.ReadOnly); err != nil {
-		db.Close()
-		return nil, err
-	}
+	s.inited = true
 	return s, nil
 }
 
@@ -172,11 +179,99 @@ func openError(path string, err error) error {
 	return fmt.Errorf("store: open %s: %w", path, err)
 }
 
-// preflight reads every page reachable in an existing file, read-only and in
-// this goroutine, before the real open. Opening read-write with NoFreelistSync
-// makes bbolt walk the file in a goroutine of its own, where a damaged page
-// panics and kills the process; here that damage becomes a *CorruptError.
-func preflight(path string, timeout time.Duration) (err error) {
+// view runs fn in a read-only transaction of its own (see run).
+func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	return s.run(ctx, false, fn)
+}
+
+// update runs fn in a write transaction of its own (see run).
+func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	return s.run(ctx, true, fn)
+}
+
+// run opens the file for one transaction, runs fn in it and closes the file:
+// read-only with bbolt's shared lock, or writable with its exclusive lock.
+// The lock wait is the store's Timeout (or less, if ctx ends sooner). bbolt
+// panics on some damage it meets, and a page past the end of a cut file
+// faults: both become a *CorruptError, and the file is released.
+func (s *Store) run(ctx context.Context, write bool, fn func(tx *bolt.Tx) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if write && s.readOnly {
+		return berrors.ErrDatabaseReadOnly
+	}
+	if write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+	if _, err := os.Stat(s.path); errors.Is(err, fs.ErrNotExist) && (!write || s.inited) {
+		return &NoFileError{Path: s.path} // moved aside, say, since Open: do not start a file without its buckets
+	}
+	if h, ok := readHeader(s.path); ok {
+		if h.bad != nil {
+			return &CorruptError{Path: s.path, Err: h.bad}
+		}
+		// bbolt rebuilds a freelist that was not written (a file last
+		// written with NoFreelistSync) by walking every page in a goroutine
+		// of its own, where damage would kill the process: walk it here first.
+		if write && h.noFreelist {
+			if err := walkFile(s.path, s.timeout); err != nil {
+				return err
+			}
+		}
+	}
+	timeout := s.timeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = max(min(timeout, time.Until(dl)), time.Millisecond)
+	}
+
+	var db *bolt.DB
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				_ = db.Close() // the transaction rolled back as it unwound
+			}
+			// (A panic inside bolt.Open leaves its mapping, and so the lock,
+			// in place until the process ends; the header checks above are
+			// there to keep bbolt from meeting that damage there.)
+			err = &CorruptError{Path: s.path, Err: fmt.Errorf("%v", r)}
+		}
+	}()
+	db, err = bolt.Open(s.path, 0o600, &bolt.Options{
+		Timeout:  timeout,
+		ReadOnly: !write,
+		NoSync:   s.noSync,
+	})
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !write && errors.Is(err, fs.ErrNotExist) {
+			return &NoFileError{Path: s.path}
+		}
+		return openError(s.path, err)
+	}
+	tx := db.View
+	if write {
+		tx = db.Update
+	}
+	err = tx(fn)
+	if cerr := db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("store: close %s: %w", s.path, cerr)
+	}
+	return err
+}
+
+// walkFile reads every page reachable in the file at path, read-only and in
+// this goroutine: a damaged page becomes a *CorruptError instead of a panic
+// elsewhere. It is the expensive check, for doctor, --repair and a file
+// whose freelist bbolt would otherwise rebuild by the same walk.
+func walkFile(path string, timeout time.Duration) (err error) {
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		return nil // nothing to read yet; Open reports any other problem
 	}
@@ -222,32 +317,38 @@ func mkdirPrivate(dir string) error {
 
 var errCurrent = errors.New("schema is current")
 
-// init makes the file private and runs pending migrations.
-func (s *Store) init(readOnly bool) error {
-	if readOnly {
-		var have int
-		err := s.db.View(func(tx *bolt.Tx) (err error) {
-			have, err = readVersion(tx)
-			return err
+// init makes the file private, looks at it once (its meta pages, with the
+// lock held and before anything is written: the next commit rewrites a
+// damaged page and the trace is gone; the roots of its buckets) and runs
+// pending migrations.
+func (s *Store) init(ctx context.Context) error {
+	look := func(tx *bolt.Tx) error {
+		if s.damage = inspectMeta(s.path); s.damage != nil {
+			s.damage.Last = readLastWrite(tx)
+		}
+		return touchRoots(tx)
+	}
+	if s.readOnly {
+		err := s.view(ctx, func(tx *bolt.Tx) error {
+			if err := look(tx); err != nil {
+				return err
+			}
+			have, err := readVersion(tx)
+			if err != nil {
+				return &CorruptError{Path: s.path, Err: err}
+			}
+			if have != SchemaVersion {
+				return &SchemaError{Path: s.path, Have: have, Want: SchemaVersion}
+			}
+			return nil
 		})
-		if err != nil {
-			return &CorruptError{Path: s.path, Err: err}
-		}
-		if have != SchemaVersion {
-			return &SchemaError{Path: s.path, Have: have, Want: SchemaVersion}
-		}
-		return nil
+		return err
 	}
 
-	if fi, err := os.Stat(s.path); err != nil {
-		return fmt.Errorf("store: %w", err)
-	} else if fi.Mode().Perm() != 0o600 {
-		if err := os.Chmod(s.path, 0o600); err != nil {
-			return fmt.Errorf("store: %w", err)
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		if err := look(tx); err != nil {
+			return err
 		}
-	}
-
-	err := s.db.Update(func(tx *bolt.Tx) error {
 		have, err := readVersion(tx)
 		switch {
 		case err != nil:
@@ -260,14 +361,39 @@ func (s *Store) init(readOnly bool) error {
 		return migrate(tx, migrations)
 	})
 	if errors.Is(err, errCurrent) {
-		return nil
+		err = nil
 	}
 	var se *SchemaError
 	var ce *CorruptError
-	if err != nil && !errors.As(err, &se) && !errors.As(err, &ce) {
+	var le *LockedError
+	if err != nil && !errors.As(err, &se) && !errors.As(err, &ce) && !errors.As(err, &le) {
 		return fmt.Errorf("store: %s: %w", s.path, err)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(s.path); err != nil {
+		return fmt.Errorf("store: %w", err)
+	} else if fi.Mode().Perm() != 0o600 {
+		if err := os.Chmod(s.path, 0o600); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	return nil
+}
+
+// touchRoots reads the first and last key of every bucket the store keeps:
+// a few pages, the ones every call goes through, so that damage there is
+// found when the file is opened.
+func touchRoots(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bucketMeta, bucketSessions, bucketEvents, bucketByUpdated, bucketHolds} {
+		if b := tx.Bucket(name); b != nil {
+			c := b.Cursor()
+			c.First()
+			c.Last()
+		}
+	}
+	return nil
 }
 
 // MetaDamage reports, as found when the store was opened, that one of the
@@ -280,16 +406,20 @@ func (s *Store) MetaDamage() *MetaDamage { return s.damage }
 // Path is the file the store was opened from.
 func (s *Store) Path() string { return s.path }
 
-// Close releases the file and its lock, and closes a log opened with OpenLog.
+// Where is the file the store was opened from (for messages).
+func (s *Store) Where() string { return s.path }
+
+// Close closes a log opened with OpenLog. The file itself is open only
+// during a call. It does not release holds.
 func (s *Store) Close() error {
 	s.SetLog(nil)
-	return s.db.Close()
+	return nil
 }
 
 // SchemaVersion is the schema version recorded in the file.
-func (s *Store) SchemaVersion() (int, error) {
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.db.View(func(tx *bolt.Tx) (err error) {
+	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
 		v, err = readVersion(tx)
 		return err
 	})
@@ -311,16 +441,17 @@ func seqKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, seq)
 }
 
-// Save writes sess and appends ev to its history in one transaction.
+// Save writes sess and appends ev to its history in one transaction, if the
+// stored revision is sess.Rev and the hold allows it (see Engine.Save).
 //
 // It sets sess.ID to its canonical form (see NormaliseID), sess.Rev to one more
 // than the stored revision, and sess.Schema to SchemaVersion. A zero
 // sess.UpdatedAt becomes ev.At (and a zero ev.At becomes sess.UpdatedAt; if
-// both are zero, the current time); a zero sess.CreatedAt is kept from the
+// both are zero, the store's clock); a zero sess.CreatedAt is kept from the
 // stored session, or else becomes UpdatedAt. An empty ev.Step becomes
 // sess.Step; ev.Seq is set to the next number in the session's history.
 // sess is changed only if the save succeeds.
-func (s *Store) Save(sess *Session, ev Event) error {
+func (s *Store) Save(ctx context.Context, sess *Session, ev Event, hold *Hold) error {
 	if sess == nil {
 		return errors.New("store: save: nil session")
 	}
@@ -332,28 +463,49 @@ func (s *Store) Save(sess *Session, ev Event) error {
 	if !isID(next.ID) {
 		return fmt.Errorf("store: save: id %s is not a signup id (like K7MQ-4XPD)", quote(next.ID))
 	}
-	err := s.db.Update(func(tx *bolt.Tx) (err error) {
-		if ev, err = saveTx(tx, &next, ev); err != nil {
+	err := s.update(ctx, func(tx *bolt.Tx) (err error) {
+		now := s.now()
+		if err := fence(tx, next.ID, hold, now); err != nil {
+			return err
+		}
+		if ev, err = saveTx(tx, &next, ev, now); err != nil {
 			return err
 		}
 		s.slowSync()
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: save %s: %w", next.ID, err)
+		return saveError("save", next.ID, err)
 	}
 	*sess = next
 	s.logEvents(next.ID, ev)
 	return nil
 }
 
-// putSession writes sess (as the next revision after prevRev, in this schema)
-// and its index key; the caller has removed the old index key.
+// saveError is err as Save and Import return it: the store's own errors,
+// which say everything, as they are; others with what failed.
+func saveError(what, id string, err error) error {
+	var (
+		ce *ConflictError
+		he *HeldError
+		ee *ExistsError
+		co *CorruptError
+		le *LockedError
+	)
+	if errors.As(err, &ce) || errors.As(err, &he) || errors.As(err, &ee) || errors.As(err, &co) || errors.As(err, &le) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("store: %s %s: %w", what, id, err)
+}
+
+// putSession writes sess (as revision prevRev+1, in this schema) and its
+// index key; the caller has removed the old index key.
 func putSession(sessions, index *bolt.Bucket, sess *Session, prevRev uint64) error {
 	if sess.CreatedAt.IsZero() {
 		sess.CreatedAt = sess.UpdatedAt
 	}
-	sess.Rev = max(prevRev, sess.Rev) + 1
+	sess.Rev = prevRev + 1
 	sess.Schema = SchemaVersion
 	data, err := json.Marshal(sess)
 	if err != nil {
@@ -365,9 +517,19 @@ func putSession(sessions, index *bolt.Bucket, sess *Session, prevRev uint64) err
 	return index.Put(indexKey(sess.UpdatedAt, sess.ID), nil)
 }
 
+// decodeSession reads a stored session record; one that does not decode is
+// a *CorruptError naming it.
+func decodeSession(path string, id, v []byte) (Session, error) {
+	var sess Session
+	if err := json.Unmarshal(v, &sess); err != nil {
+		return sess, &CorruptError{Path: path, Err: fmt.Errorf("session %s does not read: %w", quote(string(id)), err)}
+	}
+	return sess, nil
+}
+
 // saveTx does the work of Save inside tx and returns the event as saved;
-// sess.ID must already be canonical.
-func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
+// sess.ID must already be canonical. now stands in for times left zero.
+func saveTx(tx *bolt.Tx, sess *Session, ev Event, now time.Time) (Event, error) {
 	sessions := tx.Bucket(bucketSessions)
 	index := tx.Bucket(bucketByUpdated)
 	key := []byte(sess.ID)
@@ -376,7 +538,7 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 		sess.UpdatedAt = ev.At
 	}
 	if sess.UpdatedAt.IsZero() {
-		sess.UpdatedAt = time.Now()
+		sess.UpdatedAt = now
 	}
 	if ev.At.IsZero() {
 		ev.At = sess.UpdatedAt
@@ -384,9 +546,12 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 
 	var prevRev uint64
 	if v := sessions.Get(key); v != nil {
-		var prev Session
-		if err := json.Unmarshal(v, &prev); err != nil {
-			return ev, fmt.Errorf("stored session: %w", err)
+		prev, err := decodeSession(tx.DB().Path(), key, v)
+		if err != nil {
+			return ev, err
+		}
+		if prev.Rev != sess.Rev {
+			return ev, &ConflictError{ID: sess.ID, Loaded: sess.Rev, Stored: prev.Rev, Current: prev}
 		}
 		if err := index.Delete(indexKey(prev.UpdatedAt, sess.ID)); err != nil {
 			return ev, err
@@ -395,6 +560,8 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 		if sess.CreatedAt.IsZero() {
 			sess.CreatedAt = prev.CreatedAt
 		}
+	} else if sess.Rev != 0 {
+		return ev, &ConflictError{ID: sess.ID, Loaded: sess.Rev}
 	}
 	if err := putSession(sessions, index, sess, prevRev); err != nil {
 		return ev, err
@@ -417,7 +584,10 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event) (Event, error) {
 	if err := events.Put(seqKey(ev.Seq), data); err != nil {
 		return ev, err
 	}
-	return ev, putLastWrite(tx, sess, ev)
+	if err := putLastWrite(tx, sess, ev); err != nil {
+		return ev, err
+	}
+	return ev, putChange(tx, sess.ID, sess.Rev)
 }
 
 // nextSeq numbers a new event of history b: one above both the bucket's
@@ -447,10 +617,10 @@ func (s *Store) slowSync() {
 
 // Load returns the session with the given id, which may be in any case and
 // with or without its dash. A missing session is an error wrapping ErrNotFound.
-func (s *Store) Load(id string) (Session, error) {
+func (s *Store) Load(ctx context.Context, id string) (Session, error) {
 	id = NormaliseID(id)
 	var sess Session
-	err := s.db.View(func(tx *bolt.Tx) (err error) {
+	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
 		sess, err = loadTx(tx, id)
 		return err
 	})
@@ -459,79 +629,19 @@ func (s *Store) Load(id string) (Session, error) {
 
 // loadTx reads the session with canonical id inside tx.
 func loadTx(tx *bolt.Tx, id string) (Session, error) {
-	var sess Session
 	v := tx.Bucket(bucketSessions).Get([]byte(id))
 	if v == nil {
-		return sess, fmt.Errorf("%w: %s", ErrNotFound, id)
+		return Session{}, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	if err := json.Unmarshal(v, &sess); err != nil {
-		return sess, fmt.Errorf("store: session %s: %w", id, err)
-	}
-	return sess, nil
-}
-
-// ListOptions selects sessions for List.
-type ListOptions struct {
-	Limit    int                // at most this many; 0 means all
-	Statuses []Status           // only these statuses; empty means any
-	Match    func(Session) bool // optional extra filter
-}
-
-// List returns sessions newest UpdatedAt first.
-func (s *Store) List(opt ListOptions) ([]Session, error) {
-	var out []Session
-	err := s.db.View(func(tx *bolt.Tx) error {
-		sessions := tx.Bucket(bucketSessions)
-		c := tx.Bucket(bucketByUpdated).Cursor()
-		for k, _ := c.Last(); k != nil; k, _ = c.Prev() {
-			if len(k) <= 8 {
-				continue
-			}
-			id := k[8:]
-			v := sessions.Get(id)
-			if v == nil {
-				continue // an index key without its session: nothing to show
-			}
-			var sess Session
-			if err := json.Unmarshal(v, &sess); err != nil {
-				return fmt.Errorf("store: session %s: %w", id, err)
-			}
-			if len(opt.Statuses) > 0 && !slices.Contains(opt.Statuses, sess.Status) {
-				continue
-			}
-			if opt.Match != nil && !opt.Match(sess) {
-				continue
-			}
-			out = append(out, sess)
-			if opt.Limit > 0 && len(out) >= opt.Limit {
-				break
-			}
-		}
-		return nil
-	})
-	return out, err
-}
-
-// Latest returns the most recently updated session; with resumable, the most
-// recent one whose status is active or waiting. ok is false if there is none.
-func (s *Store) Latest(resumable bool) (sess Session, ok bool, err error) {
-	opt := ListOptions{Limit: 1}
-	if resumable {
-		opt.Statuses = []Status{StatusActive, StatusWaiting}
-	}
-	list, err := s.List(opt)
-	if err != nil || len(list) == 0 {
-		return Session{}, false, err
-	}
-	return list[0], true, nil
+	return decodeSession(tx.DB().Path(), []byte(id), v)
 }
 
 // Events returns a session's history in order. A missing session is an error
 // wrapping ErrNotFound.
-func (s *Store) Events(id string) ([]Event, error) {
+func (s *Store) Events(ctx context.Context, id string) ([]Event, error) {
 	id = NormaliseID(id)
 	var out []Event
-	err := s.db.View(func(tx *bolt.Tx) (err error) {
+	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
 		if tx.Bucket(bucketSessions).Get([]byte(id)) == nil {
 			return fmt.Errorf("%w: %s", ErrNotFound, id)
 		}
@@ -551,7 +661,7 @@ func eventsTx(tx *bolt.Tx, id string) ([]Event, error) {
 	err := b.ForEach(func(k, v []byte) error {
 		var ev Event
 		if err := json.Unmarshal(v, &ev); err != nil {
-			return fmt.Errorf("store: session %s event %x: %w", id, k, err)
+			return &CorruptError{Path: tx.DB().Path(), Err: fmt.Errorf("session %s event %x does not read: %w", id, k, err)}
 		}
 		out = append(out, ev)
 		return nil

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,6 +16,31 @@ import (
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
+
+var ctx = context.Background()
+
+// mustCheck fails t if Check finds a problem in the file (bbolt's check and
+// the records; not the import rules).
+func mustCheck(t testing.TB, s *Store) {
+	t.Helper()
+	r, err := s.Check(ctx, vNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Problems) > 0 {
+		t.Fatal(errors.Join(r.Problems...))
+	}
+}
+
+// checkErr is what Check found in the file, as one error; nil if nothing.
+func checkErr(t testing.TB, s *Store) error {
+	t.Helper()
+	r, err := s.Check(ctx, vNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return errors.Join(r.Problems...)
+}
 
 var t0 = time.Date(2025, 3, 14, 9, 26, 53, 589793238, time.UTC)
 
@@ -32,7 +58,7 @@ func openTemp(t testing.TB) *Store {
 
 func mustSave(t testing.TB, s *Store, sess *Session, ev Event) {
 	t.Helper()
-	if err := s.Save(sess, ev); err != nil {
+	if err := s.Save(ctx, sess, ev, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -43,6 +69,23 @@ func put(t testing.TB, s *Store, id string, st Status, updated time.Time) Sessio
 	sess := Session{ID: id, Status: st, Step: "terms", UpdatedAt: updated}
 	mustSave(t, s, &sess, Event{Kind: "saved", At: updated})
 	return sess
+}
+
+// listAll is List(q) on s, every page, failing t on an error.
+func listAll(t testing.TB, s *Store, q Query) []Session {
+	t.Helper()
+	var out []Session
+	for {
+		page, err := s.List(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page.Sessions...)
+		if page.Next == "" {
+			return out
+		}
+		q.Cursor = page.Next
+	}
 }
 
 func ids(list []Session) string {
@@ -56,7 +99,7 @@ func ids(list []Session) string {
 func countKeys(t *testing.T, s *Store, bucket []byte) int {
 	t.Helper()
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucket).ForEach(func(k, v []byte) error { n++; return nil })
 	})
 	if err != nil {
@@ -92,7 +135,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		t.Fatalf("after save: id %q rev %d schema %d", sess.ID, sess.Rev, sess.Schema)
 	}
 	for _, id := range []string{"K7MQ-4XPD", "k7mq-4xpd", "K7MQ4XPD", " k7mq 4xpd "} {
-		got, err := s.Load(id)
+		got, err := s.Load(ctx, id)
 		if err != nil {
 			t.Fatalf("Load(%q): %v", id, err)
 		}
@@ -104,11 +147,11 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 
 func TestLoadNotFound(t *testing.T) {
 	s := openTemp(t)
-	_, err := s.Load("k7mq4xpd")
+	_, err := s.Load(ctx, "k7mq4xpd")
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "K7MQ-4XPD") {
 		t.Fatalf("Load of a missing id: %v", err)
 	}
-	if _, err := s.Events("K7MQ-4XPD"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Events(ctx, "K7MQ-4XPD"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Events of a missing id: %v", err)
 	}
 }
@@ -125,14 +168,14 @@ func TestSaveDefaults(t *testing.T) {
 	if !sess.CreatedAt.Equal(at(7)) {
 		t.Fatalf("CreatedAt %v, want it kept as %v", sess.CreatedAt, at(7))
 	}
-	evs, err := s.Events(sess.ID)
+	evs, err := s.Events(ctx, sess.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !evs[1].At.Equal(at(9)) || evs[1].Step != "terms" {
 		t.Fatalf("second event %+v: want At %v and Step terms", evs[1], at(9))
 	}
-	if err := s.Save(&Session{}, Event{}); err == nil {
+	if err := s.Save(ctx, &Session{}, Event{}, nil); err == nil {
 		t.Fatal("Save without an id succeeded")
 	}
 }
@@ -149,16 +192,27 @@ func TestRevAndSeq(t *testing.T) {
 			t.Fatalf("save %d: rev %d, want %d", i, sess.Rev, i+1)
 		}
 	}
-	// A stale copy (the UI saves copies) still gets the next revision.
+	// A stale copy is refused (issue 15: a save succeeds only on the
+	// revision it loaded), with the session as stored, and changes nothing.
 	stale := sess
-	stale.Rev = 0
+	stale.Rev = 1
 	stale.UpdatedAt = at(10)
-	mustSave(t, s, &stale, Event{Kind: "resumed", Step: "account"})
-	if stale.Rev != 4 {
-		t.Fatalf("stale copy: rev %d, want 4", stale.Rev)
+	err := s.Save(ctx, &stale, Event{Kind: "resumed", Step: "account"}, nil)
+	if ce, ok := errors.AsType[*ConflictError](err); !ok || !errors.Is(err, ErrConflict) || ce.Stored != 3 || ce.Loaded != 1 ||
+		!reflect.DeepEqual(ce.Current, sess) {
+		t.Fatalf("stale copy: %v, want a conflict with revision 3", err)
+	}
+	if stale.Rev != 1 {
+		t.Fatalf("a refused save changed the copy: rev %d", stale.Rev)
+	}
+	// The copy that has the stored revision saves.
+	sess.UpdatedAt = at(10)
+	mustSave(t, s, &sess, Event{Kind: "resumed", Step: "account"})
+	if sess.Rev != 4 {
+		t.Fatalf("rev %d, want 4", sess.Rev)
 	}
 
-	evs, err := s.Events(strings.ToLower(sess.ID))
+	evs, err := s.Events(ctx, strings.ToLower(sess.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,14 +244,14 @@ func TestSaveFailureLeavesSessionAlone(t *testing.T) {
 	before := sess
 	sess.UpdatedAt = at(1)
 	before.UpdatedAt = at(1)
-	err = ro.Save(&sess, Event{Kind: "x"})
+	err = ro.Save(ctx, &sess, Event{Kind: "x"}, nil)
 	if !errors.Is(err, berrors.ErrDatabaseReadOnly) {
 		t.Fatalf("Save on a read-only store: %v", err)
 	}
 	if !reflect.DeepEqual(sess, before) {
 		t.Fatalf("failed save changed the session: %+v", sess)
 	}
-	if got, err := ro.Load(sess.ID); err != nil || got.Rev != 1 {
+	if got, err := ro.Load(ctx, sess.ID); err != nil || got.Rev != 1 {
 		t.Fatalf("read-only Load: rev %d, %v", got.Rev, err)
 	}
 }
@@ -206,10 +260,11 @@ func TestEventsInOrder(t *testing.T) {
 	s := openTemp(t)
 	id := NewID()
 	// More than 255 events, so a little-endian or textual key would misorder them.
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		sess := Session{ID: id, Status: StatusActive}
 		for i := range 300 {
-			sess := Session{ID: id, Status: StatusActive, UpdatedAt: at(i)}
-			if _, err := saveTx(tx, &sess, Event{Kind: fmt.Sprint(i)}); err != nil {
+			sess.UpdatedAt = at(i)
+			if _, err := saveTx(tx, &sess, Event{Kind: fmt.Sprint(i)}, t0); err != nil {
 				return err
 			}
 		}
@@ -218,7 +273,7 @@ func TestEventsInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, err := s.Events(id)
+	evs, err := s.Events(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,15 +294,11 @@ func TestListNewestFirst(t *testing.T) {
 	put(t, s, "CCCC-CCCC", StatusActive, at(3))
 	a.UpdatedAt = at(4)
 	mustSave(t, s, &a, Event{Kind: "resumed"}) // A moves to the front
-	c, _ := s.Load("CCCC-CCCC")
+	c, _ := s.Load(ctx, "CCCC-CCCC")
 	c.UpdatedAt = at(0)
 	mustSave(t, s, &c, Event{Kind: "odd clock"}) // C moves to the back
 
-	list, err := s.List(ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := ids(list), "AAAA-AAAA BBBB-BBBB CCCC-CCCC"; got != want {
+	if got, want := ids(listAll(t, s, Query{})), "AAAA-AAAA BBBB-BBBB CCCC-CCCC"; got != want {
 		t.Fatalf("List: %s, want %s", got, want)
 	}
 	if n, m := countKeys(t, s, bucketByUpdated), countKeys(t, s, bucketSessions); n != m {
@@ -267,25 +318,25 @@ func TestListLimitAndFilters(t *testing.T) {
 
 	cases := []struct {
 		name string
-		opt  ListOptions
+		opt  Query
 		want []string
 	}{
-		{"all", ListOptions{}, all},
-		{"limit", ListOptions{Limit: 2}, all[:2]},
-		{"limit above count", ListOptions{Limit: 100}, all},
-		{"done", ListOptions{Statuses: []Status{StatusDone}}, []string{all[0], all[4]}},
-		{"active or waiting, limit 2", ListOptions{Limit: 2, Statuses: []Status{StatusActive, StatusWaiting}},
+		{"all", Query{}, all},
+		{"limit", Query{Limit: 2}, all[:2]},
+		{"limit above count", Query{Limit: 100}, all},
+		{"done", Query{Statuses: []Status{StatusDone}}, []string{all[0], all[4]}},
+		{"active or waiting, limit 2", Query{Limit: 2, Statuses: []Status{StatusActive, StatusWaiting}},
 			[]string{all[1], all[3]}},
-		{"match", ListOptions{Match: func(s Session) bool { return s.ID[0] <= 'B' }}, all[4:]},
-		{"status and match", ListOptions{Statuses: []Status{StatusActive},
-			Match: func(s Session) bool { return s.ID[0] == 'A' }}, all[5:]},
+		{"search by id", Query{Search: "bbbb2"}, all[4:5]},
+		{"status and search", Query{Statuses: []Status{StatusActive}, Search: "aaaa-"}, all[5:]},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			list, err := s.List(tc.opt)
+			page, err := s.List(ctx, tc.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
+			list := page.Sessions
 			if got, want := ids(list), strings.Join(tc.want, " "); got != want {
 				t.Fatalf("got  %s\nwant %s", got, want)
 			}
@@ -295,7 +346,7 @@ func TestListLimitAndFilters(t *testing.T) {
 
 func TestLatest(t *testing.T) {
 	s := openTemp(t)
-	if _, ok, err := s.Latest(false); ok || err != nil {
+	if _, ok, err := s.Latest(ctx, Query{}); ok || err != nil {
 		t.Fatalf("Latest on an empty store: ok %v, %v", ok, err)
 	}
 	put(t, s, "AAAA-AAAA", StatusActive, at(1))
@@ -303,14 +354,18 @@ func TestLatest(t *testing.T) {
 	put(t, s, "CCCC-CCCC", StatusAbandoned, at(3))
 	put(t, s, "DDDD-DDDD", StatusDone, at(4))
 
-	if got, ok, err := s.Latest(false); err != nil || !ok || got.ID != "DDDD-DDDD" {
+	if got, ok, err := s.Latest(ctx, Query{}); err != nil || !ok || got.ID != "DDDD-DDDD" {
 		t.Fatalf("Latest(false) = %s %v %v, want DDDD-DDDD", got.ID, ok, err)
 	}
-	if got, ok, err := s.Latest(true); err != nil || !ok || got.ID != "BBBB-BBBB" {
+	if got, ok, err := s.Latest(ctx, Query{Statuses: Resumable}); err != nil || !ok || got.ID != "BBBB-BBBB" {
 		t.Fatalf("Latest(true) = %s %v %v, want BBBB-BBBB", got.ID, ok, err)
 	}
 }
 
+// The file is locked only for the length of a transaction (issue 15): two
+// stores on one file both read and write. A transaction that cannot get the
+// lock within Timeout — here because the test holds bbolt's lock itself, as
+// a long transaction elsewhere would — is a *LockedError.
 func TestLocked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "wizard.db")
 	first, err := Open(path, Options{})
@@ -318,35 +373,77 @@ func TestLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer first.Close()
+	second, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("a second Open while the first is open: %v", err)
+	}
+	defer second.Close()
+	a := put(t, first, "AAAA-AAAA", StatusActive, at(1))
+	put(t, second, "BBBB-BBBB", StatusActive, at(2))
+	if got, err := second.Load(ctx, a.ID); err != nil || got.Rev != 1 {
+		t.Fatalf("the second store reads the first's save: %+v %v", got, err)
+	}
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list := listAll(t, ro, Query{}); len(list) != 2 {
+		t.Fatalf("read-only list: %s", ids(list))
+	}
 
-	// bbolt's flock is per open file, so a second Open in this process conflicts too.
-	for _, ro := range []bool{false, true} {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "another wizard is using " + path + "; close it first (or wait for it to finish)"
+	quick := Options{Timeout: 200 * time.Millisecond}
+	calls := map[string]func() error{
+		"open": func() error {
+			s, err := Open(path, quick)
+			if err == nil {
+				s.Close()
+			}
+			return err
+		},
+		"open read-only": func() error {
+			s, err := Open(path, Options{Timeout: quick.Timeout, ReadOnly: true})
+			if err == nil {
+				s.Close()
+			}
+			return err
+		},
+		"load": func() error {
+			s := &Store{path: path, timeout: quick.Timeout, now: time.Now, inited: true}
+			_, err := s.Load(ctx, a.ID)
+			return err
+		},
+		"save": func() error {
+			s := &Store{path: path, timeout: quick.Timeout, now: time.Now, inited: true}
+			sess := a
+			return s.Save(ctx, &sess, Event{Kind: "x"}, nil)
+		},
+	}
+	for name, call := range calls {
 		start := time.Now()
-		s, err := Open(path, Options{Timeout: 200 * time.Millisecond, ReadOnly: ro})
+		err := call()
 		took := time.Since(start)
-		if err == nil {
-			s.Close()
-			t.Fatalf("ReadOnly=%v: second Open succeeded", ro)
-		}
 		var le *LockedError
 		if !errors.As(err, &le) || le.Path != path {
-			t.Fatalf("ReadOnly=%v: got %T %v, want *LockedError for %s", ro, err, err, path)
+			t.Fatalf("%s: got %T %v, want *LockedError for %s", name, err, err, path)
 		}
-		if took > time.Second {
-			t.Errorf("ReadOnly=%v: gave up after %v", ro, took)
+		if took > 10*time.Second {
+			t.Errorf("%s: gave up after %v", name, took)
 		}
-		want := "another wizard is using " + path + "; close it first (or wait for it to finish)"
 		if err.Error() != want {
-			t.Errorf("message %q\nwant    %q", err, want)
+			t.Errorf("%s: message %q\nwant    %q", name, err, want)
 		}
 	}
-
-	first.Close()
-	s, err := Open(path, Options{Timeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatalf("Open after Close: %v", err)
+	db.Close()
+	if got, err := ro.Load(ctx, a.ID); err != nil || got.Rev != 1 {
+		t.Fatalf("Load after the lock is free: %+v %v", got, err)
 	}
-	s.Close()
+	sess := a
+	mustSave(t, second, &sess, Event{Kind: "again"})
 }
 
 func TestCorrupt(t *testing.T) {
@@ -453,9 +550,7 @@ func TestCheck(t *testing.T) {
 		sess.UpdatedAt = at(100 + i)
 		mustSave(t, s, &sess, Event{Kind: "again"})
 	}
-	if err := s.Check(); err != nil {
-		t.Fatal(err)
-	}
+	mustCheck(t, s)
 }
 
 func TestDefaultPath(t *testing.T) {
@@ -491,7 +586,7 @@ func BenchmarkSave(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		sess := &sessions[i%len(sessions)]
 		sess.UpdatedAt = at(i)
-		if err := s.Save(sess, Event{Kind: "step.done"}); err != nil {
+		if err := s.Save(ctx, sess, Event{Kind: "step.done"}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -499,11 +594,11 @@ func BenchmarkSave(b *testing.B) {
 
 func BenchmarkListNewest20(b *testing.B) {
 	s := openTemp(b)
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
 		for i := range 10_000 {
 			sess := Session{ID: NewID(), Status: StatusActive, Step: "company", UpdatedAt: at(i)}
 			sess.Company = Company{FullName: "Someone", CompanyName: "Some Company", Country: "KZ"}
-			if _, err := saveTx(tx, &sess, Event{Kind: "created"}); err != nil {
+			if _, err := saveTx(tx, &sess, Event{Kind: "created"}, t0); err != nil {
 				return err
 			}
 		}
@@ -513,9 +608,9 @@ func BenchmarkListNewest20(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		list, err := s.List(ListOptions{Limit: 20})
-		if err != nil || len(list) != 20 {
-			b.Fatal(len(list), err)
+		page, err := s.List(ctx, Query{Limit: 20})
+		if err != nil || len(page.Sessions) != 20 {
+			b.Fatal(len(page.Sessions), err)
 		}
 	}
 }
@@ -524,7 +619,7 @@ func TestCheckFindsIndexProblems(t *testing.T) {
 	s := openTemp(t)
 	a := put(t, s, "AAAA-AAAA", StatusActive, at(1))
 	put(t, s, "BBBB-BBBB", StatusActive, at(2))
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bucketByUpdated)
 		if err := idx.Delete(indexKey(a.UpdatedAt, a.ID)); err != nil {
 			return err
@@ -538,7 +633,7 @@ func TestCheckFindsIndexProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Check()
+	err = checkErr(t, s)
 	for _, want := range []string{"session AAAA-AAAA is missing from the index", "has no session", "history DDDD-DDDD has no session"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Check: %v; want %q", err, want)

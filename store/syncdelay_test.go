@@ -24,7 +24,7 @@ func TestSyncDelay(t *testing.T) {
 		t.Fatalf("Save took %v, want at least %v", took, delay)
 	}
 	start = time.Now()
-	if _, err := s.Import(Session{ID: "AAAA-AAAA", UpdatedAt: at(1)}, nil, false); err != nil {
+	if _, err := s.Import(ctx, Session{ID: "AAAA-AAAA", UpdatedAt: at(1)}, nil, false); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(start); took < delay {
@@ -46,13 +46,13 @@ func TestSlowSaveHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := s.Load("K7MQ-4XPD")
+	sess, err := s.Load(ctx, "K7MQ-4XPD")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sess.Step, sess.UpdatedAt = "company", at(2)
 	os.Stdout.WriteString("saving\n")
-	_ = s.Save(&sess, Event{Kind: "step.done", At: at(2)})
+	_ = s.Save(ctx, &sess, Event{Kind: "step.done", At: at(2)}, nil)
 	t.Fatal("the slow save returned")
 }
 
@@ -99,16 +99,14 @@ func TestKillDuringSlowSave(t *testing.T) {
 	if d := s.MetaDamage(); d != nil {
 		t.Fatalf("damage after the kill: %v", d)
 	}
-	if err := s.Check(); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Load("K7MQ-4XPD")
+	mustCheck(t, s)
+	got, err := s.Load(ctx, "K7MQ-4XPD")
 	if err != nil || got.Step != "account" || got.Rev != 1 {
 		t.Fatalf("after the kill: %+v %v", got, err)
 	}
 	got.Step, got.UpdatedAt = "company", at(3)
 	mustSave(t, s, &got, Event{Kind: "step.done again"})
-	if evs, _ := s.Events(got.ID); len(evs) != 2 || evs[1].Seq != 2 {
+	if evs, _ := s.Events(ctx, got.ID); len(evs) != 2 || evs[1].Seq != 2 {
 		t.Fatalf("events %+v", evs)
 	}
 }

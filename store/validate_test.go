@@ -173,7 +173,7 @@ func TestImportRefusesInvalid(t *testing.T) {
 	for _, id := range []string{"../../etc/passwd", "\x1b[31mID", strings.Repeat("A", 5000)} {
 		sess := goodSession()
 		sess.ID = id
-		_, err := s.Import(sess, goodEvents(), false)
+		_, err := s.Import(ctx, sess, goodEvents(), false)
 		if !errors.Is(err, ErrInvalidData) || !strings.Contains(err.Error(), "is not a signup id") {
 			t.Fatalf("import of id %q: %v", id, err)
 		}
@@ -183,7 +183,7 @@ func TestImportRefusesInvalid(t *testing.T) {
 	}
 	events := goodEvents()
 	events[1].Seq = math.MaxUint64
-	if _, err := s.Import(goodSession(), events, false); !errors.Is(err, ErrInvalidData) ||
+	if _, err := s.Import(ctx, goodSession(), events, false); !errors.Is(err, ErrInvalidData) ||
 		!strings.Contains(err.Error(), "event 2: seq 18446744073709551615 is above the limit") {
 		t.Fatalf("got %v", err)
 	}
@@ -199,7 +199,7 @@ func TestSaveRefusesBadID(t *testing.T) {
 	s := openTemp(t)
 	for _, id := range []string{"../../etc/passwd", "\x1b[31mID", strings.Repeat("A", 5000), "s_test"} {
 		sess := Session{ID: id, Status: StatusActive}
-		err := s.Save(&sess, Event{Kind: "created"})
+		err := s.Save(ctx, &sess, Event{Kind: "created"}, nil)
 		if err == nil || !strings.Contains(err.Error(), "is not a signup id") || strings.Contains(err.Error(), "\x1b") {
 			t.Fatalf("save of id %q: %v", id, err)
 		}
@@ -212,13 +212,13 @@ func TestSaveRefusesBadID(t *testing.T) {
 func TestSaveAfterImportAppends(t *testing.T) {
 	s := openTemp(t)
 	events := []Event{{Seq: 1, At: at(0), Kind: "created"}, {Seq: 5, At: at(1), Kind: "step.done"}, {Seq: 9, At: at(2), Kind: "step.done"}}
-	sess, err := s.Import(Session{ID: "K7MQ-4XPD", Status: StatusActive, Step: "account", UpdatedAt: at(2)}, events, false)
+	sess, err := s.Import(ctx, Session{ID: "K7MQ-4XPD", Status: StatusActive, Step: "account", UpdatedAt: at(2)}, events, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sess.UpdatedAt = at(3)
 	mustSave(t, s, &sess, Event{Kind: "resumed"})
-	evs, err := s.Events(sess.ID)
+	evs, err := s.Events(ctx, sess.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,19 +233,17 @@ func TestSaveAfterImportAppends(t *testing.T) {
 	// The highest number allowed imports, and then the history is full: a
 	// save is refused rather than wrap to 0 and overwrite event 1.
 	top := []Event{{Seq: 1, At: at(0), Kind: "created"}, {Seq: MaxSeq, At: at(1), Kind: "last"}}
-	full, err := s.Import(Session{ID: "AAAA-AAAA", Status: StatusActive, UpdatedAt: at(1)}, top, false)
+	full, err := s.Import(ctx, Session{ID: "AAAA-AAAA", Status: StatusActive, UpdatedAt: at(1)}, top, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Save(&full, Event{Kind: "one more"}); err == nil || !strings.Contains(err.Error(), "history is full") {
+	if err := s.Save(ctx, &full, Event{Kind: "one more"}, nil); err == nil || !strings.Contains(err.Error(), "history is full") {
 		t.Fatalf("save past MaxSeq: %v", err)
 	}
-	if evs, _ := s.Events(full.ID); len(evs) != 2 || evs[0].Kind != "created" || evs[1].Kind != "last" {
+	if evs, _ := s.Events(ctx, full.ID); len(evs) != 2 || evs[0].Kind != "created" || evs[1].Kind != "last" {
 		t.Fatalf("history after a refused save: %+v", evs)
 	}
-	if err := s.Check(); err != nil {
-		t.Fatal(err)
-	}
+	mustCheck(t, s)
 }
 
 // A file whose history bucket counts wrong (written by an older wizard, or by
@@ -259,7 +257,7 @@ func TestSaveNeverOverwrites(t *testing.T) {
 	}
 	forge := func(seq uint64) {
 		t.Helper()
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		err := s.update(ctx, func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketEvents).Bucket([]byte(sess.ID)).SetSequence(seq)
 		})
 		if err != nil {
@@ -268,22 +266,22 @@ func TestSaveNeverOverwrites(t *testing.T) {
 	}
 	forge(1) // behind the last event, 3
 	mustSave(t, s, &sess, Event{Kind: "after a lagging sequence"})
-	evs, _ := s.Events(sess.ID)
+	evs, _ := s.Events(ctx, sess.ID)
 	if len(evs) != 4 || evs[1].Kind != "step.done" || evs[3].Seq != 4 {
 		t.Fatalf("events %+v", evs)
 	}
 	forge(math.MaxUint64) // one more would wrap to 0
-	if err := s.Save(&sess, Event{Kind: "wrap"}); err == nil || !strings.Contains(err.Error(), "history is full") {
+	if err := s.Save(ctx, &sess, Event{Kind: "wrap"}, nil); err == nil || !strings.Contains(err.Error(), "history is full") {
 		t.Fatalf("save at a forged sequence: %v", err)
 	}
-	if evs, _ := s.Events(sess.ID); len(evs) != 4 || evs[0].Kind != "saved" {
+	if evs, _ := s.Events(ctx, sess.ID); len(evs) != 4 || evs[0].Kind != "saved" {
 		t.Fatalf("events after a refused save %+v", evs)
 	}
 }
 
 func TestImportKeepsOrphanHistory(t *testing.T) {
 	s := openTemp(t)
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b, err := tx.Bucket(bucketEvents).CreateBucket([]byte("K7MQ-4XPD"))
 		if err != nil {
 			return err
@@ -293,10 +291,10 @@ func TestImportKeepsOrphanHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Import(goodSession(), goodEvents(), false); !errors.Is(err, ErrExists) {
+	if _, err := s.Import(ctx, goodSession(), goodEvents(), false); !errors.Is(err, ErrExists) {
 		t.Fatalf("import over an orphan history: %v", err)
 	}
-	if _, err := s.Import(goodSession(), goodEvents(), true); err != nil {
+	if _, err := s.Import(ctx, goodSession(), goodEvents(), true); err != nil {
 		t.Fatalf("replace: %v", err)
 	}
 }
@@ -308,14 +306,14 @@ func TestLastWrite(t *testing.T) {
 	mustSave(t, s, &sess, Event{Kind: "step.done"})
 	var lw *LastWrite
 	var txid int
-	_ = s.db.View(func(tx *bolt.Tx) error { lw, txid = readLastWrite(tx), tx.ID(); return nil })
+	_ = s.view(ctx, func(tx *bolt.Tx) error { lw, txid = readLastWrite(tx), tx.ID(); return nil })
 	if lw == nil || lw.ID != sess.ID || lw.Step != "account" || lw.Seq != 2 || lw.Kind != "step.done" || lw.Txid != uint64(txid) {
 		t.Fatalf("last write %+v at tx %d", lw, txid)
 	}
-	if _, err := s.Import(goodSession(), goodEvents(), true); err != nil {
+	if _, err := s.Import(ctx, goodSession(), goodEvents(), true); err != nil {
 		t.Fatal(err)
 	}
-	_ = s.db.View(func(tx *bolt.Tx) error { lw, txid = readLastWrite(tx), tx.ID(); return nil })
+	_ = s.view(ctx, func(tx *bolt.Tx) error { lw, txid = readLastWrite(tx), tx.ID(); return nil })
 	if lw == nil || lw.ID != "K7MQ-4XPD" || lw.Step != "verify-code" || lw.Seq != 6 || lw.Kind != "imported" || lw.Txid != uint64(txid) {
 		t.Fatalf("last write after import %+v at tx %d", lw, txid)
 	}
@@ -324,14 +322,14 @@ func TestLastWrite(t *testing.T) {
 func TestInspect(t *testing.T) {
 	s := openTemp(t)
 	history(t, s, "AAAA-BBBB", 3)
-	r, err := s.Inspect(vNow)
+	r, err := s.Check(ctx, vNow)
 	if err != nil || !r.OK() {
 		t.Fatalf("%+v %v", r, err)
 	}
 	// Save lets the shell store what it likes; Inspect says what would not import.
 	odd := Session{ID: "K7MQ-4XPD", Status: StatusActive, Step: "profile", UpdatedAt: at(1)}
 	mustSave(t, s, &odd, Event{Kind: "x"})
-	r, err = s.Inspect(vNow)
+	r, err = s.Check(ctx, vNow)
 	if err != nil || len(r.Problems) != 0 || len(r.Invalid) != 1 || r.Meta != nil {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -349,7 +347,7 @@ func TestValidateExported(t *testing.T) {
 		sess.UpdatedAt = at(i)
 		mustSave(t, s, &sess, Event{Kind: "step.done", By: "alice", Detail: "step\tdone"})
 	}
-	b, err := s.Export(sess.ID, at(6), "alice")
+	b, err := s.Export(ctx, sess.ID, at(6), "alice")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,15 +7,16 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"context"
 
 	"wizard/assets"
 	"wizard/steps"
 	"wizard/store"
 )
 
-// Saver is the part of the store the shell needs.
+// Saver is the part of the store the shell needs (store.Engine's Save).
 type Saver interface {
-	Save(sess *store.Session, ev store.Event) error
+	Save(ctx context.Context, sess *store.Session, ev store.Event, hold *store.Hold) error
 }
 
 // Options wire the shell.
@@ -158,7 +159,7 @@ func (a *App) nextSave() tea.Cmd {
 	a.inFlight = true
 	sess, st := a.sess, a.store
 	return func() tea.Msg {
-		err := st.Save(&sess, p.ev)
+		err := st.Save(context.Background(), &sess, p.ev, nil)
 		return savedMsg{sess: sess, ev: p.ev, reply: p.reply, advance: p.advance, err: err}
 	}
 }

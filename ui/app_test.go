@@ -230,7 +230,7 @@ func TestFirstHalfSavesEachStep(t *testing.T) {
 	a, h := w.app(store.Session{ID: store.NewID()}, false)
 	firstHalf(w, a, h)
 
-	saved, err := w.st.Load(a.Session().ID)
+	saved, err := w.st.Load(context.Background(), a.Session().ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestFirstHalfSavesEachStep(t *testing.T) {
 	if saved.Signup.Event != "FINISH" || saved.Signup.WABAID == "" || saved.Signup.BusinessID == "" {
 		t.Errorf("signup result not saved: %+v", saved.Signup)
 	}
-	events, err := w.st.Events(saved.ID)
+	events, err := w.st.Events(context.Background(), saved.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,7 @@ func TestCtrlCSavesAndQuits(t *testing.T) {
 	if a.Exit() != ExitInterrupted {
 		t.Fatalf("exit reason %v, want interrupted", a.Exit())
 	}
-	saved, err := w.st.Load(a.Session().ID)
+	saved, err := w.st.Load(context.Background(), a.Session().ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestGovernmentBodyParksAndResumes(t *testing.T) {
 	if a.Exit() != ExitParked {
 		t.Fatalf("exit %v, want parked", a.Exit())
 	}
-	saved, _ := w.st.Load(a.Session().ID)
+	saved, _ := w.st.Load(context.Background(), a.Session().ID)
 	if saved.Status != store.StatusWaiting || !strings.Contains(saved.WaitingReason, "approval") {
 		t.Fatalf("status %q reason %q, want waiting for approval", saved.Status, saved.WaitingReason)
 	}
@@ -328,7 +328,7 @@ func TestGovernmentBodyParksAndResumes(t *testing.T) {
 	if b.Exit() != ExitParked {
 		t.Fatalf("exit %v, want parked", b.Exit())
 	}
-	saved, _ = w.st.Load(saved.ID)
+	saved, _ = w.st.Load(context.Background(), saved.ID)
 	if saved.Status != store.StatusWaiting || steps.Next(saved) != steps.Company {
 		t.Fatalf("after keep waiting: status %s next %s", saved.Status, steps.Next(saved))
 	}
@@ -345,7 +345,7 @@ func TestGovernmentBodyParksAndResumes(t *testing.T) {
 	}
 	h3.deliver(keyMsg("ctrl+c"))
 	h3.pump("quit", 5*time.Second, func() bool { return h3.quit })
-	saved, _ = w.st.Load(saved.ID)
+	saved, _ = w.st.Load(context.Background(), saved.ID)
 
 	// The approval arrived: its date, reference and who says so are saved,
 	// and the signup goes on to the number.
@@ -362,13 +362,13 @@ func TestGovernmentBodyParksAndResumes(t *testing.T) {
 	h4.waitScreen("Who confirms it arrived")
 	h4.key("enter") // the contact, Anna Ivanova
 	h4.waitScreen("Is this number connected to the WhatsApp Business API?")
-	saved, _ = w.st.Load(saved.ID)
+	saved, _ = w.st.Load(context.Background(), saved.ID)
 	co := saved.Company
 	if co.ApprovalRef != "CASE-4821" || co.ApprovedBy != "Anna Ivanova" || co.ApprovedAt.Format("2006-01-02") != "2026-01-15" ||
 		co.SavedAt.IsZero() || saved.Status != store.StatusActive || saved.WaitingReason != "" {
 		t.Fatalf("after the approval: status %s reason %q company %+v", saved.Status, saved.WaitingReason, co)
 	}
-	events, _ := w.st.Events(saved.ID)
+	events, _ := w.st.Events(context.Background(), saved.ID)
 	var recorded bool
 	for _, e := range events {
 		recorded = recorded || (e.Kind == "approved" && e.By == "tester" && strings.Contains(e.Detail, "CASE-4821"))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 // discard saves nothing: the benchmarks measure the screen, not the disk.
 type discard struct{}
 
-func (discard) Save(*store.Session, store.Event) error { return nil }
+func (discard) Save(context.Context, *store.Session, store.Event, *store.Hold) error { return nil }
 
 func benchApp(b *testing.B, sess store.Session) *App {
 	b.Helper()

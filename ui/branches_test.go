@@ -64,7 +64,7 @@ func TestMigrationPathRegistersOnly(t *testing.T) {
 			t.Errorf("the migration path showed %s", skipped)
 		}
 	}
-	s, _ := w.st.Load(a.Session().ID)
+	s, _ := w.st.Load(context.Background(), a.Session().ID)
 	if s.Status != store.StatusDone || s.Phone.ID == "" || s.Code.RegisteredAt.IsZero() || s.Alpha.Name == "" {
 		t.Errorf("migration did not finish: status %s phone %q registered %v alpha %q", s.Status, s.Phone.ID, s.Code.RegisteredAt, s.Alpha.Name)
 	}
@@ -87,7 +87,7 @@ func TestMigrationWithUnmetItemsParksAndAsksAgain(t *testing.T) {
 	}
 	h.key("enter")
 	h.pump("quit", 5*time.Second, func() bool { return h.quit })
-	s, _ := w.st.Load(a.Session().ID)
+	s, _ := w.st.Load(context.Background(), a.Session().ID)
 	if s.Status != store.StatusWaiting || !strings.Contains(s.WaitingReason, "3 checklist item") {
 		t.Fatalf("status %s reason %q, want waiting with 3 items missing", s.Status, s.WaitingReason)
 	}
@@ -129,7 +129,7 @@ func TestNumberOnAnotherWhatsAppParks(t *testing.T) {
 			if a.Exit() != ExitParked {
 				t.Fatalf("exit %v, want parked", a.Exit())
 			}
-			s, _ := w.st.Load(a.Session().ID)
+			s, _ := w.st.Load(context.Background(), a.Session().ID)
 			if s.Status != store.StatusWaiting || s.WaitingReason == "" || steps.Next(s) != steps.NumberStatus {
 				t.Fatalf("status %s reason %q next %s", s.Status, s.WaitingReason, steps.Next(s))
 			}
@@ -165,7 +165,7 @@ func TestBackKeepsEveryAnswer(t *testing.T) {
 	}
 	h.key("enter") // unchanged: on to where the session stands
 	h.waitScreen("Is this number connected to the WhatsApp Business API?")
-	s, _ := w.st.Load(a.Session().ID)
+	s, _ := w.st.Load(context.Background(), a.Session().ID)
 	if s.Company.CompanyName != "Acme Pharma" || s.Account.VerifiedAt.IsZero() || s.Step != string(steps.NumberStatus) {
 		t.Fatalf("going back changed the session: %+v", s)
 	}
@@ -187,7 +187,7 @@ func TestChangeAddressWhileWaitingForTheLink(t *testing.T) {
 	h.waitScreen("We sent a link to " + testEmail)
 	w.clickVerifyLink()
 	h.waitScreen("Type of organisation")
-	s, _ := w.st.Load(a.Session().ID)
+	s, _ := w.st.Load(context.Background(), a.Session().ID)
 	if s.Account.Email != testEmail || s.Account.VerifiedAt.IsZero() {
 		t.Fatalf("account after the change: %+v", s.Account)
 	}
@@ -205,7 +205,7 @@ func TestTakenAddressIsShownOnTheForm(t *testing.T) {
 	if !strings.Contains(h.screen(), "Business e-mail") {
 		t.Fatalf("the form is gone after the error:\n%s", h.screen())
 	}
-	events, _ := w.st.Events(a.Session().ID)
+	events, _ := w.st.Events(context.Background(), a.Session().ID)
 	if last := events[len(events)-1]; last.Kind != "error" || last.Error == "" {
 		t.Fatalf("the error was not saved before it was shown: %+v", last)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func quitAndReload(w *world, a *App, h *harness) store.Session {
 	h.stop()
 	w.st.Close()
 	w.open()
-	s, err := w.st.Load(a.Session().ID)
+	s, err := w.st.Load(context.Background(), a.Session().ID)
 	if err != nil {
 		w.t.Fatal(err)
 	}

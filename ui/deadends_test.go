@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -35,5 +36,8 @@ func TestWeakPINIsWarnedAboutButAccepted(t *testing.T) {
 	}
 	h.key("enter")
 	h.waitScreen("Your Alpha Name code:")
-	h.pump("saved", 5*time.Second, func() bool { s, _ := w.st.Load(a.Session().ID); return !s.Code.RegisteredAt.IsZero() })
+	h.pump("saved", 5*time.Second, func() bool {
+		s, _ := w.st.Load(context.Background(), a.Session().ID)
+		return !s.Code.RegisteredAt.IsZero()
+	})
 }

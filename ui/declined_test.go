@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -35,14 +36,14 @@ func TestDeclinedDisplayNameCanBeChangedAndActivated(t *testing.T) {
 	h.key("enter")
 	h.waitScreen("Your Alpha Name code:")
 
-	saved, err := w.st.Load(a.Session().ID)
+	saved, err := w.st.Load(context.Background(), a.Session().ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if saved.Profile.DisplayName != "Acme Pharma Group" {
 		t.Fatalf("saved display name %q, want the new one", saved.Profile.DisplayName)
 	}
-	events, _ := w.st.Events(saved.ID)
+	events, _ := w.st.Events(context.Background(), saved.ID)
 	var asked bool
 	for _, e := range events {
 		asked = asked || strings.Contains(e.Detail, `new display name "Acme Pharma Group" asked for`)

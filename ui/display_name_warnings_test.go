@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -45,14 +46,14 @@ func TestDisplayNameWarningConfirmedIsInTheHistory(t *testing.T) {
 	h.key("b")
 	h.waitScreen("Country of the number")
 
-	saved, err := w.st.Load(a.Session().ID)
+	saved, err := w.st.Load(context.Background(), a.Session().ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if saved.Profile.DisplayName != "Booking.com" || saved.Profile.ConfirmedAt.IsZero() {
 		t.Fatalf("profile not saved: %+v", saved.Profile)
 	}
-	events, err := w.st.Events(saved.ID)
+	events, err := w.st.Events(context.Background(), saved.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

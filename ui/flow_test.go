@@ -125,7 +125,7 @@ func TestHappyPathThroughAllTwelveSteps(t *testing.T) {
 	if a.Exit() != ExitFinished {
 		t.Errorf("exit %v, want finished", a.Exit())
 	}
-	s, err := w.st.Load(a.Session().ID)
+	s, err := w.st.Load(context.Background(), a.Session().ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestStopHalfWayAndFinishFromTheStore(t *testing.T) {
 	// A new process: the data file is opened again and the session loaded from it.
 	w.st.Close()
 	w.open()
-	saved, err := w.st.Load(id)
+	saved, err := w.st.Load(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,14 +177,14 @@ func TestStopHalfWayAndFinishFromTheStore(t *testing.T) {
 		t.Fatalf("the reloaded session lost answers: %+v", b.Session())
 	}
 	secondHalf(w, b, h2)
-	final, err := w.st.Load(id)
+	final, err := w.st.Load(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if final.Status != store.StatusDone {
 		t.Fatalf("status %s, want done", final.Status)
 	}
-	events, _ := w.st.Events(id)
+	events, _ := w.st.Events(context.Background(), id)
 	var resumed bool
 	for _, e := range events {
 		resumed = resumed || e.Kind == "resumed"

@@ -47,7 +47,7 @@ func TestRegistrationErrorsAreExplained(t *testing.T) {
 		h.typeText(testPIN)
 		h.key("enter")
 		h.waitScreen(c.says)
-		events, _ := w.st.Events(a.Session().ID)
+		events, _ := w.st.Events(context.Background(), a.Session().ID)
 		if last := events[len(events)-1]; last.Kind != "error" || !strings.Contains(last.Error, "code") {
 			t.Errorf("%d: the error was not saved before it was shown: %+v", c.code, last)
 		}
@@ -82,7 +82,7 @@ func TestCodeRequestAndWrongCodeAreExplained(t *testing.T) {
 	if got := a.Session().Code.Attempts; got != 1 {
 		t.Errorf("attempts %d, want 1", got)
 	}
-	saved, _ := w.st.Load(a.Session().ID)
+	saved, _ := w.st.Load(context.Background(), a.Session().ID)
 	if saved.Code.Attempts != 1 || saved.Code.Method != "VOICE" {
 		t.Errorf("saved code state %+v, want 1 attempt by voice", saved.Code)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ type slowSaver struct {
 	overlap bool
 }
 
-func (s *slowSaver) Save(sess *store.Session, ev store.Event) error {
+func (s *slowSaver) Save(ctx context.Context, sess *store.Session, ev store.Event, hold *store.Hold) error {
 	s.mu.Lock()
 	s.running++
 	if s.running > 1 {
@@ -29,7 +30,7 @@ func (s *slowSaver) Save(sess *store.Session, ev store.Event) error {
 	}
 	s.mu.Unlock()
 	<-s.gate
-	err := s.st.Save(sess, ev)
+	err := s.st.Save(ctx, sess, ev, hold)
 	s.mu.Lock()
 	s.running--
 	s.mu.Unlock()
@@ -59,7 +60,7 @@ func TestSavesRunOneAtATimeAndTheNewestWins(t *testing.T) {
 	if slow.overlap {
 		t.Fatal("two saves ran at the same time")
 	}
-	saved, err := w.st.Load(sess.ID)
+	saved, err := w.st.Load(context.Background(), sess.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestRecordMovesTheSavedStep(t *testing.T) {
 	h.key("enter")
 	h.waitScreen("Saved: Acme Pharma")
 	h.pump("the save", 5*time.Second, func() bool { return !a.saving() })
-	saved, _ := w.st.Load(sess.ID)
+	saved, _ := w.st.Load(context.Background(), sess.ID)
 	if saved.Step != string(steps.Finished) || saved.Alpha.SavedAt.IsZero() {
 		t.Fatalf("saved step %q alpha %+v; want done", saved.Step, saved.Alpha)
 	}

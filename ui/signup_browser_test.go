@@ -187,7 +187,7 @@ func TestSignupInChromiumFinishes(t *testing.T) {
 		t.Fatalf("the callback's state %q is too short to be random", state)
 	}
 
-	saved, err := w.st.Load(a.Session().ID)
+	saved, err := w.st.Load(context.Background(), a.Session().ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestSignupInChromiumFinishes(t *testing.T) {
 	if !slices.Contains(w.sb.Server.WABAIDs(), sg.WABAID) {
 		t.Errorf("saved WABA %s, which the sandbox does not know: %v", sg.WABAID, w.sb.Server.WABAIDs())
 	}
-	events, err := w.st.Events(saved.ID)
+	events, err := w.st.Events(context.Background(), saved.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,10 +241,10 @@ func TestSignupInChromiumCancel(t *testing.T) {
 		}
 	}
 	h.pump("the cancel to be saved", 5*time.Second, func() bool {
-		s, err := w.st.Load(a.Session().ID)
+		s, err := w.st.Load(context.Background(), a.Session().ID)
 		return err == nil && s.Signup.Event == "CANCEL"
 	})
-	saved, _ := w.st.Load(a.Session().ID)
+	saved, _ := w.st.Load(context.Background(), a.Session().ID)
 	if saved.Signup.CancelStep != "WABA_SETUP" || saved.Signup.SessionID != first {
 		t.Errorf("saved %+v, want the CANCEL at WABA_SETUP of %s", saved.Signup, first)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync/atomic"
@@ -19,9 +20,9 @@ type delaySaver struct {
 	delay atomic.Int64 // nanoseconds
 }
 
-func (s *delaySaver) Save(sess *store.Session, ev store.Event) error {
+func (s *delaySaver) Save(ctx context.Context, sess *store.Session, ev store.Event, hold *store.Hold) error {
 	time.Sleep(time.Duration(s.delay.Load())) // the disk is slow; nothing waits on this to be exact
-	return s.st.Save(sess, ev)
+	return s.st.Save(ctx, sess, ev, hold)
 }
 
 // Keys typed while a save is slow wait for the save they follow: Enter, Enter
@@ -47,7 +48,7 @@ func TestKeysWaitForASlowSave(t *testing.T) {
 	if a.Exit() != ExitFinished {
 		t.Fatalf("exit %v, want finished; screen:\n%s", a.Exit(), h.screen())
 	}
-	saved, err := w.st.Load(sess.ID)
+	saved, err := w.st.Load(context.Background(), sess.ID)
 	if err != nil || saved.Status != store.StatusDone {
 		t.Fatalf("on disk: %v %v, want done", saved.Status, err)
 	}
@@ -59,11 +60,11 @@ type failingSaver struct {
 	fail atomic.Bool
 }
 
-func (s *failingSaver) Save(sess *store.Session, ev store.Event) error {
+func (s *failingSaver) Save(ctx context.Context, sess *store.Session, ev store.Event, hold *store.Hold) error {
 	if s.fail.Load() {
 		return errors.New("no space left on device")
 	}
-	return s.st.Save(sess, ev)
+	return s.st.Save(ctx, sess, ev, hold)
 }
 
 // After a failed save, ctrl+c does not quit as if all were saved: it says what

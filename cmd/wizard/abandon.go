@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,7 +69,7 @@ func runAbandon(opts *abandonOptions) error {
 	}
 	s.Status, s.WaitingReason = store.StatusAbandoned, ""
 	s.UpdatedAt, s.UpdatedBy = opts.Now(), opts.Who()
-	if err := st.Save(&s, store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned", Detail: detail}); err != nil {
+	if err := st.Save(context.Background(), &s, store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned", Detail: detail}, nil); err != nil {
 		return failT(w, 1, "cli.save_failed", s.ID, st.Path(), err)
 	}
 	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("cli.abandon.done_ok", s.ID))

@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"wizard/store"
 )
 
@@ -87,12 +89,12 @@ func seed(t *testing.T, path string, sessions ...store.Session) {
 	}
 	defer st.Close()
 	for _, s := range sessions {
-		if err := st.Save(&s, store.Event{Kind: "created", By: s.UpdatedBy, At: s.CreatedAt}); err != nil {
+		if err := st.Save(context.Background(), &s, store.Event{Kind: "created", By: s.UpdatedBy, At: s.CreatedAt}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if s.Status == store.StatusWaiting {
 			ev := store.Event{Kind: "error", By: s.UpdatedBy, Detail: "adding the number", Error: "graph: code 133004 [HTTP 503]"}
-			if err := st.Save(&s, ev); err != nil {
+			if err := st.Save(context.Background(), &s, ev, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -153,11 +155,11 @@ func load(t *testing.T, path, id string) (store.Session, []store.Event) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	s, err := st.Load(id)
+	s, err := st.Load(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, err := st.Events(id)
+	evs, err := st.Events(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,9 +396,15 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if _, evs := load(t, other, "WXYZ-2345"); len(evs) != len(gotEvents) {
 		t.Fatalf("refused import changed the history: %d events", len(evs))
 	}
-	mustOK(t, wiz(t, "import", "--replace", file, "--data", other))
-	if _, evs := load(t, other, "WXYZ-2345"); len(evs) != len(origEvents)+1 {
-		t.Fatalf("after --replace: %d events, want %d", len(evs), len(origEvents)+1)
+	// --replace never overwrites a newer revision (issue 15): the import itself
+	// made one, so the same file again is refused...
+	mustFail(t, wiz(t, "import", "--replace", file, "--data", other), 1, "WXYZ-2345", "has changed since the file was made", other)
+	// ... and a copy at the stored revision replaces it.
+	newer := filepath.Join(t.TempDir(), "newer.json")
+	mustOK(t, wiz(t, "export", "WXYZ-2345", "-o", newer, "--data", other))
+	mustOK(t, wiz(t, "import", "--replace", newer, "--data", other))
+	if _, evs := load(t, other, "WXYZ-2345"); len(evs) != len(gotEvents)+1 {
+		t.Fatalf("after --replace: %d events, want %d", len(evs), len(gotEvents)+1)
 	}
 
 	// Export refuses to overwrite without --force; -o - prints the bundle.
@@ -446,8 +454,8 @@ func TestImportRefusals(t *testing.T) {
 	if _, err := os.Stat(path); err == nil {
 		st, _ := store.Open(path, store.Options{})
 		defer st.Close()
-		if list, _ := st.List(store.ListOptions{}); len(list) != 0 {
-			t.Fatalf("refused imports stored %d sessions", len(list))
+		if page, _ := st.List(context.Background(), store.Query{}); len(page.Sessions) != 0 {
+			t.Fatalf("refused imports stored %d sessions", len(page.Sessions))
 		}
 	}
 }
@@ -472,7 +480,7 @@ func TestAbandon(t *testing.T) {
 		t.Error("abandoned signup not listed")
 	}
 	st, _ := store.Open(path, store.Options{})
-	latest, _, _ := st.Latest(true)
+	latest, _, _ := st.Latest(context.Background(), store.Query{Statuses: store.Resumable})
 	st.Close()
 	if latest.ID != "WXYZ-2345" {
 		t.Errorf("resume offer: %s", latest.ID)
@@ -520,8 +528,8 @@ func TestResumeTarget(t *testing.T) {
 	if !strings.Contains(errOut.String(), "ABCD-EFGH was abandoned; it is reopened") {
 		t.Errorf("stderr %q", errOut.String())
 	}
-	stored, _ := st.Load("ABCD-EFGH")
-	evs, _ := st.Events("ABCD-EFGH")
+	stored, _ := st.Load(context.Background(), "ABCD-EFGH")
+	evs, _ := st.Events(context.Background(), "ABCD-EFGH")
 	if stored.Status != store.StatusActive || evs[len(evs)-1].Kind != "reopened" || evs[len(evs)-1].By != who() {
 		t.Fatalf("stored %+v, last event %+v", stored, evs[len(evs)-1])
 	}
@@ -584,13 +592,40 @@ func TestCorruptDataFile(t *testing.T) {
 	}
 }
 
-func TestLockedDataFile(t *testing.T) {
+// A wizard at work keeps the data file open only for each save (issue 15):
+// list, show, export and abandon of another signup run meanwhile.
+func TestDataFileInUse(t *testing.T) {
 	path := seeded(t)
-	holder, err := store.Open(path, store.Options{})
+	other, err := store.Open(path, store.Options{}) // another wizard at work
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer holder.Close()
+	defer other.Close()
+	for _, args := range [][]string{{"list"}, {"show", "K7MQ-4XPD"}, {"export", "K7MQ-4XPD", "-o", "-"}, {"abandon", "K7MQ-4XPD"}} {
+		mustOK(t, wiz(t, append(args, "--data", path)...))
+	}
+	if _, err := other.Load(context.Background(), "K7MQ-4XPD"); err != nil {
+		t.Fatalf("the other wizard reads after them: %v", err)
+	}
+}
+
+// lockDataFile holds bbolt's lock on the file at path until the test ends,
+// as a transaction that does not end would (a wizard stuck in a save):
+// every transaction of the commands waits --lock-timeout for it.
+func lockDataFile(t *testing.T, path string) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+}
+
+// A data file whose lock is not released within --lock-timeout (issue 15:
+// now only a transaction that does not end) is refused, naming who has it.
+func TestLockedDataFile(t *testing.T) {
+	path := seeded(t)
+	lockDataFile(t, path)
 	for _, args := range [][]string{{"list"}, {"show", "K7MQ-4XPD"}, {"export", "K7MQ-4XPD", "-o", "-"}, {"abandon", "K7MQ-4XPD"}} {
 		start := time.Now()
 		r := wiz(t, append(args, "--data", path)...)
@@ -610,11 +645,7 @@ func TestLockedDataFile(t *testing.T) {
 // detector is slow: the time of a run of 'version' is taken off.
 func TestLockedDataFileProcess(t *testing.T) {
 	path := seeded(t)
-	holder, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close()
+	lockDataFile(t, path)
 
 	baseline, _, _ := helperProcess(t, "version")
 	took, stderr, err := helperProcess(t, "list", "--data", path)
@@ -687,11 +718,7 @@ func TestDoctorHealthy(t *testing.T) {
 
 func TestDoctorProblems(t *testing.T) {
 	path := seeded(t)
-	holder, err := store.Open(path, store.Options{}) // another wizard at work
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close()
+	lockDataFile(t, path) // a transaction elsewhere that does not end
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}

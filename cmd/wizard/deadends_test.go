@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -73,13 +74,16 @@ func TestShowPrintsAnErrorOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s, err = st.Load(context.Background(), s.ID); err != nil { // as saved: its revision
+		t.Fatal(err)
+	}
 	msg := "graph: code 136025 Verify code error [HTTP 400]"
 	for _, ev := range []store.Event{
 		{Kind: "error", Step: "verify-code", Detail: msg, Error: msg},
 		{Kind: "error", Step: "phone", Detail: "adding the number", Error: "partner: timeout"},
 		{Kind: "error", Step: "phone", Error: "graph: code 100"},
 	} {
-		if err := st.Save(&s, ev); err != nil {
+		if err := st.Save(context.Background(), &s, ev, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

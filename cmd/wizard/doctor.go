@@ -147,7 +147,7 @@ func doctorData(opts *doctorOptions, r *report) {
 	}
 	defer st.Close()
 	r.ok(w.T("cli.doctor.not_locked"))
-	if v, err := st.SchemaVersion(); err != nil {
+	if v, err := st.SchemaVersion(context.Background()); err != nil {
 		r.fail(err.Error())
 	} else {
 		r.ok(w.T("cli.doctor.schema", v, store.SchemaVersion))
@@ -156,7 +156,7 @@ func doctorData(opts *doctorOptions, r *report) {
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	rep, err := st.Inspect(now())
+	rep, err := st.Check(context.Background(), now())
 	if err != nil {
 		r.fail(w.T("cli.doctor.check_failed", oneLine(err.Error())))
 		return
@@ -175,7 +175,7 @@ func doctorData(opts *doctorOptions, r *report) {
 	}
 	if len(rep.Problems) > 0 {
 		// the counts below would be of a damaged file
-	} else if stats, err := st.Stats(); err != nil {
+	} else if stats, err := st.Stats(context.Background()); err != nil {
 		r.fail(w.T("cli.doctor.check_failed", err))
 	} else {
 		r.ok(w.T("cli.doctor.check_ok", stats.Sessions, statusCounts(stats), stats.Events))

@@ -25,6 +25,8 @@ import (
 	"github.com/creack/pty"
 	"github.com/spf13/cobra"
 
+	bolt "go.etcd.io/bbolt"
+
 	"wizard/store"
 )
 
@@ -152,7 +154,14 @@ func TestErrorsDoNotWaitForTheTerminal(t *testing.T) {
 	base := startUp(t, home)
 
 	held := filepath.Join(home.dir, "held.db")
-	holder, err := store.Open(held, store.Options{})
+	// A transaction elsewhere that does not end (issue 15: a wizard at work
+	// no longer keeps the file locked; only a transaction does).
+	if st, err := store.Open(held, store.Options{}); err != nil {
+		t.Fatal(err)
+	} else {
+		st.Close()
+	}
+	holder, err := bolt.Open(held, 0o600, &bolt.Options{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -63,7 +64,7 @@ func runExport(opts *exportOptions) error {
 		return err
 	}
 	defer st.Close()
-	b, err := st.Export(id, opts.Now(), opts.Who())
+	b, err := st.Export(context.Background(), id, opts.Now(), opts.Who())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return failT(w, 1, "cli.not_found", id, st.Path())

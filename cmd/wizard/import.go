@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -82,12 +83,20 @@ func runImport(opts *importOptions) error {
 	note := store.Event{At: now, By: by, Kind: "imported",
 		Detail: "imported from " + file + " (exported by " + dash(b.ExportedBy) + " at " +
 			b.ExportedAt.UTC().Format("2006-01-02 15:04 MST") + ")"}
-	stored, err := st.Import(sess, append(b.Events, note), opts.Replace)
+	stored, err := st.Import(context.Background(), sess, append(b.Events, note), opts.Replace)
 	switch {
 	case errors.Is(err, store.ErrExists):
-		old, _ := st.Load(sess.ID)
+		old, _ := st.Load(context.Background(), sess.ID)
 		return failT(w, 1, "cli.import.exists", store.NormaliseID(sess.ID), st.Path(),
 			old.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(old.UpdatedBy))
+	case errors.As(err, new(*store.ConflictError)):
+		ce, _ := errors.AsType[*store.ConflictError](err)
+		return failT(w, 1, "cli.import.newer_here", store.NormaliseID(sess.ID), st.Path(), ce.Stored, ce.Loaded,
+			ce.Current.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(ce.Current.UpdatedBy))
+	case errors.As(err, new(*store.HeldError)):
+		he, _ := errors.AsType[*store.HeldError](err)
+		return failT(w, 1, "cli.import.held", store.NormaliseID(sess.ID), dash(he.Hold.Holder.Who), dash(he.Hold.Holder.Machine),
+			he.Hold.Since.Local().Format("15:04"))
 	case err != nil:
 		return failT(w, 1, "cli.save_failed", sess.ID, st.Path(), err)
 	}

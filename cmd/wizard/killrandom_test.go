@@ -705,7 +705,7 @@ func (r *krRun) load() {
 		r.t.Fatalf("opening the data file %s: %v", path, err)
 	}
 	defer st.Close()
-	s, err := st.Load(k.id)
+	s, err := st.Load(context.Background(), k.id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		r.saved, r.found = store.Session{}, false

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -101,17 +102,12 @@ func runList(opts *listOptions) error {
 		return err
 	}
 	defer st.Close()
-	if opts.Limit > 0 {
-		opt.Limit = opts.Limit + 1 // one more tells whether there are more
-	}
-	sessions, err := st.List(opt)
+	opt.Limit = opts.Limit
+	page, err := st.List(context.Background(), opt)
 	if err != nil {
 		return failT(w, 1, "cli.read_failed", st.Path(), err)
 	}
-	more := opts.Limit > 0 && len(sessions) > opts.Limit
-	if more {
-		sessions = sessions[:opts.Limit]
-	}
+	sessions, more := page.Sessions, page.Next != ""
 	out := opts.IO.Out
 	if opts.JSON {
 		return writeJSON(out, listEntries(w, sessions))
@@ -119,7 +115,7 @@ func runList(opts *listOptions) error {
 	out = termsafe.NewWriter(out) // what the signups hold came from users and files
 	cell := termsafe.Line
 	if len(sessions) == 0 {
-		if len(opt.Statuses) > 0 || opt.Match != nil {
+		if len(opt.Statuses) > 0 || opt.Search != "" {
 			printf(out, "%s\n", w.T("cli.list.none_match", st.Path()))
 		} else {
 			printf(out, "%s\n", w.T("list.empty", st.Path()))
@@ -141,9 +137,11 @@ func runList(opts *listOptions) error {
 	return nil
 }
 
-// listFilter turns --status and --search into store.ListOptions.
-func listFilter(w *assets.Words, statuses []string, search string) (store.ListOptions, error) {
-	var opt store.ListOptions
+// listFilter turns --status and --search into a store.Query. The search
+// is the store's (store.MatchSearch): company, e-mail, id with or without
+// its dash, or the digits of a number, in any case.
+func listFilter(w *assets.Words, statuses []string, search string) (store.Query, error) {
+	var opt store.Query
 	known := []store.Status{store.StatusActive, store.StatusWaiting, store.StatusDone, store.StatusAbandoned}
 	for _, s := range statuses {
 		status := store.Status(strings.ToLower(strings.TrimSpace(s)))
@@ -152,43 +150,8 @@ func listFilter(w *assets.Words, statuses []string, search string) (store.ListOp
 		}
 		opt.Statuses = append(opt.Statuses, status)
 	}
-	opt.Match = searchMatch(search)
+	opt.Search = strings.TrimSpace(search)
 	return opt, nil
-}
-
-// searchMatch matches q, in any case, inside a signup's company, e-mail, id
-// (with or without its dash) or number (by its digits, however q writes them).
-// An empty q matches everything (nil).
-func searchMatch(q string) func(store.Session) bool {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return nil
-	}
-	lower := strings.ToLower(q)
-	compact := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(q))
-	digits := phoneDigits(q)
-	return func(s store.Session) bool {
-		return strings.Contains(strings.ToLower(s.Company.CompanyName), lower) ||
-			strings.Contains(strings.ToLower(s.Account.Email), lower) ||
-			strings.Contains(strings.ReplaceAll(s.ID, "-", ""), compact) ||
-			(digits != "" && strings.Contains(s.Phone.E164, digits))
-	}
-}
-
-// phoneDigits is the digits of q if q looks like (part of) a phone number,
-// such as "+7 701 123-45" or "(701) 123"; else "".
-func phoneDigits(q string) string {
-	var b strings.Builder
-	for _, r := range q {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case strings.ContainsRune("+-(). ", r):
-		default:
-			return ""
-		}
-	}
-	return b.String()
 }
 
 // statusText is the status as list prints it: "waiting: <why>" for a parked

@@ -844,11 +844,11 @@ func ptyLoad(t testing.TB, path, id string) (store.Session, []store.Event) {
 		t.Fatalf("opening the data file %s: %v", path, err)
 	}
 	defer st.Close()
-	s, err := st.Load(id)
+	s, err := st.Load(context.Background(), id)
 	if err != nil {
 		t.Fatalf("loading signup %s: %v", id, err)
 	}
-	ev, err := st.Events(id)
+	ev, err := st.Events(context.Background(), id)
 	if err != nil {
 		t.Fatalf("reading the history of %s: %v", id, err)
 	}
@@ -1158,36 +1158,24 @@ func TestCtrlCSavesAndSaysHowToResume(t *testing.T) {
 	}
 }
 
-// TestSecondWizardOnSameFileIsRefused: while one wizard works on a data file, a
-// second one on the same file says so, naming the file, and exits non-zero
-// within 2 s instead of waiting.
-func TestSecondWizardOnSameFileIsRefused(t *testing.T) {
+// TestSecondWizardOnSameFile: while one wizard works on a data file, a
+// second one on the same file starts too (issue 15: the file is locked only
+// for the length of a transaction, no longer for a wizard's whole run) and
+// offers the first one's signup; the first never notices. (Telling the second
+// who holds that signup is the hold screens' work, not yet built.)
+func TestSecondWizardOnSameFile(t *testing.T) {
 	home := newPtyHome(t)
 	data := filepath.Join(home.dir, "shared.db")
 	first := ptyStart(t, home, "first wizard", "--data", data, "--lang", "en")
 	first.WaitFor("Do you accept the provider's terms?")
 
-	start := time.Now()
 	second := ptyStart(t, home, "second wizard", "--data", data, "--lang", "en")
-	code, signaled, err := second.Wait(5 * time.Second)
-	took := time.Since(start)
-	if err != nil {
-		second.Fatalf("the second wizard did not give up: %v", err)
-	}
-	if signaled || code == 0 {
-		second.Errorf("the second wizard ended with code %d (signal: %v), want a non-zero exit code", code, signaled)
-	}
-	if took > 2*time.Second {
-		t.Errorf("the second wizard took %v to give up, want at most 2s", took)
-	}
-	out := second.Output()
-	squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
-	lower := strings.Join(strings.Fields(strings.ToLower(out)), " ") // the message is wrapped to the terminal
-	if !strings.Contains(lower, "another wizard") || !strings.Contains(lower, "is using") || !strings.Contains(squeeze(out), squeeze(data)) {
-		t.Errorf("the second wizard does not say that another wizard is using %s; it printed:\n%s", data, out)
+	second.WaitFor("Resume signup")
+	second.Key("ctrl+c")
+	if code := second.ExitCode(5 * time.Second); code == 0 {
+		second.Errorf("the second wizard: exit code 0 after ctrl+c at the offer, want non-zero")
 	}
 
-	// The first one never noticed.
 	if first.Exited() {
 		first.Fatalf("the first wizard ended")
 	}

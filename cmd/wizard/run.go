@@ -59,7 +59,7 @@ func runStart(ctx context.Context, opts *startOptions) error {
 	sess := store.Session{ID: store.NewID()}
 	resumed := false
 	if !opts.New {
-		latest, ok, err := st.Latest(true)
+		latest, ok, err := st.Latest(context.Background(), store.Query{Statuses: store.Resumable})
 		if err != nil {
 			return fail(1, "cannot read the data file %s: %v", st.Path(), err)
 		}
@@ -147,7 +147,7 @@ func runResume(ctx context.Context, opts *resumeOptions) error {
 func resumeTarget(opts *resumeOptions, st *store.Store, id string) (store.Session, error) {
 	w := opts.Words
 	if id == "" {
-		s, ok, err := st.Latest(true)
+		s, ok, err := st.Latest(context.Background(), store.Query{Statuses: store.Resumable})
 		if err != nil {
 			return s, failT(w, 1, "cli.read_failed", st.Path(), err)
 		}
@@ -166,7 +166,7 @@ func resumeTarget(opts *resumeOptions, st *store.Store, id string) (store.Sessio
 	case store.StatusAbandoned:
 		s.Status, s.UpdatedAt, s.UpdatedBy = store.StatusActive, opts.Now(), opts.Who()
 		ev := store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "reopened", Detail: "abandoned signup reopened with wizard resume"}
-		if err := st.Save(&s, ev); err != nil {
+		if err := st.Save(context.Background(), &s, ev, nil); err != nil {
 			return s, failT(w, 1, "cli.save_failed", s.ID, st.Path(), err)
 		}
 		printf(opts.IO.ErrOut, "%s\n", termsafe.Line(w.T("cli.resume.reopened", s.ID)))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,7 +63,7 @@ func runShow(opts *showOptions) error {
 	if err != nil {
 		return err
 	}
-	events, err := st.Events(s.ID)
+	events, err := st.Events(context.Background(), s.ID)
 	if err != nil {
 		return failT(w, 1, "cli.show.history_failed", s.ID, err)
 	}
@@ -111,7 +112,7 @@ func runShow(opts *showOptions) error {
 
 // loadSession loads a signup by id, or fails saying how to find one.
 func loadSession(w *assets.Words, st *store.Store, id string) (store.Session, error) {
-	s, err := st.Load(id)
+	s, err := st.Load(context.Background(), id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return s, failT(w, 1, "cli.not_found", id, st.Path())
