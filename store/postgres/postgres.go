@@ -281,7 +281,7 @@ func (e *Engine) Save(ctx context.Context, sess *store.Session, ev store.Event, 
 	}
 	next.ID = id
 	if hold != nil && store.NormaliseID(hold.ID) != id {
-		return fmt.Errorf("store: save %s: the hold given is on %s, not this signup", id, store.NormaliseID(hold.ID))
+		return fmt.Errorf("store: save %s: %w: the hold given is on %s, not this signup", id, store.ErrHoldLost, store.NormaliseID(hold.ID))
 	}
 	if next.UpdatedAt.IsZero() {
 		next.UpdatedAt = ev.At
