@@ -46,14 +46,23 @@ func holderMain() int {
 	for {
 		time.Sleep(ttl / 3)
 		if err := e.Renew(ctx, h); err != nil {
-			fmt.Fprintln(os.Stderr, "holder:", err)
+			// Woken after its hold lapsed (a laptop back from sleep): its
+			// save must be refused, as the wizard's would be.
+			s, lerr := e.Load(ctx, h.ID)
+			if lerr != nil {
+				fmt.Fprintln(os.Stderr, "holder:", lerr)
+				return 2
+			}
+			serr := e.Save(ctx, &s, store.Event{Kind: "late"}, h)
+			fmt.Printf("renew: %v; save: %v\n", errors.Is(err, store.ErrHoldLost), errors.Is(serr, store.ErrHoldLost))
 			return 1
 		}
 	}
 }
 
-// startHolder runs a holder process on id and waits until it holds it.
-func startHolder(t *testing.T, url, id string, ttl time.Duration) *exec.Cmd {
+// startHolder runs a holder process on id and waits until it holds it. The
+// process's further lines come on the channel.
+func startHolder(t *testing.T, url, id string, ttl time.Duration) (*exec.Cmd, <-chan string) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -74,20 +83,23 @@ func startHolder(t *testing.T, url, id string, ttl time.Duration) *exec.Cmd {
 		_ = cmd.Process.Signal(syscall.SIGKILL) // by its pid; also ends a stopped one
 		_ = cmd.Wait()
 	})
-	line := make(chan string, 1)
+	lines := make(chan string, 4)
 	go func() {
-		s, _ := bufio.NewReader(out).ReadString('\n')
-		line <- strings.TrimSpace(s)
+		defer close(lines)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- strings.TrimSpace(sc.Text())
+		}
 	}()
 	select {
-	case l := <-line:
+	case l := <-lines:
 		if l != "held" {
 			t.Fatalf("the holder process said %q, want \"held\"", l)
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("the holder process did not take its hold in a minute")
 	}
-	return cmd
+	return cmd, lines
 }
 
 // A signup held by a process that is killed (SIGKILL: no chance to release)
@@ -102,7 +114,7 @@ func TestHolderGone(t *testing.T) {
 			e, url := open(t)
 			s := newSession("Held")
 			save(t, e, &s, "created")
-			cmd := startHolder(t, url, s.ID, ttl)
+			cmd, lines := startHolder(t, url, s.ID, ttl)
 
 			var he *store.HeldError
 			if _, err := e.Acquire(ctx, s.ID, holder("bolat"), time.Minute); !errors.As(err, &he) || he.Hold.Holder.PID != cmd.Process.Pid {
@@ -114,10 +126,12 @@ func TestHolderGone(t *testing.T) {
 			}
 			gone := time.Now()
 			tries := 0
+			var taken *store.Hold
 			for {
 				tries++
-				_, err := e.Acquire(ctx, s.ID, holder("bolat"), time.Minute)
+				h, err := e.Acquire(ctx, s.ID, holder("bolat"), time.Minute)
 				if err == nil {
+					taken = h
 					break
 				}
 				if !errors.Is(err, store.ErrHeld) {
@@ -131,6 +145,27 @@ func TestHolderGone(t *testing.T) {
 			t.Logf("free %s after %s (TTL %s; %d tries)", time.Since(gone).Round(time.Millisecond), name, ttl, tries)
 			if tries == 1 {
 				t.Logf("free at the first try: the holder's last renewal was over a TTL before the signal (a loaded machine)")
+			}
+			if sig != syscall.SIGSTOP {
+				return
+			}
+			// The stopped holder wakes up: its renewal and its save are refused.
+			if err := cmd.Process.Signal(syscall.SIGCONT); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case l := <-lines:
+				if l != "renew: true; save: true" {
+					t.Fatalf("the woken holder said %q, want its renewal and save refused with ErrHoldLost", l)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("the woken holder said nothing in a minute")
+			}
+			if got, err := e.Load(ctx, s.ID); err != nil || got.Rev != 1 {
+				t.Fatalf("after the woken holder's save: rev %d, %v; want 1", got.Rev, err)
+			}
+			if err := e.Save(ctx, &s, store.Event{Kind: "step.done"}, taken); err != nil {
+				t.Fatalf("the new holder's save: %v", err)
 			}
 		})
 	}
