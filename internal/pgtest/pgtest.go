@@ -255,13 +255,35 @@ func (r runAs) command(name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// tempRoot is where the server's directory goes: os.TempDir(), unless the
+// server's user could not reach it (a TMPDIR inside root's home) or the
+// socket's path would be too long for a unix socket; then /tmp.
+func tempRoot(as runAs) string {
+	root := os.TempDir()
+	if len(root) > 60 {
+		return "/tmp"
+	}
+	if as.cred == nil {
+		return root
+	}
+	for d := root; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return "/tmp"
+		}
+		if d == filepath.Dir(d) {
+			return root
+		}
+	}
+}
+
 // start runs initdb and the server, and waits until it accepts connections.
 func start(bin string) (*Server, error) {
 	as, err := serverUser()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "pgtest-")
+	dir, err := os.MkdirTemp(tempRoot(as), "pgtest-")
 	if err != nil {
 		return nil, err
 	}
