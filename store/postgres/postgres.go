@@ -666,10 +666,10 @@ func (e *Engine) Release(ctx context.Context, h *store.Hold) error {
 	return nil
 }
 
-// Holds returns the live holds, oldest first. Their tokens are left out:
-// they are their holders' to fence with.
+// Holds returns the live holds, by signup id (as the file engine orders
+// them). Their tokens are left out: they are their holders' to fence with.
 func (e *Engine) Holds(ctx context.Context) ([]store.Hold, error) {
-	rows, err := e.pool.Query(ctx, `SELECT `+holdColumns+` FROM wizard_holds WHERE expires > now() ORDER BY since, id`)
+	rows, err := e.pool.Query(ctx, `SELECT `+holdColumns+` FROM wizard_holds WHERE expires > now() ORDER BY id`)
 	if err != nil {
 		return nil, e.wrap(ctx, "read the holds", err)
 	}
