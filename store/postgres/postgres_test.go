@@ -548,6 +548,9 @@ func TestCheck(t *testing.T) {
 	if r, err := e.Check(ctx, time.Now()); err != nil || !r.OK() {
 		t.Fatalf("Check of a sound database: %+v %v", r, err)
 	}
+	if st, err := e.Stats(ctx); err != nil || st.Sessions != 4 || st.Events != 12 || st.ByStatus[store.StatusActive] != 4 {
+		t.Fatalf("Stats: %+v %v", st, err)
+	}
 	// Save does not enforce every import rule: such a signup is Invalid.
 	ss[3].Step = "nowhere"
 	save(t, e, &ss[3], "x")

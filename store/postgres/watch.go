@@ -310,3 +310,32 @@ GROUP BY s.id ORDER BY s.id`)
 	}
 	return r, nil
 }
+
+// Stats counts the signups (by status) and their events, for doctor.
+func (e *Engine) Stats(ctx context.Context) (store.Stats, error) {
+	st := store.Stats{ByStatus: map[store.Status]int{}}
+	rows, err := e.pool.Query(ctx, `SELECT status, count(*) FROM wizard_sessions GROUP BY status`)
+	if err != nil {
+		return st, e.wrap(ctx, "count the signups", err)
+	}
+	for rows.Next() {
+		var (
+			status string
+			n      int
+		)
+		if err := rows.Scan(&status, &n); err != nil {
+			rows.Close()
+			return st, e.wrap(ctx, "count the signups", err)
+		}
+		st.ByStatus[store.Status(status)] = n
+		st.Sessions += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, e.wrap(ctx, "count the signups", err)
+	}
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM wizard_events`).Scan(&st.Events); err != nil {
+		return st, e.wrap(ctx, "count the events", err)
+	}
+	return st, nil
+}
