@@ -179,6 +179,32 @@ const (
 	pageFreelist = 0x10
 )
 
+// page reads the header of page id of f: its flags, count (for a freelist
+// page, of the ids it lists) and overflow, checking that it is the page it
+// says and lies inside the file's high-water mark.
+func (h header) page(f *os.File, id uint64) (flags uint16, count uint64, overflow uint64, err error) {
+	ps := uint64(h.pageSize)
+	if id < 2 || id >= h.pgid {
+		return 0, 0, 0, fmt.Errorf("page %d is outside the file's %d pages", id, h.pgid)
+	}
+	var b [24]byte
+	if _, err := f.ReadAt(b[:], int64(id*ps)); err != nil {
+		return 0, 0, 0, fmt.Errorf("page %d does not read: %v", id, err)
+	}
+	ne := binary.NativeEndian
+	if got := ne.Uint64(b[:]); got != id {
+		return 0, 0, 0, fmt.Errorf("page %d says it is page %d", id, got)
+	}
+	flags, count, overflow = ne.Uint16(b[8:]), uint64(ne.Uint16(b[10:])), uint64(ne.Uint32(b[12:]))
+	if id+overflow >= h.pgid {
+		return 0, 0, 0, fmt.Errorf("page %d runs past the file's %d pages", id, h.pgid)
+	}
+	if flags == pageFreelist && count == 0xFFFF {
+		count = ne.Uint64(b[16:]) + 1
+	}
+	return flags, count, overflow, nil
+}
+
 // checkPages looks at the two pages every transaction starts from, which
 // bbolt reads without checking: the root bucket's page and, for a writer,
 // the freelist's (bbolt panics while opening the file if that one is
@@ -191,27 +217,7 @@ func (h *header) checkPages(f *os.File, m metaPage) {
 			h.fileSize, h.pgid*ps)
 		return
 	}
-	page := func(id uint64) (flags uint16, count uint64, overflow uint64, err error) {
-		if id < 2 || id >= h.pgid {
-			return 0, 0, 0, fmt.Errorf("page %d is outside the file's %d pages", id, h.pgid)
-		}
-		var b [24]byte
-		if _, err := f.ReadAt(b[:], int64(id*ps)); err != nil {
-			return 0, 0, 0, fmt.Errorf("page %d does not read: %v", id, err)
-		}
-		ne := binary.NativeEndian
-		if got := ne.Uint64(b[:]); got != id {
-			return 0, 0, 0, fmt.Errorf("page %d says it is page %d", id, got)
-		}
-		flags, count, overflow = ne.Uint16(b[8:]), uint64(ne.Uint16(b[10:])), uint64(ne.Uint32(b[12:]))
-		if id+overflow >= h.pgid {
-			return 0, 0, 0, fmt.Errorf("page %d runs past the file's %d pages", id, h.pgid)
-		}
-		if flags == pageFreelist && count == 0xFFFF {
-			count = ne.Uint64(b[16:]) + 1
-		}
-		return flags, count, overflow, nil
-	}
+	page := func(id uint64) (uint16, uint64, uint64, error) { return h.page(f, id) }
 	if flags, _, _, err := page(m.root); err != nil {
 		h.bad = fmt.Errorf("the root page: %w", err)
 	} else if flags != pageBranch && flags != pageLeaf {

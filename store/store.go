@@ -326,26 +326,35 @@ func (s *Store) init(ctx context.Context) error {
 		if s.damage = inspectMeta(s.path); s.damage != nil {
 			s.damage.Last = readLastWrite(tx)
 		}
-		return touchRoots(tx)
+		return checkRoots(tx)
 	}
-	if s.readOnly {
-		err := s.view(ctx, func(tx *bolt.Tx) error {
-			if err := look(tx); err != nil {
-				return err
-			}
-			have, err := readVersion(tx)
-			if err != nil {
-				return &CorruptError{Path: s.path, Err: err}
-			}
-			if have != SchemaVersion {
-				return &SchemaError{Path: s.path, Have: have, Want: SchemaVersion}
-			}
-			return nil
-		})
+	// A file at the current schema is only read (no freelist to load, no
+	// exclusive lock); one that needs migrating, or a new one, is written.
+	var have int
+	err := s.view(ctx, func(tx *bolt.Tx) (err error) {
+		if err := look(tx); err != nil {
+			return err
+		}
+		if have, err = readVersion(tx); err != nil {
+			return &CorruptError{Path: s.path, Err: err}
+		}
+		return nil
+	})
+	switch {
+	case s.readOnly && err == nil && have != SchemaVersion:
+		return &SchemaError{Path: s.path, Have: have, Want: SchemaVersion}
+	case s.readOnly || (err == nil && have == SchemaVersion):
+		if err == nil && !s.readOnly {
+			err = s.tighten()
+		}
 		return err
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		if fi, serr := os.Stat(s.path); !(serr == nil && fi.Size() == 0) {
+			return err // (an empty file is a new one: bbolt initialises it)
+		}
 	}
 
-	err := s.update(ctx, func(tx *bolt.Tx) error {
+	err = s.update(ctx, func(tx *bolt.Tx) error {
 		if err := look(tx); err != nil {
 			return err
 		}
@@ -372,6 +381,11 @@ func (s *Store) init(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.tighten()
+}
+
+// tighten makes the file private (mode 0600) if someone loosened it.
+func (s *Store) tighten() error {
 	if fi, err := os.Stat(s.path); err != nil {
 		return fmt.Errorf("store: %w", err)
 	} else if fi.Mode().Perm() != 0o600 {
@@ -382,15 +396,27 @@ func (s *Store) init(ctx context.Context) error {
 	return nil
 }
 
-// touchRoots reads the first and last key of every bucket the store keeps:
-// a few pages, the ones every call goes through, so that damage there is
-// found when the file is opened.
-func touchRoots(tx *bolt.Tx) error {
+// checkRoots reads the header of the root page of every bucket the store
+// keeps (a few small reads, not through the mapping): the pages every call
+// starts from, so that damage there is found when the file is opened.
+func checkRoots(tx *bolt.Tx) error {
+	f, err := os.Open(tx.DB().Path())
+	if err != nil {
+		return nil // Open reports what matters about that
+	}
+	defer f.Close()
+	h := header{pageSize: uint32(tx.DB().Info().PageSize), pgid: uint64(tx.Size()) / uint64(tx.DB().Info().PageSize)}
 	for _, name := range [][]byte{bucketMeta, bucketSessions, bucketEvents, bucketByUpdated, bucketHolds} {
-		if b := tx.Bucket(name); b != nil {
-			c := b.Cursor()
-			c.First()
-			c.Last()
+		b := tx.Bucket(name)
+		if b == nil || b.Root() == 0 { // missing, or inline in its parent's page
+			continue
+		}
+		flags, _, _, err := h.page(f, uint64(b.Root()))
+		if err == nil && flags != pageBranch && flags != pageLeaf {
+			err = fmt.Errorf("page %d is not a branch or leaf page (flags %#x)", b.Root(), flags)
+		}
+		if err != nil {
+			return &CorruptError{Path: tx.DB().Path(), Err: fmt.Errorf("the root of bucket %s: %w", name, err)}
 		}
 	}
 	return nil
