@@ -15,7 +15,7 @@ import (
 type abandonOptions struct {
 	IO        ioStreams
 	Words     *assets.Words
-	OpenStore func() (*store.Store, error)
+	OpenStore func() (dataStore, error)
 	Now       func() time.Time
 	Who       func() string
 
@@ -70,7 +70,7 @@ func runAbandon(opts *abandonOptions) error {
 	s.Status, s.WaitingReason = store.StatusAbandoned, ""
 	s.UpdatedAt, s.UpdatedBy = opts.Now(), opts.Who()
 	if err := st.Save(context.Background(), &s, store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned", Detail: detail}, nil); err != nil {
-		return failT(w, 1, "cli.save_failed", s.ID, st.Path(), err)
+		return failT(w, 1, "cli.save_failed", s.ID, st.Where(), err)
 	}
 	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("cli.abandon.done_ok", s.ID))
 	return nil

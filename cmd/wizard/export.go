@@ -20,7 +20,7 @@ import (
 type exportOptions struct {
 	IO        ioStreams
 	Words     *assets.Words
-	OpenStore func() (*store.Store, error)
+	OpenStore func() (dataStore, error)
 	Now       func() time.Time // when the bundle says it was exported
 	Who       func() string    // who it says exported it
 
@@ -67,7 +67,7 @@ func runExport(opts *exportOptions) error {
 	b, err := st.Export(context.Background(), id, opts.Now(), opts.Who())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return failT(w, 1, "cli.not_found", id, st.Path())
+		return failT(w, 1, "cli.not_found", id, st.Where())
 	case err != nil:
 		return failT(w, 1, "cli.load_failed", id, err)
 	}

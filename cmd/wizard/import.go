@@ -21,7 +21,7 @@ const maxBundle = 64 << 20
 type importOptions struct {
 	IO        ioStreams // IO.In is the bundle with File "-"
 	Words     *assets.Words
-	OpenStore func() (*store.Store, error)
+	OpenStore func() (dataStore, error)
 	Now       func() time.Time // when the history says it was imported
 	Who       func() string    // who it says imported it
 
@@ -87,20 +87,20 @@ func runImport(opts *importOptions) error {
 	switch {
 	case errors.Is(err, store.ErrExists):
 		old, _ := st.Load(context.Background(), sess.ID)
-		return failT(w, 1, "cli.import.exists", store.NormaliseID(sess.ID), st.Path(),
+		return failT(w, 1, "cli.import.exists", store.NormaliseID(sess.ID), st.Where(),
 			old.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(old.UpdatedBy))
 	case errors.As(err, new(*store.ConflictError)):
 		ce, _ := errors.AsType[*store.ConflictError](err)
-		return failT(w, 1, "cli.import.newer_here", store.NormaliseID(sess.ID), st.Path(), ce.Stored, ce.Loaded,
+		return failT(w, 1, "cli.import.newer_here", store.NormaliseID(sess.ID), st.Where(), ce.Stored, ce.Loaded,
 			ce.Current.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(ce.Current.UpdatedBy))
 	case errors.As(err, new(*store.HeldError)):
 		he, _ := errors.AsType[*store.HeldError](err)
 		return failT(w, 1, "cli.import.held", store.NormaliseID(sess.ID), dash(he.Hold.Holder.Who), dash(he.Hold.Holder.Machine),
 			he.Hold.Since.Local().Format("15:04"))
 	case err != nil:
-		return failT(w, 1, "cli.save_failed", sess.ID, st.Path(), err)
+		return failT(w, 1, "cli.save_failed", sess.ID, st.Where(), err)
 	}
-	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", termsafe.Line(w.T("cli.import.done", stored.ID, describe(stored), len(b.Events), st.Path())))
+	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", termsafe.Line(w.T("cli.import.done", stored.ID, describe(stored), len(b.Events), st.Where())))
 	return nil
 }
 

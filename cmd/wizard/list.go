@@ -25,16 +25,20 @@ const defaultListLimit = 50
 type listOptions struct {
 	IO        ioStreams
 	Words     *assets.Words
-	OpenStore func() (*store.Store, error)
+	OpenStore func() (dataStore, error)
 
 	Statuses []string // --status
 	Search   string   // --search
 	JSON     bool     // --json
 	Limit    int      // --limit; defaultListLimit without it (0, all, with --json)
+	Watch    bool     // --watch: print the list again at every change
+
+	Context context.Context  // ends --watch; nil: never
+	Now     func() time.Time // the clock of --watch's "as of" line
 }
 
 func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
-	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly}
+	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List saved signups, newest first",
@@ -51,7 +55,7 @@ update and who made it.
 			if !cmd.Flags().Changed("limit") && !opts.JSON {
 				opts.Limit = defaultListLimit
 			}
-			opts.Words = f.Words()
+			opts.Words, opts.Context = f.Words(), cmd.Context()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -63,21 +67,32 @@ update and who made it.
 	fl.StringVar(&opts.Search, "search", "", "only signups whose company, e-mail, number or id contains this (any case)")
 	fl.BoolVar(&opts.JSON, "json", false, "print a JSON array for scripts")
 	fl.IntVar(&opts.Limit, "limit", 0, "at most this many; 0 for all (default 50, all with --json)")
+	fl.BoolVar(&opts.Watch, "watch", false, "keep the list on screen and print it again whenever a signup changes or is taken up (ctrl+c ends)")
 	return cmd
 }
 
 // listEntry is one signup in `wizard list --json`.
 type listEntry struct {
-	ID            string `json:"id"`
-	Company       string `json:"company"`
-	Email         string `json:"email"`
-	Number        string `json:"number"`
-	Step          string `json:"step"`
-	Status        string `json:"status"`
-	WaitingReason string `json:"waiting_reason,omitempty"`
-	Attention     string `json:"attention,omitempty"` // why it needs someone to look at it
-	UpdatedAt     string `json:"updated_at"`
-	UpdatedBy     string `json:"updated_by"`
+	ID            string     `json:"id"`
+	Company       string     `json:"company"`
+	Email         string     `json:"email"`
+	Number        string     `json:"number"`
+	Step          string     `json:"step"`
+	Status        string     `json:"status"`
+	WaitingReason string     `json:"waiting_reason,omitempty"`
+	Attention     string     `json:"attention,omitempty"` // why it needs someone to look at it
+	UpdatedAt     string     `json:"updated_at"`
+	UpdatedBy     string     `json:"updated_by"`
+	HeldBy        *heldEntry `json:"held_by,omitempty"` // a wizard at work on it now
+}
+
+// heldEntry is who holds a signup, in `wizard list --json`.
+type heldEntry struct {
+	Who     string `json:"who"`
+	Machine string `json:"machine"`
+	PID     int    `json:"pid"`
+	Since   string `json:"since"`
+	Expires string `json:"expires"` // unless renewed: a wizard renews its hold while it runs
 }
 
 // runList is `wizard list`.
@@ -103,30 +118,86 @@ func runList(opts *listOptions) error {
 	}
 	defer st.Close()
 	opt.Limit = opts.Limit
-	page, err := st.List(context.Background(), opt)
-	if err != nil {
-		return failT(w, 1, "cli.read_failed", st.Path(), err)
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
 	}
+	if !opts.Watch {
+		return printList(ctx, opts, st, opt)
+	}
+	return watchList(ctx, opts, st, opt)
+}
+
+// watchList is `wizard list --watch`: the list again each time a signup is
+// saved, imported, taken or given up, until interrupted (or ctx ends).
+func watchList(ctx context.Context, opts *listOptions, st dataStore, q store.Query) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	changes, err := st.Watch(ctx)
+	if err != nil {
+		return failT(opts.Words, 1, "cli.read_failed", st.Where(), err)
+	}
+	clear := !opts.JSON && isTerminal(opts.IO.Out)
+	for {
+		if clear {
+			printf(opts.IO.Out, "\x1b[H\x1b[2J") // from the top of a clean screen: no scrolling wall of tables
+		}
+		if err := printList(ctx, opts, st, q); err != nil {
+			return err
+		}
+		if !opts.JSON {
+			printf(opts.IO.Out, "%s\n", opts.Words.T("cli.list.watching", opts.Now().Local().Format("15:04:05")))
+		}
+		if _, ok := <-changes; !ok {
+			return nil
+		}
+		// Several changes at once (a burst of saves) make one new list.
+		for drained := false; !drained; {
+			select {
+			case _, ok := <-changes:
+				if !ok {
+					return nil
+				}
+			default:
+				drained = true
+			}
+		}
+	}
+}
+
+// printList prints one page of the signups q selects, with who holds them.
+func printList(ctx context.Context, opts *listOptions, st dataStore, opt store.Query) error {
+	w := opts.Words
+	page, err := st.List(ctx, opt)
+	if err != nil {
+		return failT(w, 1, "cli.read_failed", st.Where(), err)
+	}
+	holds := holdsByID(ctx, st)
 	sessions, more := page.Sessions, page.Next != ""
 	out := opts.IO.Out
 	if opts.JSON {
-		return writeJSON(out, listEntries(w, sessions))
+		return writeJSON(out, listEntries(w, sessions, holds))
 	}
 	out = termsafe.NewWriter(out) // what the signups hold came from users and files
 	cell := termsafe.Line
 	if len(sessions) == 0 {
 		if len(opt.Statuses) > 0 || opt.Search != "" {
-			printf(out, "%s\n", w.T("cli.list.none_match", st.Path()))
+			printf(out, "%s\n", w.T("cli.list.none_match", st.Where()))
 		} else {
-			printf(out, "%s\n", w.T("list.empty", st.Path()))
+			printf(out, "%s\n", w.T("list.empty", st.Where()))
 		}
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	printf(tw, "%s\n", w.T("list.header"))
 	for _, s := range sessions {
-		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
-			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"), cell(dash(s.UpdatedBy)))
+		inUse := "-"
+		if h, ok := holds[s.ID]; ok {
+			inUse = heldBy(w, h)
+		}
+		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
+			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"),
+			cell(dash(s.UpdatedBy)), inUse)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -166,10 +237,15 @@ func statusText(w *assets.Words, s store.Session) string {
 	return string(s.Status)
 }
 
-func listEntries(w *assets.Words, sessions []store.Session) []listEntry {
+func listEntries(w *assets.Words, sessions []store.Session, holds map[string]store.Hold) []listEntry {
 	out := make([]listEntry, 0, len(sessions))
 	for _, s := range sessions {
-		out = append(out, listEntry{ID: s.ID, Company: s.Company.CompanyName, Email: s.Account.Email,
+		var held *heldEntry
+		if h, ok := holds[s.ID]; ok {
+			held = &heldEntry{Who: h.Holder.Who, Machine: h.Holder.Machine, PID: h.Holder.PID,
+				Since: h.Since.UTC().Format(time.RFC3339), Expires: h.Expires.UTC().Format(time.RFC3339)}
+		}
+		out = append(out, listEntry{HeldBy: held, ID: s.ID, Company: s.Company.CompanyName, Email: s.Account.Email,
 			Number: s.Phone.E164, Step: s.Step, Status: string(s.Status), WaitingReason: s.WaitingReason,
 			Attention: steps.Attention(w, s),
 			UpdatedAt: s.UpdatedAt.UTC().Format(time.RFC3339), UpdatedBy: s.UpdatedBy})

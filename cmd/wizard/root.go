@@ -51,6 +51,7 @@ type factory struct {
 // globalFlags are the settings every command shares.
 type globalFlags struct {
 	dataPath    string
+	storeURL    string // --store / WIZARD_STORE: a team store (PostgreSQL) instead of the file
 	urls        serviceURLs
 	lang        string
 	lockTimeout time.Duration
@@ -95,6 +96,7 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 	g := &f.flags
 	fl := root.PersistentFlags()
 	fl.StringVar(&g.dataPath, "data", "", "the data file (default $XDG_DATA_HOME/wizard/wizard.db)")
+	fl.StringVar(&g.storeURL, "store", f.Getenv("WIZARD_STORE"), "a team store shared by several offices, postgres://USER@HOST/DB (instead of the data file)")
 	fl.StringVar(&g.urls.sandbox, "sandbox-url", f.Getenv("WIZARD_SANDBOX_URL"), "use a sandbox already running at this URL (see 'wizard sandbox')")
 	fl.StringVar(&g.urls.partner, "partner-url", f.Getenv("WIZARD_PARTNER_URL"), "the provider's (partner) API base URL")
 	fl.StringVar(&g.urls.graph, "graph-url", f.Getenv("WIZARD_GRAPH_URL"), "Meta's Graph API base URL, e.g. https://graph.facebook.com")
@@ -139,7 +141,10 @@ func logFile(dataPath string) string { return dataPath + ".log" }
 // OpenStore opens the data file, turning the store's errors into what to do.
 // With --repair, a damaged file is moved aside and a fresh one started. Every
 // event saved through the store is also appended to the support log.
-func (f *factory) OpenStore() (*store.Store, error) {
+func (f *factory) OpenStore() (dataStore, error) {
+	if f.flags.storeURL != "" {
+		return f.openTeamStore()
+	}
 	path, err := f.DataFile()
 	if err != nil {
 		return nil, err
@@ -177,7 +182,10 @@ func (f *factory) OpenStore() (*store.Store, error) {
 // OpenStoreReadOnly opens the data file only to read it (list, show, export,
 // doctor): nothing is created, a read-only mount works. A missing file is a
 // *store.NoFileError for the command to answer as "nothing saved yet".
-func (f *factory) OpenStoreReadOnly() (*store.Store, error) {
+func (f *factory) OpenStoreReadOnly() (dataStore, error) {
+	if f.flags.storeURL != "" {
+		return f.openTeamStore() // a database has no read-only open: its commands only read
+	}
 	if f.flags.repair {
 		return f.OpenStore() // --repair moves a damaged file aside and starts a fresh one: a write
 	}

@@ -22,7 +22,7 @@ import (
 type sessionOptions struct {
 	IO        ioStreams
 	Words     *assets.Words
-	OpenStore func() (*store.Store, error)
+	OpenStore func() (dataStore, error)
 	Services  func() (services, error)  // the services to talk to, started if need be
 	Env       func(services) *steps.Env // what the steps work with
 	Now       func() time.Time          // the clock of the reopen event
@@ -61,7 +61,7 @@ func runStart(ctx context.Context, opts *startOptions) error {
 	if !opts.New {
 		latest, ok, err := st.Latest(ctx, store.Query{Statuses: store.Resumable})
 		if err != nil {
-			return fail(1, "cannot read the data file %s: %v", st.Path(), err)
+			return fail(1, "cannot read the data file %s: %v", st.Where(), err)
 		}
 		if ok {
 			resume := true
@@ -144,12 +144,12 @@ func runResume(ctx context.Context, opts *resumeOptions) error {
 // resumeTarget picks the signup `wizard resume [ID]` opens. A finished one is
 // refused; an abandoned one named by its id is reopened (saved as active, with
 // a "reopened" event) first.
-func resumeTarget(opts *resumeOptions, st *store.Store, id string) (store.Session, error) {
+func resumeTarget(opts *resumeOptions, st dataStore, id string) (store.Session, error) {
 	w := opts.Words
 	if id == "" {
 		s, ok, err := st.Latest(context.Background(), store.Query{Statuses: store.Resumable})
 		if err != nil {
-			return s, failT(w, 1, "cli.read_failed", st.Path(), err)
+			return s, failT(w, 1, "cli.read_failed", st.Where(), err)
 		}
 		if !ok {
 			return s, failT(w, 1, "cli.resume.none")
@@ -167,7 +167,7 @@ func resumeTarget(opts *resumeOptions, st *store.Store, id string) (store.Sessio
 		s.Status, s.UpdatedAt, s.UpdatedBy = store.StatusActive, opts.Now(), opts.Who()
 		ev := store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "reopened", Detail: "abandoned signup reopened with wizard resume"}
 		if err := st.Save(context.Background(), &s, ev, nil); err != nil {
-			return s, failT(w, 1, "cli.save_failed", s.ID, st.Path(), err)
+			return s, failT(w, 1, "cli.save_failed", s.ID, st.Where(), err)
 		}
 		printf(opts.IO.ErrOut, "%s\n", termsafe.Line(w.T("cli.resume.reopened", s.ID)))
 	}
@@ -175,7 +175,7 @@ func resumeTarget(opts *resumeOptions, st *store.Store, id string) (store.Sessio
 }
 
 // runSession runs the shell on one session until it is finished, parked or interrupted.
-func runSession(ctx context.Context, opts *sessionOptions, st *store.Store, sess store.Session, resumed bool) error {
+func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess store.Session, resumed bool) error {
 	svc, err := opts.Services()
 	if err != nil {
 		return err

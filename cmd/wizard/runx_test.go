@@ -36,8 +36,8 @@ func newStreams(stdin string) (ioStreams, streams) {
 var en = assets.NewWords("en")
 
 // openAt opens the data file at path as a command would (no --repair).
-func openAt(path string) func() (*store.Store, error) {
-	return func() (*store.Store, error) {
+func openAt(path string) func() (dataStore, error) {
+	return func() (dataStore, error) {
 		st, err := store.Open(path, store.Options{Timeout: time.Second})
 		if err != nil {
 			return nil, openError(en, path, err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,7 +22,7 @@ import (
 type showOptions struct {
 	IO        ioStreams
 	Words     *assets.Words
-	OpenStore func() (*store.Store, error)
+	OpenStore func() (dataStore, error)
 
 	ID   string
 	JSON bool // --json
@@ -70,11 +71,18 @@ func runShow(opts *showOptions) error {
 	if events == nil {
 		events = []store.Event{}
 	}
+	hold, held := holdsByID(context.Background(), st)[s.ID]
 	if opts.JSON {
+		var heldBy *heldEntry
+		if held {
+			heldBy = &heldEntry{Who: hold.Holder.Who, Machine: hold.Holder.Machine, PID: hold.Holder.PID,
+				Since: hold.Since.UTC().Format(time.RFC3339), Expires: hold.Expires.UTC().Format(time.RFC3339)}
+		}
 		return writeJSON(opts.IO.Out, struct {
 			Session store.Session `json:"session"`
+			HeldBy  *heldEntry    `json:"held_by,omitempty"`
 			Events  []store.Event `json:"events"`
-		}{s, events})
+		}{s, heldBy, events})
 	}
 
 	// What the signup holds came from users, services and perhaps an imported file.
@@ -88,6 +96,9 @@ func runShow(opts *showOptions) error {
 	}
 	printf(tw, "%s\t%s\n", w.T("cli.show.updated"),
 		cell(w.T("cli.show.updated_value", s.UpdatedAt.Local().Format("2006-01-02 15:04:05 MST"), dash(s.UpdatedBy), s.Rev)))
+	if held {
+		printf(tw, "%s\t%s\n", w.T("cli.show.in_use"), w.T("cli.show.in_use_value", heldBy(w, hold)))
+	}
 
 	printf(tw, "\n%s\n", w.T("cli.show.fields"))
 	fields, err := flatten(s)
@@ -111,11 +122,11 @@ func runShow(opts *showOptions) error {
 }
 
 // loadSession loads a signup by id, or fails saying how to find one.
-func loadSession(w *assets.Words, st *store.Store, id string) (store.Session, error) {
+func loadSession(w *assets.Words, st dataStore, id string) (store.Session, error) {
 	s, err := st.Load(context.Background(), id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return s, failT(w, 1, "cli.not_found", id, st.Path())
+		return s, failT(w, 1, "cli.not_found", id, st.Where())
 	case err != nil:
 		return s, failT(w, 1, "cli.load_failed", id, err)
 	}
