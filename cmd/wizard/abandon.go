@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -69,7 +70,11 @@ func runAbandon(opts *abandonOptions) error {
 	}
 	s.Status, s.WaitingReason = store.StatusAbandoned, ""
 	s.UpdatedAt, s.UpdatedBy = opts.Now(), opts.Who()
-	if err := st.Save(context.Background(), &s, store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned", Detail: detail}, nil); err != nil {
+	err = st.Save(context.Background(), &s, store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned", Detail: detail}, nil)
+	if he, held := errors.AsType[*store.HeldError](err); held {
+		return failT(w, 1, "cli.held.change", s.ID, heldBy(w, he.Hold))
+	}
+	if err != nil {
 		return failT(w, 1, "cli.save_failed", s.ID, st.Where(), err)
 	}
 	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("cli.abandon.done_ok", s.ID))

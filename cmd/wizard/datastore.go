@@ -37,14 +37,18 @@ func isTeamStoreURL(s string) bool {
 // openTeamStore connects to the team store --store names. Its support log is
 // kept on this machine, next to where the data file would be.
 func (f *factory) openTeamStore() (dataStore, error) {
-	w := f.Words()
-	u := f.flags.storeURL
-	if !isTeamStoreURL(u) {
-		return nil, failT(w, 2, "cli.team.not_url")
+	if !isTeamStoreURL(f.flags.storeURL) {
+		return nil, failT(f.Words(), 2, "cli.team.not_url")
 	}
 	if f.flags.dataPath != "" {
-		return nil, failT(w, 2, "cli.team.and_data")
+		return nil, failT(f.Words(), 2, "cli.team.and_data")
 	}
+	return f.openTeamStoreAt(f.flags.storeURL)
+}
+
+// openTeamStoreAt connects to the team store at u.
+func (f *factory) openTeamStoreAt(u string) (dataStore, error) {
+	w := f.Words()
 	ctx, cancel := context.WithTimeout(context.Background(), teamConnectTimeout)
 	defer cancel()
 	e, err := postgres.Open(ctx, u, postgres.Options{})
@@ -96,4 +100,25 @@ func machineName() string {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
+}
+
+// openStoreAt opens the store named by where: a team store's address, or a
+// data file's path (created if need be, unless readOnly).
+func (f *factory) openStoreAt(where string, readOnly bool) (dataStore, error) {
+	if isTeamStoreURL(where) {
+		return f.openTeamStoreAt(where)
+	}
+	st, err := store.Open(where, store.Options{Timeout: f.flags.lockTimeout, ReadOnly: readOnly})
+	if _, none := errors.AsType[*store.NoFileError](err); none {
+		return nil, failT(f.Words(), 1, "cli.copy.no_file", where)
+	}
+	if err != nil {
+		return nil, openError(f.Words(), where, err)
+	}
+	if !readOnly {
+		if err := st.OpenLog(logFile(where)); err != nil {
+			printf(f.IO.ErrOut, "%s\n", f.Words().T("cli.log.unavailable", logFile(where), err))
+		}
+	}
+	return st, nil
 }

@@ -28,6 +28,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
+
+	"wizard/internal/pgtest"
 )
 
 // Window size of every pty the tests open.
@@ -42,7 +44,7 @@ const ptyWait = 10 * time.Second
 // TestMain builds the wizard binary once for the whole run (see ptyBinary).
 // If another file of this package needs a TestMain, merge it into this one.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m) // runs the tests, then stops the PostgreSQL they started, if any
 	if ptyBin.dir != "" {
 		_ = os.RemoveAll(ptyBin.dir)
 	}

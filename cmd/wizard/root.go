@@ -107,7 +107,7 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 
 	root.Flags().BoolVar(&opts.New, "new", false, "start a new signup without offering to resume the latest one")
 	root.AddCommand(newResumeCmd(f, nil), newListCmd(f, nil), newShowCmd(f, nil), newExportCmd(f, nil),
-		newImportCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil))
+		newImportCmd(f, nil), newCopyCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil))
 	return root
 }
 
