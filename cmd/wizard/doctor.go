@@ -29,6 +29,7 @@ type doctorOptions struct {
 	IO           ioStreams
 	Words        *assets.Words
 	DataFile     func() (string, error)
+	TeamStore    func() (dataStore, error) // set with --store: the team store is checked instead of the file
 	LockTimeout  time.Duration                                // --lock-timeout
 	URLs         serviceURLs                                  // the services named, if any
 	Getenv       func(string) string                          // the token, the browser settings
@@ -52,6 +53,9 @@ failed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Words, opts.LockTimeout, opts.URLs = f.Words(), f.flags.lockTimeout, f.flags.urls
+			if f.flags.storeURL != "" {
+				opts.TeamStore = f.openTeamStore
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -89,7 +93,11 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	r := &report{w: termsafe.NewWriter(opts.IO.Out)} // paths, holders and answers of services
 	printf(r.w, "%s\n", versionLine(opts.Version))
 	r.section(w.T("cli.doctor.data"))
-	doctorData(opts, r)
+	if opts.TeamStore != nil {
+		doctorTeam(opts, r)
+	} else {
+		doctorData(opts, r)
+	}
 	r.section(w.T("cli.doctor.services"))
 	doctorServices(ctx, opts, r)
 	r.section(w.T("cli.doctor.browser"))
@@ -184,6 +192,50 @@ func doctorData(opts *doctorOptions, r *report) {
 		r.info(w.T("cli.doctor.log", logFile(path), byteSize(lf.Size())))
 	} else {
 		r.info(w.T("cli.doctor.log_none", logFile(path)))
+	}
+}
+
+// doctorTeam checks the team store: that it answers, its layout, every signup
+// in it against the rules of a saved signup, and who holds what. It changes
+// nothing (connecting creates the tables only if there are none yet).
+func doctorTeam(opts *doctorOptions, r *report) {
+	w := opts.Words
+	st, err := opts.TeamStore()
+	if err != nil {
+		r.fail(oneLine(err.Error()))
+		return
+	}
+	defer st.Close()
+	r.ok(w.T("cli.doctor.team_ok", st.Where()))
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	ctx := context.Background()
+	rep, err := st.Check(ctx, now())
+	if err != nil {
+		r.fail(w.T("cli.doctor.check_failed", oneLine(err.Error())))
+		return
+	}
+	for _, p := range rep.Problems {
+		r.fail(w.T("cli.doctor.check_failed", oneLine(p.Error())))
+	}
+	for _, p := range rep.Invalid {
+		r.fail(w.T("cli.doctor.invalid_session", oneLine(p.Error())))
+	}
+	if stats, ok := st.(interface {
+		Stats(context.Context) (store.Stats, error)
+	}); ok && len(rep.Problems) == 0 {
+		if s, err := stats.Stats(ctx); err != nil {
+			r.fail(w.T("cli.doctor.check_failed", err))
+		} else {
+			r.ok(w.T("cli.doctor.check_ok", s.Sessions, statusCounts(s), s.Events))
+		}
+	}
+	if holds, err := st.Holds(ctx); err == nil {
+		for _, h := range holds {
+			r.info(w.T("cli.doctor.held", h.ID, heldBy(w, h)))
+		}
 	}
 }
 

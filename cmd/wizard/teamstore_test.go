@@ -281,3 +281,24 @@ func TestStoreFlagErrors(t *testing.T) {
 	t.Setenv("WIZARD_STORE", "postgres://wizard@127.0.0.1:1/wizard")
 	mustFail(t, wiz(t, "show", "K7MQ-4XPD"), 1, "Cannot reach the team store")
 }
+
+func TestDoctorOnTeamStore(t *testing.T) {
+	ecs := seededEngines(t)
+	team := ecs[1]
+	st := team.open(t)
+	h, err := st.Acquire(context.Background(), "K7MQ-4XPD", store.Holder{Who: "aigerim", Machine: "OFFICE-PC-3"}, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Release(context.Background(), h)
+	t.Setenv("WIZARD_BROWSER", "none")
+	r := wiz(t, append([]string{"doctor"}, team.flags...)...)
+	for _, want := range []string{"The team store answers: postgres://", "4 signups", "Signup K7MQ-4XPD is in use by aigerim on OFFICE-PC-3"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "data file") && strings.Contains(r.stdout, "wizard.db") {
+		t.Errorf("doctor on a team store checked a data file:\n%s", r.stdout)
+	}
+}
