@@ -29,7 +29,7 @@ type doctorOptions struct {
 	IO           ioStreams
 	Words        *assets.Words
 	DataFile     func() (string, error)
-	TeamStore    func() (dataStore, error) // set with --store: the team store is checked instead of the file
+	TeamStore    func() (dataStore, error)                    // set with --store: the team store is checked instead of the file
 	LockTimeout  time.Duration                                // --lock-timeout
 	URLs         serviceURLs                                  // the services named, if any
 	Getenv       func(string) string                          // the token, the browser settings
