@@ -4,33 +4,44 @@
 package ui
 
 import (
+	"context"
+	"time"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"context"
 
 	"wizard/assets"
 	"wizard/steps"
 	"wizard/store"
 )
 
-// Saver is the part of the store the shell needs (store.Engine's Save).
-type Saver interface {
+// Store is the part of the store the shell needs (store.Engine satisfies it):
+// saving, reloading a signup someone else changed, and keeping its hold.
+type Store interface {
 	Save(ctx context.Context, sess *store.Session, ev store.Event, hold *store.Hold) error
+	Load(ctx context.Context, id string) (store.Session, error)
+	Acquire(ctx context.Context, id string, h store.Holder, ttl time.Duration) (*store.Hold, error)
+	Renew(ctx context.Context, h *store.Hold) error
 }
 
 // Options wire the shell.
 type Options struct {
-	Store   Saver
+	Store   Store
 	Env     *steps.Env
 	Session store.Session // a new session, or one loaded to resume
 	Resumed bool          // the session was loaded from the store
 	User    string        // who is working, for the event history
+	// Hold is the command's hold on the signup (taken before the shell
+	// starts). The shell saves with it, renews it every TTL/3 and takes it
+	// again if it lapsed; see Hold for the one it holds at the end. Nil: no
+	// hold (saves go without one and nothing is renewed).
+	Hold *store.Hold
 }
 
 // App is the root model.
 type App struct {
-	store  Saver
+	store  Store
 	env    *steps.Env
 	words  *assets.Words
 	user   string
@@ -56,6 +67,13 @@ type App struct {
 	exit      ExitReason    // why the program ended
 	initial   store.Event   // the first event: created or resumed
 	onDisk    bool          // the session is in the data file: its id may be shown
+
+	base      store.Session // the session as last known stored: what a conflict is compared with
+	lastSaved time.Time     // when the last save of this run was made (zero: none yet)
+	holds     holdKeeper    // the hold and its renewal
+	takenOver *store.Hold   // someone else holds the signup now: nothing more is saved
+	notice    string        // shown until the next key (someone else changed the signup)
+	endAfter  ExitReason    // after the notice, the next key ends the run with this
 }
 
 // ExitReason says how the shell ended, for the command to print the right words.
@@ -66,7 +84,8 @@ const (
 	ExitInterrupted            // ctrl+c: saved, resume later
 	ExitParked                 // the session waits for something outside
 	ExitFinished               // the flow is done
-	ExitUnsaved                // quit although a save had failed: see Unsaved
+	ExitUnsaved                // quit although a save had failed (or the signup was taken over): see Unsaved
+	ExitAbandoned              // someone else abandoned the signup while it was open here
 )
 
 // Unsaved lists what was not written when the program ended after a failed
@@ -85,7 +104,7 @@ func (a *App) Unsaved() []store.Event {
 // New builds the shell for a session.
 func New(o Options) *App {
 	a := &App{store: o.Store, env: o.Env, words: o.Env.Words, user: o.User, sess: o.Session,
-		keys: newKeyMap(o.Env.Words), help: help.New(), styles: newStyles(true)}
+		keys: newKeyMap(o.Env.Words), help: help.New(), styles: newStyles(true), holds: holdKeeper{hold: o.Hold}}
 	a.env.Styles = stepStyles(true)
 	now := o.Env.Clock.Now()
 	kind := "created"
@@ -102,8 +121,23 @@ func New(o Options) *App {
 	a.sess.Step = string(id)
 	a.initial = store.Event{At: now, By: o.User, Step: string(id), Kind: kind}
 	a.onDisk = o.Resumed
+	a.base = a.sess
 	a.step = steps.New(id, a.env, a.sess)
 	return a
+}
+
+// Hold is the hold the shell holds now: the one it was given, renewed, or the
+// one it took again after that lapsed; nil if it has none (none was given, or
+// someone else took the signup over). The command releases it at exit.
+func (a *App) Hold() *store.Hold { return a.holds.hold }
+
+// TakenOver is the hold of whoever took the signup over while the shell ran
+// (ok false if nobody did).
+func (a *App) TakenOver() (h store.Hold, ok bool) {
+	if a.takenOver == nil {
+		return store.Hold{}, false
+	}
+	return *a.takenOver, true
 }
 
 // Session is the session as the shell holds it (what was last applied).
@@ -119,53 +153,64 @@ func (a *App) Exit() ExitReason { return a.exit }
 // was opened, and starts the first step.
 func (a *App) Init() tea.Cmd {
 	a.sess.UpdatedAt, a.sess.UpdatedBy = a.initial.At, a.user
-	return tea.Batch(tea.RequestBackgroundColor, a.save(a.initial, nil, false), a.step.Init(), a.drive(steps.Entered{}))
+	return tea.Batch(tea.RequestBackgroundColor, a.save(a.initial, nil, false, nil), a.step.Init(), a.drive(steps.Entered{}),
+		a.holds.start())
 }
 
 // savedMsg is the result of a save made in a command.
 type savedMsg struct {
-	sess    store.Session
-	ev      store.Event
-	reply   tea.Msg // sent to the step after a successful save
-	advance bool    // build the step that Next names
-	err     error
+	sess store.Session
+	p    pendingSave
+	hold *store.Hold // the hold it was made with
+	err  error
 }
 
 // pendingSave is a save waiting its turn.
 type pendingSave struct {
 	ev      store.Event
-	reply   tea.Msg
-	advance bool
+	reply   tea.Msg // sent to the step after a successful save
+	advance bool    // build the step that Next names
+	// apply is the change the save writes (already applied to the shell's
+	// session): after a conflict it is applied again onto the signup as
+	// someone else stored it.
+	apply func(*store.Session)
+	// step is the step the save was made for.
+	step steps.ID
+	// retook: the save already met a lapsed hold and took it again once.
+	retook bool
 }
 
 // save queues ev to be saved with the session. Saves run one at a time, in the
 // order they were asked for, and each writes the session as it is when its turn
-// comes: two saves never race, and the last one written is the newest.
-func (a *App) save(ev store.Event, reply tea.Msg, advance bool) tea.Cmd {
-	a.queue = append(a.queue, pendingSave{ev: ev, reply: reply, advance: advance})
-	if a.inFlight || a.saveErr != nil {
+// comes: two saves never race, and the last one written is the newest. apply is
+// the change to the session it writes (already applied), kept to apply again
+// after a conflict.
+func (a *App) save(ev store.Event, reply tea.Msg, advance bool, apply func(*store.Session)) tea.Cmd {
+	a.queue = append(a.queue, pendingSave{ev: ev, reply: reply, advance: advance, apply: apply, step: steps.ID(ev.Step)})
+	if a.inFlight || a.saveErr != nil || a.takenOver != nil {
 		return nil // the next one starts when this one ends (or after ctrl+r)
 	}
 	return a.nextSave()
 }
 
-// nextSave starts the first queued save, in a command.
+// nextSave starts the first queued save, in a command, with the shell's hold.
 func (a *App) nextSave() tea.Cmd {
-	if len(a.queue) == 0 {
+	if len(a.queue) == 0 || a.takenOver != nil {
 		return nil
 	}
 	p := a.queue[0]
 	a.queue = a.queue[1:]
 	a.inFlight = true
-	sess, st := a.sess, a.store
+	sess, st, hold := a.sess, a.store, a.holds.hold
 	return func() tea.Msg {
-		err := st.Save(context.Background(), &sess, p.ev, nil)
-		return savedMsg{sess: sess, ev: p.ev, reply: p.reply, advance: p.advance, err: err}
+		err := st.Save(context.Background(), &sess, p.ev, hold)
+		return savedMsg{sess: sess, p: p, hold: hold, err: err}
 	}
 }
 
 // saving reports whether anything is still to be written.
-func (a *App) saving() bool { return a.inFlight || len(a.queue) > 0 }
+// Once the signup is taken over nothing more will be: what waits is lost.
+func (a *App) saving() bool { return a.takenOver == nil && (a.inFlight || len(a.queue) > 0) }
 
 // apply writes what a step reported into the session and stamps it.
 func (a *App) apply(fn func(*store.Session)) {
@@ -188,6 +233,23 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.env.Styles = stepStyles(msg.IsDark())
 		a.help.Styles = help.DefaultStyles(msg.IsDark())
 	case tea.KeyPressMsg:
+		if a.takenOver != nil { // nothing more is saved from here: only quitting is left
+			if key.Matches(msg, a.keys.Quit) {
+				a.exit = ExitInterrupted
+				if len(a.Unsaved()) > 0 {
+					a.exit = ExitUnsaved
+				}
+				return a, tea.Quit
+			}
+			return a, nil
+		}
+		if a.notice != "" {
+			a.notice = ""
+			if a.endAfter != ExitNone { // the signup was finished or abandoned elsewhere
+				a.exit = a.endAfter
+				return a, a.quit()
+			}
+		}
 		switch {
 		case key.Matches(msg, a.keys.Quit) && a.saveErr != nil && !a.quitAsked:
 			// Quitting now would lose what could not be saved: say so, and let the
@@ -217,6 +279,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.forwardKey(msg)
 	case savedMsg:
 		return a, a.saved(msg)
+	case renewTick:
+		return a, a.renewTick(msg)
+	case renewedMsg:
+		return a, a.renewed(msg)
+	case acquiredMsg:
+		return a, a.acquired(msg)
+	case reloadedMsg:
+		return a, a.reloaded(msg)
 	case holdTimeout:
 		if a.typed.timedOut(msg) {
 			return a, a.replay()
@@ -232,7 +302,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // drive hands msg to the current step and acts on what it decided.
 func (a *App) drive(msg tea.Msg) tea.Cmd {
-	if a.stepDone {
+	if a.stepDone || a.takenOver != nil {
 		return nil
 	}
 	var cmd tea.Cmd
@@ -266,12 +336,16 @@ func (a *App) act(out steps.Outcome) tea.Cmd {
 	case steps.Done:
 		a.stepDone = true
 		a.typed.untilSaved()
-		a.apply(o.Apply)
-		if a.sess.Status == store.StatusWaiting {
-			a.sess.Status, a.sess.WaitingReason = store.StatusActive, ""
+		fn := func(s *store.Session) {
+			if o.Apply != nil {
+				o.Apply(s)
+			}
+			if s.Status == store.StatusWaiting {
+				s.Status, s.WaitingReason = store.StatusActive, ""
+			}
 		}
-		a.sess.Step = string(steps.Next(a.sess))
-		return a.save(store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(o.Step), Kind: "step.done", Detail: o.Detail}, nil, true)
+		a.apply(fn)
+		return a.save(store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(o.Step), Kind: "step.done", Detail: o.Detail}, nil, true, fn)
 	case steps.Record:
 		if o.Reply != nil {
 			a.typed.untilSaved()
@@ -281,7 +355,7 @@ func (a *App) act(out steps.Outcome) tea.Cmd {
 		if o.Err != nil {
 			ev.Error = o.Err.Error()
 		}
-		return a.save(ev, o.Reply, false)
+		return a.save(ev, o.Reply, false, o.Apply)
 	case steps.Back:
 		if prev := steps.Previous(a.sess, o.Step); prev != "" {
 			return a.enter(prev)
@@ -324,19 +398,13 @@ func (a *App) replay() tea.Cmd {
 func (a *App) saved(msg savedMsg) tea.Cmd {
 	a.inFlight = false
 	if msg.err != nil {
-		a.saveErr = msg.err
-		a.retry = &pendingSave{ev: msg.ev, reply: msg.reply, advance: msg.advance}
-		a.typed.drop() // the screen they were typed for waits on the retry
-		if a.quitting && a.exit == ExitUnsaved {
-			return tea.Quit
-		}
-		a.quitting = false // the user decides: retry, or quit knowing what is lost
-		return nil
+		return a.refused(msg)
 	}
 	a.saveErr, a.onDisk = nil, true
 	if msg.sess.Rev > a.sess.Rev {
 		a.sess.Rev = msg.sess.Rev
 	}
+	a.base, a.lastSaved = msg.sess, msg.sess.UpdatedAt
 	next := a.nextSave()
 	if a.quitting {
 		if !a.saving() {
@@ -346,12 +414,12 @@ func (a *App) saved(msg savedMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	switch {
-	case msg.advance:
+	case msg.p.advance:
 		a.typed.saved()
 		cmd = a.enter(steps.ID(a.sess.Step))
-	case msg.reply != nil:
+	case msg.p.reply != nil:
 		a.typed.saved()
-		cmd = a.drive(msg.reply)
+		cmd = a.drive(msg.p.reply)
 	default:
 		return next
 	}

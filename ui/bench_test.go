@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -17,6 +18,13 @@ import (
 type discard struct{}
 
 func (discard) Save(context.Context, *store.Session, store.Event, *store.Hold) error { return nil }
+func (discard) Load(context.Context, string) (store.Session, error) {
+	return store.Session{}, store.ErrNotFound
+}
+func (discard) Acquire(context.Context, string, store.Holder, time.Duration) (*store.Hold, error) {
+	return nil, store.ErrHeld
+}
+func (discard) Renew(context.Context, *store.Hold) error { return nil }
 
 func benchApp(b *testing.B, sess store.Session) *App {
 	b.Helper()

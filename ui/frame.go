@@ -30,13 +30,24 @@ func (a *App) Render() string {
 	}
 	bodyWidth := width - 2
 	parts := []string{a.header(width), ""}
+	if a.takenOver != nil {
+		parts = append(parts, lipgloss.NewStyle().PaddingLeft(1).Width(bodyWidth).Render(a.takenOverView()))
+		parts = append(parts, "", a.footer())
+		return strings.Join(parts, "\n")
+	}
 	body := a.step.View(bodyWidth)
 	parts = append(parts, lipgloss.NewStyle().PaddingLeft(1).Render(body))
+	if a.notice != "" {
+		parts = append(parts, "", a.styles.Notice.Width(bodyWidth).Render(a.notice))
+	}
 	if a.saveErr != nil {
-		parts = append(parts, "", a.styles.Error.Width(bodyWidth).Render(termsafe.Text(a.words.T("ui.save_failed", a.saveErr))))
+		parts = append(parts, "", a.styles.Error.Width(bodyWidth).Render(termsafe.Text(a.words.T(saveFailedKey(a.saveErr), a.saveErr))))
 		if a.quitAsked {
 			parts = append(parts, a.styles.Error.Width(bodyWidth).Render(a.words.T("ui.quit_unsaved", len(a.Unsaved()))))
 		}
+	}
+	if a.holds.trouble != nil {
+		parts = append(parts, "", a.styles.Quiet.Width(bodyWidth).Render(termsafe.Text(a.words.T("ui.hold_trouble", a.holds.trouble))))
 	}
 	parts = append(parts, "", a.footer())
 	return strings.Join(parts, "\n")
@@ -78,6 +89,9 @@ func (a *App) header(width int) string {
 // footer: the step's keys, then the shell's (back, quit), which are never cut
 // off: the step's part is shortened to leave room for them.
 func (a *App) footer() string {
+	if a.takenOver != nil {
+		return a.help.ShortHelpView([]key.Binding{a.keys.Close})
+	}
 	var shell []key.Binding
 	if steps.Previous(a.sess, a.step.ID()) != "" {
 		// Name the key that goes back here: esc, or in a list (where esc ends a
@@ -116,4 +130,22 @@ func (a *App) shownID() string {
 		return ""
 	}
 	return termsafe.Line(a.sess.ID)
+}
+
+// takenOverView is the body once someone else took the signup over: who, when,
+// what is lost, and what to do.
+func (a *App) takenOverView() string {
+	h := a.takenOver
+	who, machine := termsafe.Line(h.Holder.Who), termsafe.Line(h.Holder.Machine)
+	if who == "" {
+		who = a.words.T("ui.someone")
+	}
+	if machine == "" {
+		machine = a.words.T("ui.some_machine")
+	}
+	id := termsafe.Line(a.sess.ID)
+	if a.lastSaved.IsZero() {
+		return a.words.T("ui.taken_over_nothing_saved", who, machine, a.clock(h.Since), id)
+	}
+	return a.words.T("ui.taken_over", who, machine, a.clock(h.Since), a.clock(a.lastSaved), id)
 }

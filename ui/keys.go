@@ -11,6 +11,7 @@ type keyMap struct {
 	Quit      key.Binding
 	RetrySave key.Binding
 	Back      key.Binding
+	Close     key.Binding // quit, once nothing more can be saved
 }
 
 func newKeyMap(w *assets.Words) keyMap {
@@ -18,5 +19,6 @@ func newKeyMap(w *assets.Words) keyMap {
 		Quit:      key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", w.T("ui.key_quit"))),
 		RetrySave: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", w.T("ui.key_retry_save"))),
 		Back:      key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", w.T("ui.key_back"))),
+		Close:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", w.T("ui.key_close"))),
 	}
 }

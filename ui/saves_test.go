@@ -16,7 +16,7 @@ import (
 // two saves would overlap if the shell let them.
 type slowSaver struct {
 	mu      sync.Mutex
-	st      *store.Store
+	*store.Store
 	gate    chan struct{}
 	running int
 	overlap bool
@@ -30,7 +30,7 @@ func (s *slowSaver) Save(ctx context.Context, sess *store.Session, ev store.Even
 	}
 	s.mu.Unlock()
 	<-s.gate
-	err := s.st.Save(ctx, sess, ev, hold)
+	err := s.Store.Save(ctx, sess, ev, hold)
 	s.mu.Lock()
 	s.running--
 	s.mu.Unlock()
@@ -46,7 +46,7 @@ func TestSavesRunOneAtATimeAndTheNewestWins(t *testing.T) {
 	for _, id := range steps.Order[:steps.Position(steps.Finished)-1] {
 		markDone(&sess, id)
 	}
-	slow := &slowSaver{st: w.st, gate: make(chan struct{})}
+	slow := &slowSaver{Store: w.st, gate: make(chan struct{})}
 	a := New(Options{Store: slow, Env: w.env, Session: sess, Resumed: true, User: "tester"})
 	h := newHarness(t, a, 100, 40)
 	go func() {

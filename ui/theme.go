@@ -39,7 +39,7 @@ func newPalette(dark bool) palette {
 
 // styles are the shell's styles for a light or dark terminal.
 type styles struct {
-	Title, Step, Done, Current, Todo, Skipped, Error, ID lipgloss.Style
+	Title, Step, Done, Current, Todo, Skipped, Error, ID, Notice, Quiet lipgloss.Style
 }
 
 func newStyles(dark bool) styles {
@@ -53,6 +53,8 @@ func newStyles(dark bool) styles {
 		Skipped: lipgloss.NewStyle().Foreground(p.faint).Strikethrough(true),
 		Error:   lipgloss.NewStyle().Foreground(p.red).Bold(true),
 		ID:      lipgloss.NewStyle().Foreground(p.faint),
+		Notice:  lipgloss.NewStyle().Foreground(p.accent).Bold(true),
+		Quiet:   lipgloss.NewStyle().Foreground(p.faint),
 	}
 }
 

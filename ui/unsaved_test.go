@@ -16,13 +16,13 @@ import (
 
 // delaySaver writes like the store, each save taking a while (a slow disk).
 type delaySaver struct {
-	st    *store.Store
+	*store.Store
 	delay atomic.Int64 // nanoseconds
 }
 
 func (s *delaySaver) Save(ctx context.Context, sess *store.Session, ev store.Event, hold *store.Hold) error {
 	time.Sleep(time.Duration(s.delay.Load())) // the disk is slow; nothing waits on this to be exact
-	return s.st.Save(ctx, sess, ev, hold)
+	return s.Store.Save(ctx, sess, ev, hold)
 }
 
 // Keys typed while a save is slow wait for the save they follow: Enter, Enter
@@ -33,7 +33,7 @@ func TestKeysWaitForASlowSave(t *testing.T) {
 	for _, id := range steps.Order[:steps.Position(steps.AlphaName)-1] {
 		markDone(&sess, id)
 	}
-	slow := &delaySaver{st: w.st}
+	slow := &delaySaver{Store: w.st}
 	a := New(Options{Store: slow, Env: w.env, Session: sess, Resumed: true, User: "tester"})
 	h := newHarness(t, a, 100, 40)
 	h.waitScreen("Add & Edit Alpha Names for Campaigns")
@@ -56,7 +56,7 @@ func TestKeysWaitForASlowSave(t *testing.T) {
 
 // failingSaver refuses every save once fail is set (a full disk).
 type failingSaver struct {
-	st   *store.Store
+	*store.Store
 	fail atomic.Bool
 }
 
@@ -64,7 +64,7 @@ func (s *failingSaver) Save(ctx context.Context, sess *store.Session, ev store.E
 	if s.fail.Load() {
 		return errors.New("no space left on device")
 	}
-	return s.st.Save(ctx, sess, ev, hold)
+	return s.Store.Save(ctx, sess, ev, hold)
 }
 
 // After a failed save, ctrl+c does not quit as if all were saved: it says what
@@ -72,7 +72,7 @@ func (s *failingSaver) Save(ctx context.Context, sess *store.Session, ev store.E
 func TestQuitAfterAFailedSaveSaysWhatIsLost(t *testing.T) {
 	w := newWorld(t)
 	sess := store.Session{ID: store.NewID()}
-	fs := &failingSaver{st: w.st}
+	fs := &failingSaver{Store: w.st}
 	a := New(Options{Store: fs, Env: w.env, Session: sess, User: "tester"})
 	h := newHarness(t, a, 100, 40)
 	h.waitScreen("Do you accept the provider's terms?")
@@ -102,7 +102,7 @@ func TestQuitAfterAFailedSaveSaysWhatIsLost(t *testing.T) {
 // After a failed save, freeing space and ctrl+r saves it and goes on.
 func TestRetryAfterAFailedSaveGoesOn(t *testing.T) {
 	w := newWorld(t)
-	fs := &failingSaver{st: w.st}
+	fs := &failingSaver{Store: w.st}
 	a := New(Options{Store: fs, Env: w.env, Session: store.Session{ID: store.NewID()}, User: "tester"})
 	h := newHarness(t, a, 100, 40)
 	h.waitScreen("Do you accept the provider's terms?")
@@ -123,7 +123,7 @@ func TestRetryAfterAFailedSaveGoesOn(t *testing.T) {
 // on the screen names a signup that a crash cannot lose.
 func TestTheIDShowsOnceTheSignupIsSaved(t *testing.T) {
 	w := newWorld(t)
-	slow := &slowSaver{st: w.st, gate: make(chan struct{})}
+	slow := &slowSaver{Store: w.st, gate: make(chan struct{})}
 	id := store.NewID()
 	a := New(Options{Store: slow, Env: w.env, Session: store.Session{ID: id}, User: "tester"})
 	h := newHarness(t, a, 100, 40)
