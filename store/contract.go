@@ -68,6 +68,13 @@ type Engine interface {
 	// Release gives h up at once. Releasing a lapsed hold is not an error.
 	Release(ctx context.Context, h *Hold) error
 
+	// Break gives up h — a hold as Holds or a *HeldError shows it, without
+	// its token — when its holder is known to be gone: its process ended on
+	// this machine without releasing it (killed, crashed). Only the hold that
+	// is still exactly h (same holder, same Since) is removed; nothing else
+	// is an error. The store cannot know a holder died: the caller checks.
+	Break(ctx context.Context, h Hold) error
+
 	// Holds returns the live holds, for `wizard list` and doctor. The holds
 	// it returns, like the one in a *HeldError, have no Token: only the
 	// holder has it.

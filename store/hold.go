@@ -215,6 +215,25 @@ func (s *Store) Release(ctx context.Context, h *Hold) error {
 	return nil
 }
 
+// Break removes the hold on h.ID if it is still h (same holder, same Since).
+func (s *Store) Break(ctx context.Context, h Hold) error {
+	id := NormaliseID(h.ID)
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		cur, ok, err := readHold(tx, id)
+		if err != nil || !ok || cur.Holder != h.Holder || !cur.Since.Equal(h.Since) {
+			return err
+		}
+		if err := tx.Bucket(bucketHolds).Delete([]byte(id)); err != nil {
+			return err
+		}
+		return putChange(tx, id, 0)
+	})
+	if err != nil {
+		return saveError("break the hold on", id, err)
+	}
+	return nil
+}
+
 // Holds returns the live holds, by signup id.
 func (s *Store) Holds(ctx context.Context) ([]Hold, error) {
 	var out []Hold

@@ -511,17 +511,18 @@ func TestResumeTarget(t *testing.T) {
 	defer st.Close()
 	opts := &resumeOptions{sessionOptions: f.sessionOptions()}
 	opts.Words = f.Words()
+	opts.Who = func() string { return "carol" } // the latest unfinished one is hers
 
-	if s, err := resumeTarget(opts, st, ""); err != nil || s.ID != "WXYZ-2345" {
+	if s, _, err := resumeTarget(t.Context(), opts, st, ""); err != nil || s.ID != "WXYZ-2345" {
 		t.Fatalf("latest: %s %v", s.ID, err)
 	}
-	if s, err := resumeTarget(opts, st, "k7mq4xpd"); err != nil || s.ID != "K7MQ-4XPD" || s.Status != store.StatusActive {
+	if s, _, err := resumeTarget(t.Context(), opts, st, "k7mq4xpd"); err != nil || s.ID != "K7MQ-4XPD" || s.Status != store.StatusActive {
 		t.Fatalf("by id: %+v %v", s, err)
 	}
-	_, err = resumeTarget(opts, st, "DDDD-3456")
+	_, _, err = resumeTarget(t.Context(), opts, st, "DDDD-3456")
 	mustFail(t, result{err: err}, 1, "DDDD-3456 is finished", "wizard show DDDD-3456")
 
-	s, err := resumeTarget(opts, st, "ABCD-EFGH")
+	s, _, err := resumeTarget(t.Context(), opts, st, "ABCD-EFGH")
 	if err != nil || s.Status != store.StatusActive {
 		t.Fatalf("abandoned: %+v %v", s, err)
 	}
@@ -530,7 +531,7 @@ func TestResumeTarget(t *testing.T) {
 	}
 	stored, _ := st.Load(context.Background(), "ABCD-EFGH")
 	evs, _ := st.Events(context.Background(), "ABCD-EFGH")
-	if stored.Status != store.StatusActive || evs[len(evs)-1].Kind != "reopened" || evs[len(evs)-1].By != who() {
+	if stored.Status != store.StatusActive || evs[len(evs)-1].Kind != "reopened" || evs[len(evs)-1].By != "carol" {
 		t.Fatalf("stored %+v, last event %+v", stored, evs[len(evs)-1])
 	}
 
@@ -543,7 +544,7 @@ func TestResumeTarget(t *testing.T) {
 	defer est.Close()
 	eopts := &resumeOptions{sessionOptions: empty.sessionOptions()}
 	eopts.Words = empty.Words()
-	_, err = resumeTarget(eopts, est, "")
+	_, _, err = resumeTarget(t.Context(), eopts, est, "")
 	mustFail(t, result{err: err}, 1, "no unfinished signup")
 }
 

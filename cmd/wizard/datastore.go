@@ -122,3 +122,13 @@ func (f *factory) openStoreAt(where string, readOnly bool) (dataStore, error) {
 	}
 	return st, nil
 }
+
+// holderGone frees h if its holder was a wizard on this machine whose
+// process has ended (killed, crashed) without giving the hold up: nobody need
+// wait for it to expire. It reports whether h was freed.
+func holderGone(ctx context.Context, st store.Engine, h store.Hold) bool {
+	if h.Holder.Machine != machineName() || processAlive(h.Holder.PID) {
+		return false
+	}
+	return st.Break(ctx, h) == nil
+}

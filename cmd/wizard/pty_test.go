@@ -9,7 +9,9 @@ package main
 // is in the log).
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -29,6 +31,7 @@ import (
 
 	"wizard/assets"
 	"wizard/client/sandbox"
+	"wizard/internal/pgtest"
 	"wizard/steps"
 	"wizard/steps/rules"
 	"wizard/store"
@@ -1158,32 +1161,82 @@ func TestCtrlCSavesAndSaysHowToResume(t *testing.T) {
 	}
 }
 
-// TestSecondWizardOnSameFile: while one wizard works on a data file, a
-// second one on the same file starts too (issue 15: the file is locked only
-// for the length of a transaction, no longer for a wizard's whole run) and
-// offers the first one's signup; the first never notices. (Telling the second
-// who holds that signup is the hold screens' work, not yet built.)
-func TestSecondWizardOnSameFile(t *testing.T) {
-	home := newPtyHome(t)
-	data := filepath.Join(home.dir, "shared.db")
-	first := ptyStart(t, home, "first wizard", "--data", data, "--lang", "en")
-	first.WaitFor("Do you accept the provider's terms?")
+// TestWhileAWizardWorks (issue 15): while a wizard works on signup A, on the
+// data file and on a team store (PostgreSQL), `wizard list`, `wizard show A`
+// and `wizard export A` succeed and say who holds A; a second wizard works on
+// a new signup B (A, held, is not offered); `wizard resume A` is told who holds
+// it; and once the first wizard is closed, A is free at once.
+func TestWhileAWizardWorks(t *testing.T) {
+	for _, engine := range []string{"file", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			home := newPtyHome(t)
+			where := []string{"--data", filepath.Join(home.dir, "shared.db")}
+			if engine == "postgres" {
+				where = []string{"--store", pgtest.NewDB(t)}
+			}
+			run := func(args ...string) result {
+				t.Helper()
+				var out, errOut bytes.Buffer
+				cmd := exec.Command(ptyBinary(t), append(args, where...)...)
+				cmd.Env, cmd.Dir, cmd.Stdout, cmd.Stderr = home.env(), home.dir, &out, &errOut
+				err := cmd.Run()
+				if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+					err = exitError{code: ee.ExitCode(), msg: errOut.String()}
+				}
+				return result{out.String(), errOut.String(), err}
+			}
 
-	second := ptyStart(t, home, "second wizard", "--data", data, "--lang", "en")
-	second.WaitFor("Resume signup")
-	second.Key("ctrl+c")
-	if code := second.ExitCode(5 * time.Second); code == 0 {
-		second.Errorf("the second wizard: exit code 0 after ctrl+c at the offer, want non-zero")
-	}
+			first := ptyStart(t, home, "first wizard", append(where, "--lang", "en")...)
+			first.WaitFor("Do you accept the provider's terms?")
+			first.Key("y")
+			first.WaitFor("┃ Business e-mail")
+			a := first.WaitForMatch(ptySignupID)[1]
 
-	if first.Exited() {
-		first.Fatalf("the first wizard ended")
-	}
-	first.Key("y")
-	first.WaitFor("┃ Business e-mail")
-	first.Key("ctrl+c")
-	if code := first.ExitCode(5 * time.Second); code != 0 {
-		first.Fatalf("the first wizard: exit code %d after ctrl+c", code)
+			list := run("list")
+			if list.err != nil || !strings.Contains(list.stdout, a) || !strings.Contains(list.stdout, who()+" on "+machineName()) {
+				t.Fatalf("list while A is open: %v\n%s%s", list.err, list.stdout, list.stderr)
+			}
+			if r := run("show", a); r.err != nil || !strings.Contains(r.stdout, "by "+who()+" on "+machineName()) {
+				t.Fatalf("show A while it is open: %v\n%s%s", r.err, r.stdout, r.stderr)
+			}
+			if r := run("export", a, "-o", "-"); r.err != nil || !strings.Contains(r.stdout, `"id": "`+a+`"`) {
+				t.Fatalf("export A while it is open: %v\n%s%s", r.err, r.stdout, r.stderr)
+			}
+
+			// A second wizard: A is held, so it is not offered; B is a new signup.
+			second := ptyStart(t, home, "second wizard", append(where, "--lang", "en")...)
+			second.WaitFor("Do you accept the provider's terms?")
+			second.Key("y")
+			second.WaitFor("┃ Business e-mail")
+			if b := second.WaitForMatch(ptySignupID)[1]; b == a {
+				second.Fatalf("the second wizard opened the first one's signup %s", a)
+			}
+			second.Key("ctrl+c")
+			if code := second.ExitCode(10 * time.Second); code != 0 {
+				second.Fatalf("the second wizard: exit code %d after ctrl+c", code)
+			}
+
+			// A third one asks for A by its id: told who holds it, and how to read it.
+			third := ptyStart(t, home, "wizard resume A", append(append([]string{"resume", a}, where...), "--lang", "en")...)
+			if code := third.ExitCode(10 * time.Second); code != 1 {
+				third.Fatalf("resume of a held signup: exit code %d, want 1", code)
+			}
+			if out := strings.Join(strings.Fields(third.Output()), " "); !strings.Contains(out, "is in use by "+who()+" on "+machineName()) || !strings.Contains(out, "wizard show "+a) {
+				third.Fatalf("resume of a held signup does not say who holds it:\n%s", out)
+			}
+
+			if first.Exited() {
+				first.Fatalf("the first wizard ended")
+			}
+			first.Key("ctrl+c")
+			if code := first.ExitCode(10 * time.Second); code != 0 {
+				first.Fatalf("the first wizard: exit code %d after ctrl+c", code)
+			}
+			// Closed: its hold is given up at once, not left to expire.
+			if r := run("list", "--json"); r.err != nil || strings.Contains(r.stdout, "held_by") {
+				t.Fatalf("after the first wizard closed: %v\n%s", r.err, r.stdout)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -59,9 +60,9 @@ func runStart(ctx context.Context, opts *startOptions) error {
 	sess := store.Session{ID: store.NewID()}
 	resumed := false
 	if !opts.New {
-		latest, ok, err := st.Latest(ctx, store.Query{Statuses: store.Resumable})
+		latest, ok, err := offerToResume(ctx, opts, st)
 		if err != nil {
-			return fail(1, "cannot read the data file %s: %v", st.Where(), err)
+			return err
 		}
 		if ok {
 			resume := true
@@ -85,7 +86,32 @@ func runStart(ctx context.Context, opts *startOptions) error {
 			}
 		}
 	}
-	return runSession(ctx, &opts.sessionOptions, st, sess, resumed)
+	hold, err := holdSignup(ctx, &opts.sessionOptions, st, sess.ID)
+	if err != nil {
+		return err
+	}
+	return runHeldSession(ctx, &opts.sessionOptions, st, sess, resumed, hold)
+}
+
+// offerToResume is the signup `wizard` offers to carry on: the most recent
+// unfinished one this user last worked on that no wizard holds now. The ones
+// skipped because someone holds them are named, so nobody wonders where they went.
+func offerToResume(ctx context.Context, opts *startOptions, st dataStore) (store.Session, bool, error) {
+	w := opts.Words
+	holds := holdsByID(ctx, st)
+	q := store.Query{Statuses: store.Resumable, By: opts.Who(), Limit: 20}
+	page, err := st.List(ctx, q)
+	if err != nil {
+		return store.Session{}, false, failT(w, 1, "cli.read_failed", st.Where(), err)
+	}
+	for _, s := range page.Sessions {
+		h, held := holds[s.ID]
+		if !held || holderGone(ctx, st, h) {
+			return s, true, nil
+		}
+		printf(opts.IO.ErrOut, "%s\n", w.T("cli.start.held_skipped", s.ID, termsafe.Line(describe(s)), heldBy(w, h)))
+	}
+	return store.Session{}, false, nil
 }
 
 // describe names a session for people: its company, else its e-mail, else its id.
@@ -134,20 +160,46 @@ func runResume(ctx context.Context, opts *resumeOptions) error {
 		return err
 	}
 	defer st.Close()
-	sess, err := resumeTarget(opts, st, opts.ID)
+	sess, hold, err := resumeTarget(ctx, opts, st, opts.ID)
 	if err != nil {
 		return err
 	}
-	return runSession(ctx, &opts.sessionOptions, st, sess, true)
+	return runHeldSession(ctx, &opts.sessionOptions, st, sess, true, hold)
 }
 
 // resumeTarget picks the signup `wizard resume [ID]` opens. A finished one is
 // refused; an abandoned one named by its id is reopened (saved as active, with
 // a "reopened" event) first.
-func resumeTarget(opts *resumeOptions, st dataStore, id string) (store.Session, error) {
+func resumeTarget(ctx context.Context, opts *resumeOptions, st dataStore, id string) (store.Session, *store.Hold, error) {
+	s, err := resumeChoice(opts, st, id)
+	if err != nil {
+		return s, nil, err
+	}
+	hold, err := holdSignup(ctx, &opts.sessionOptions, st, s.ID)
+	if err != nil {
+		return s, nil, err
+	}
+	if s.Status == store.StatusAbandoned {
+		if s, err = st.Load(ctx, s.ID); err != nil { // as it is now that it is held
+			releaseHold(st, hold)
+			return s, nil, failT(opts.Words, 1, "cli.read_failed", st.Where(), err)
+		}
+		s.Status, s.UpdatedAt, s.UpdatedBy = store.StatusActive, opts.Now(), opts.Who()
+		ev := store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "reopened", Detail: "abandoned signup reopened with wizard resume"}
+		if err := st.Save(ctx, &s, ev, hold); err != nil {
+			releaseHold(st, hold)
+			return s, nil, failT(opts.Words, 1, "cli.save_failed", s.ID, st.Where(), err)
+		}
+		printf(opts.IO.ErrOut, "%s\n", termsafe.Line(opts.Words.T("cli.resume.reopened", s.ID)))
+	}
+	return s, hold, nil
+}
+
+// resumeChoice is the signup `wizard resume [ID]` means, before it is held.
+func resumeChoice(opts *resumeOptions, st dataStore, id string) (store.Session, error) {
 	w := opts.Words
 	if id == "" {
-		s, ok, err := st.Latest(context.Background(), store.Query{Statuses: store.Resumable})
+		s, ok, err := st.Latest(context.Background(), store.Query{Statuses: store.Resumable, By: opts.Who()})
 		if err != nil {
 			return s, failT(w, 1, "cli.read_failed", st.Where(), err)
 		}
@@ -160,22 +212,55 @@ func resumeTarget(opts *resumeOptions, st dataStore, id string) (store.Session, 
 	if err != nil {
 		return s, err
 	}
-	switch s.Status {
-	case store.StatusDone:
+	if s.Status == store.StatusDone {
 		return s, failT(w, 1, "cli.resume.done", s.ID)
-	case store.StatusAbandoned:
-		s.Status, s.UpdatedAt, s.UpdatedBy = store.StatusActive, opts.Now(), opts.Who()
-		ev := store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "reopened", Detail: "abandoned signup reopened with wizard resume"}
-		if err := st.Save(context.Background(), &s, ev, nil); err != nil {
-			return s, failT(w, 1, "cli.save_failed", s.ID, st.Where(), err)
-		}
-		printf(opts.IO.ErrOut, "%s\n", termsafe.Line(w.T("cli.resume.reopened", s.ID)))
 	}
-	return s, nil
+	return s, nil // an abandoned one is reopened once it is held (resumeTarget)
+}
+
+// holdSignup takes this wizard's hold on signup id, or says who has it.
+func holdSignup(ctx context.Context, opts *sessionOptions, st dataStore, id string) (*store.Hold, error) {
+	w := opts.Words
+	me := store.Holder{Who: opts.Who(), Machine: machineName(), PID: os.Getpid()}
+	h, err := st.Acquire(ctx, id, me, store.DefaultHoldTTL)
+	if he, held := errors.AsType[*store.HeldError](err); held && holderGone(ctx, st, he.Hold) {
+		h, err = st.Acquire(ctx, id, me, store.DefaultHoldTTL)
+	}
+	if he, held := errors.AsType[*store.HeldError](err); held {
+		return nil, failT(w, 1, "cli.held.open", id, heldBy(w, he.Hold))
+	}
+	if err != nil {
+		return nil, failT(w, 1, "cli.held.failed", id, st.Where(), err)
+	}
+	return h, nil
+}
+
+// releaseHold gives a hold up (the signup is free at once for others; a
+// hold that is not released expires by itself).
+func releaseHold(st dataStore, h *store.Hold) {
+	if h == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	_ = st.Release(ctx, h)
+}
+
+// runHeldSession runs the shell on a signup this wizard holds, and gives the
+// hold up at the end.
+func runHeldSession(ctx context.Context, opts *sessionOptions, st dataStore, sess store.Session, resumed bool, hold *store.Hold) error {
+	var app *ui.App
+	defer func() {
+		if app != nil {
+			hold = app.Hold() // the shell may have taken it again after it lapsed
+		}
+		releaseHold(st, hold)
+	}()
+	return runSession(ctx, opts, st, sess, resumed, hold, &app)
 }
 
 // runSession runs the shell on one session until it is finished, parked or interrupted.
-func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess store.Session, resumed bool) error {
+func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess store.Session, resumed bool, hold *store.Hold, shell **ui.App) error {
 	svc, err := opts.Services()
 	if err != nil {
 		return err
@@ -183,7 +268,8 @@ func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess st
 	defer svc.stop()
 	env := opts.Env(svc)
 	env.Theme = ui.Theme
-	app := ui.New(ui.Options{Store: st, Env: env, Session: sess, Resumed: resumed, User: opts.Who()})
+	app := ui.New(ui.Options{Store: st, Env: env, Session: sess, Resumed: resumed, User: opts.Who(), Hold: hold})
+	*shell = app
 	popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(opts.IO.In), tea.WithOutput(opts.IO.Out)}, opts.Program...)
 	_, runErr := tea.NewProgram(app, popts...).Run()
 	w, final := env.Words, app.Session()
@@ -192,7 +278,11 @@ func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess st
 		printf(opts.IO.ErrOut, "%s\n", w.T("exit.error", runErr, final.ID))
 		return fail(1, "%v", runErr)
 	case app.Exit() == ui.ExitUnsaved:
-		// Quit after a failed save, knowing it: say what was lost, and end non-zero.
+		// Quit after a failed save, knowing it (or after someone else took the
+		// signup over): say what was lost, and end non-zero.
+		if h, taken := app.TakenOver(); taken {
+			printf(opts.IO.ErrOut, "%s\n", w.T("exit.taken_over", final.ID, heldBy(w, h)))
+		}
 		lost := app.Unsaved()
 		var what []string
 		for _, ev := range lost {
@@ -202,6 +292,8 @@ func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess st
 		return fail(1, "")
 	case app.Exit() == ui.ExitFinished:
 		printf(opts.IO.Out, "%s\n", w.T("exit.finished", final.ID))
+	case app.Exit() == ui.ExitAbandoned:
+		printf(opts.IO.Out, "%s\n", w.T("exit.abandoned_elsewhere", final.ID, termsafe.Line(dash(final.UpdatedBy))))
 	case app.Exit() == ui.ExitParked:
 		printf(opts.IO.Out, "%s\n", w.T("exit.parked", final.ID, final.WaitingReason))
 	default:

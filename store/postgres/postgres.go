@@ -666,6 +666,16 @@ func (e *Engine) Release(ctx context.Context, h *store.Hold) error {
 	return nil
 }
 
+// Break removes the hold on h.ID if it is still h (same holder, same since).
+func (e *Engine) Break(ctx context.Context, h store.Hold) error {
+	_, err := e.pool.Exec(ctx, `DELETE FROM wizard_holds WHERE id = $1 AND who = $2 AND machine = $3 AND pid = $4 AND since = $5`,
+		store.NormaliseID(h.ID), h.Holder.Who, h.Holder.Machine, h.Holder.PID, h.Since)
+	if err != nil {
+		return e.wrap(ctx, "break the hold on "+h.ID, err)
+	}
+	return nil
+}
+
 // Holds returns the live holds, by signup id (as the file engine orders
 // them). Their tokens are left out: they are their holders' to fence with.
 func (e *Engine) Holds(ctx context.Context) ([]store.Hold, error) {

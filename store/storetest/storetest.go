@@ -112,6 +112,7 @@ func (s Suite) Run(t *testing.T) {
 		{"Fencing", testFencing},
 		{"HoldExpiryAndRenewal", testHoldExpiry},
 		{"Holds", testHolds},
+		{"Break", testBreak},
 		{"List", testList},
 		{"ListCursor", testListCursor},
 		{"Latest", testLatest},
@@ -532,6 +533,51 @@ func testHolds(e *env) {
 	hs, _ = e.e.Holds(e.ctx)
 	if slices.ContainsFunc(hs, func(h store.Hold) bool { return h.ID == "HDCC-CCCC" }) || len(hs) != 2 {
 		t.Fatalf("holds after one expired: %+v", hs)
+	}
+}
+
+// testBreak: a hold whose holder died is given up without its token, but only
+// that hold: one taken since (by someone else, or again) stays.
+func testBreak(e *env) {
+	t := e.t
+	long := e.ttl() * 50
+	dead, err := e.e.Acquire(e.ctx, "BRKA-AAAA", store.Holder{Who: "aigerim", Machine: "OFFICE-PC-3", PID: 4242}, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var he *store.HeldError
+	if _, err := e.e.Acquire(e.ctx, "BRKA-AAAA", holder("bob"), long); !errors.As(err, &he) {
+		t.Fatalf("Acquire of a held signup: %v", err)
+	}
+	// A hold that is not exactly the one seen is left alone.
+	other := he.Hold
+	other.Holder.PID++
+	if err := e.e.Break(e.ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if hs, _ := e.e.Holds(e.ctx); len(hs) != 1 {
+		t.Fatalf("Break of another holder's hold removed it: %+v", hs)
+	}
+	if err := e.e.Break(e.ctx, he.Hold); err != nil {
+		t.Fatal(err)
+	}
+	if hs, _ := e.e.Holds(e.ctx); len(hs) != 0 {
+		t.Fatalf("holds after Break: %+v", hs)
+	}
+	// The dead holder's token fences it out; the next holder is not disturbed
+	// by a Break of the old hold.
+	next, err := e.e.Acquire(e.ctx, "BRKA-AAAA", holder("bob"), long)
+	if err != nil {
+		t.Fatalf("Acquire after Break: %v", err)
+	}
+	if err := e.e.Renew(e.ctx, dead); !errors.Is(err, store.ErrHoldLost) {
+		t.Fatalf("the broken hold renewed: %v", err)
+	}
+	if err := e.e.Break(e.ctx, he.Hold); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.e.Renew(e.ctx, next); err != nil {
+		t.Fatalf("a Break of the old hold broke the new one: %v", err)
 	}
 }
 
