@@ -65,6 +65,15 @@ type countingStore struct {
 	renewed   atomic.Int64
 	failed    atomic.Int64
 	failRenew atomic.Bool
+	// failAcquire makes taking a hold fail as a database out of reach does.
+	failAcquire atomic.Bool
+}
+
+func (s *countingStore) Acquire(ctx context.Context, id string, h store.Holder, ttl time.Duration) (*store.Hold, error) {
+	if s.failAcquire.Load() {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	}
+	return s.Store.Acquire(ctx, id, h, ttl)
 }
 
 func (s *countingStore) Renew(ctx context.Context, h *store.Hold) error {
@@ -172,6 +181,34 @@ func TestASaveRetakesALapsedHold(t *testing.T) {
 	}
 	if evs := events(t, w.st, id); kinds(evs) != "created step.done" {
 		t.Fatalf("history %q", kinds(evs))
+	}
+}
+
+// A save that meets a lapsed hold while the store cannot be reached says so
+// (not a disk problem); ctrl+r once it answers again takes the hold and saves.
+func TestASaveThatCannotRetakeItsHoldIsRetried(t *testing.T) {
+	t.Parallel()
+	w := newHoldWorld(t)
+	id := store.NewID()
+	hold := w.held(id, me, time.Hour)
+	cs := &countingStore{Store: w.st}
+	a, h := w.holdApp(cs, id, hold, 100, 40)
+
+	w.clock.advance(2 * time.Hour)
+	cs.failAcquire.Store(true)
+	h.key("y")
+	h.waitScreen("Could not save your progress: the store did not answer")
+	if strings.Contains(h.screen(), "disk") {
+		t.Fatalf("a store out of reach is worded as a disk problem:\n%s", h.screen())
+	}
+	cs.failAcquire.Store(false)
+	h.key("ctrl+r")
+	h.waitScreen("Business e-mail")
+	if a.saveErr != nil || a.Hold() == nil || a.Hold().Token == hold.Token {
+		t.Fatalf("after ctrl+r: error %v, hold %+v", a.saveErr, a.Hold())
+	}
+	if got := kinds(events(t, w.st, id)); got != "created step.done" {
+		t.Fatalf("history %q", got)
 	}
 }
 
