@@ -522,3 +522,30 @@ func TestEverySessionPartHasWords(t *testing.T) {
 		}
 	}
 }
+
+// Someone finished the signup meanwhile: its summary is shown with the
+// notice, and the next key ends the run as finished.
+func TestAConflictWithAFinishedSignupEndsTheRun(t *testing.T) {
+	t.Parallel()
+	w := newHoldWorld(t)
+	id := store.NewID()
+	a, h := w.holdApp(w.st, id, nil, 100, 40)
+	otherWriter(w, id, func(s *store.Session) {
+		for _, step := range steps.Order[:steps.Position(steps.Finished)-1] {
+			markDone(s, step)
+		}
+		s.Status, s.FinishedAt = store.StatusDone, w.clock.Now()
+	})
+
+	h.key("y")
+	h.pump("the notice", 10*time.Second, func() bool { return a.notice != "" })
+	h.settle()
+	if a.Step().ID() != steps.Finished || !strings.Contains(h.screen(), "It is now at Done.") {
+		t.Fatalf("at %s; screen:\n%s", a.Step().ID(), h.screen())
+	}
+	h.deliver(keyMsg("enter"))
+	h.pump("quit", 5*time.Second, func() bool { return h.quit })
+	if a.Exit() != ExitFinished {
+		t.Fatalf("exit %v, want finished", a.Exit())
+	}
+}
