@@ -263,6 +263,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return a, a.quit()
 		case a.saveErr != nil && a.retry != nil && key.Matches(msg, a.keys.RetrySave):
+			a.retry.retook = false // a hold that lapsed again may be taken again
 			a.queue = append([]pendingSave{*a.retry}, a.queue...)
 			a.retry, a.saveErr, a.quitAsked = nil, nil, false
 			return a, a.nextSave()
@@ -397,6 +398,12 @@ func (a *App) replay() tea.Cmd {
 // screen with a key to try again.
 func (a *App) saved(msg savedMsg) tea.Cmd {
 	a.inFlight = false
+	if a.takenOver != nil { // it was under way when the take-over was found
+		if msg.err != nil {
+			a.queue = append([]pendingSave{msg.p}, a.queue...) // lost: Unsaved lists it
+		}
+		return nil
+	}
 	if msg.err != nil {
 		return a.refused(msg)
 	}

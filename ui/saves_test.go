@@ -15,7 +15,7 @@ import (
 // slowSaver writes like the store but lets the test hold a save back, so that
 // two saves would overlap if the shell let them.
 type slowSaver struct {
-	mu      sync.Mutex
+	mu sync.Mutex
 	*store.Store
 	gate    chan struct{}
 	running int
