@@ -560,6 +560,85 @@ func TestVerifyCodeCountdown(t *testing.T) {
 	}
 }
 
+// After the 60-second countdown the field stays, with a new code offered
+// too: a code typed then is still sent, and Meta decides.
+func TestVerifyCodeAfterTheCountdownStillTakesTheCode(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002323")
+	h.start(VerifyCode)
+	h.press('s')
+	code, err := sandbox.LatestCode(context.Background(), h.sb.URL, h.sess.Phone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(61 * time.Second)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustSee(h.T("code.window_over", 60))
+	h.mustSee(h.T("code.window_over_keys"))
+	h.mustSee(h.T("code.code"))
+	if !h.helpHas("resend by SMS") || !h.helpHas("resend by voice call") {
+		t.Fatalf("help after the countdown: %v", h.step.Help())
+	}
+	h.typeText(code)
+	h.enter()
+	if h.sess.Code.VerifiedAt.IsZero() {
+		t.Fatalf("a code typed after the countdown was not taken; screen:\n%s", h.view())
+	}
+	h.mustSee(h.T("code.pin_title"))
+}
+
+// After the countdown, s asks for a new code; when Meta says the code typed
+// late has expired, the field closes with Meta's word.
+func TestVerifyCodeLateResendAndMetaExpired(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002424")
+	h.start(VerifyCode)
+	h.press('s')
+	h.clock.Advance(90 * time.Second)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.press('v')
+	if c := h.sess.Code; c.Method != "VOICE" || c.Requests != 2 || !c.RequestedAt.Equal(h.clock.Now()) {
+		t.Fatalf("code after the late resend = %+v", c)
+	}
+	h.mustNotSee(h.T("code.window_over", 60))
+
+	h.clock.Advance(2 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.typeText("123456")
+	h.enter()
+	h.deliver(codeChecked{err: &client.GraphError{HTTPStatus: 400, Code: 136025, Message: "(#136025) Verify code error", Details: "expired"}})
+	h.mustSee(h.T("code.expired_at_meta"))
+	h.mustNotSee(h.T("code.code"))
+	if !h.helpHas("resend by SMS") {
+		t.Fatalf("help after Meta's expiry: %v", h.step.Help())
+	}
+}
+
+// Meta's lifetime of the code over: only a new code is offered.
+func TestVerifyCodeClosesWhenMetaStopsTakingIt(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002525")
+	now := h.clock.Now()
+	h.sess.Code = store.Code{Method: "SMS", RequestedAt: now, ExpiresAt: now.Add(60 * time.Second),
+		ValidUntil: now.Add(10 * time.Minute), Requests: 1}
+	h.start(VerifyCode)
+	h.clock.Advance(5 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustSee(h.T("code.code"))
+	h.clock.Advance(5 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustNotSee(h.T("code.code"))
+	h.mustSee(h.T("code.expired"))
+
+	// Resumed after the countdown but within Meta's time: the field is there.
+	h.sess.Code.RequestedAt = h.clock.Now().Add(-2 * time.Minute)
+	h.sess.Code.ExpiresAt = h.sess.Code.RequestedAt.Add(time.Minute)
+	h.sess.Code.ValidUntil = h.sess.Code.RequestedAt.Add(10 * time.Minute)
+	h.start(VerifyCode)
+	h.mustSee(h.T("code.code"))
+	h.mustSee(h.T("code.window_over", 60))
+}
+
 func TestVerifyCodeResumedShowsTimeLeft(t *testing.T) {
 	h := newSHHarness(t)
 	h.addNumber("7010003333")
@@ -586,12 +665,15 @@ func TestVerifyCodeWholeFlowKeepsSecrets(t *testing.T) {
 	h.mustSee(h.T("code.choose_title"))
 
 	h.press('s')
-	if len(h.records) != 1 {
-		t.Fatalf("got %d records after the request, want 1", len(h.records))
+	// Two saves: the request time before the call, then the provider's two
+	// windows (the countdown, and how long Meta takes the code) before the field.
+	if len(h.records) != 2 {
+		t.Fatalf("got %d records after the request, want 2", len(h.records))
 	}
 	c := h.sess.Code
 	now := h.clock.Now()
-	if c.Method != "SMS" || !c.RequestedAt.Equal(now) || !c.ExpiresAt.Equal(now.Add(60*time.Second)) || c.Requests != 1 || c.Attempts != 0 {
+	if c.Method != "SMS" || !c.RequestedAt.Equal(now) || !c.ExpiresAt.Equal(now.Add(60*time.Second)) ||
+		!c.ValidUntil.Equal(now.Add(sandbox.CodeTTL)) || c.Requests != 1 || c.Attempts != 0 {
 		t.Fatalf("code after request = %+v", c)
 	}
 	code, err := sandbox.LatestCode(context.Background(), h.sb.URL, h.sess.Phone.ID)
