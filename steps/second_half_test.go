@@ -923,6 +923,72 @@ func TestAlphaNameSavesThenReportsDuplicate(t *testing.T) {
 	}
 }
 
+// The alpha name is saved with Meta's review of it as the provider reports
+// it: in the session (saved before it is shown) and in the OCM record.
+func TestAlphaNameSavesMetasReview(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		register bool
+		want     string
+	}{
+		{"before registration: pending", false, rules.NamePendingReview},
+		{"registered: approved", true, rules.NameApproved},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newSHHarness(t)
+			h.addNumber("7010001212")
+			if c.register {
+				h.registerNumber()
+			}
+			h.start(AlphaName)
+			if len(h.records) == 0 || h.records[0].Kind != "progress" || h.sess.Alpha.NameStatus != c.want ||
+				h.sess.Alpha.CheckedAt.IsZero() {
+				t.Fatalf("the review state was not saved first: %+v, records %+v", h.sess.Alpha, h.records)
+			}
+			review := h.T("alpha.review", h.T("name_status."+c.want))
+			h.mustSee(review)
+			h.enter()
+			h.mustSee(h.T("alpha.saved", "Acme Pharma", "Kazakhstan"))
+			h.mustSee(review)
+			if c.want == rules.NamePendingReview {
+				h.mustSee(h.T("alpha.review_pending", h.sess.ID))
+			} else {
+				h.mustNotSee(h.T("alpha.review_pending", h.sess.ID))
+			}
+			if a := h.sess.Alpha; a.NameStatus != c.want || a.ID == "" {
+				t.Fatalf("alpha after save = %+v", a)
+			}
+			list, err := h.env.Clients.OCM.ListAlphaNames(context.Background(), "KZ")
+			if err != nil || len(list) != 1 || list[0].NameStatus != c.want || list[0].ID != h.sess.Alpha.ID {
+				t.Fatalf("the OCM record: %+v %v", list, err)
+			}
+			lines := Summary(h.env.Words, h.sess)
+			found := false
+			for _, l := range lines {
+				found = found || (l.Label == h.env.T("done.label.name_review") && l.Value == h.env.T("name_status."+c.want))
+			}
+			if !found {
+				t.Fatalf("the summary does not say Meta's review: %+v", lines)
+			}
+		})
+	}
+}
+
+// A name change asked for after a decline is the name saved: its review is the
+// change's (new_name_status), not the old name's.
+func TestReviewOfANewNameIsTheChanges(t *testing.T) {
+	st := client.NumberState{VerifiedName: "Acme Pharma", NameStatus: "DECLINED", NewNameStatus: "pending_review"}
+	if got := reviewOf(st, "Acme Pharmacy"); got != rules.NamePendingReview {
+		t.Errorf("new name: %q", got)
+	}
+	if got := reviewOf(st, "Acme Pharma"); got != rules.NameDeclined {
+		t.Errorf("old name: %q", got)
+	}
+	if got := reviewOf(client.NumberState{NameStatus: "\x1b[31m"}, "x"); got != "" {
+		t.Errorf("not a review state: %q", got)
+	}
+}
+
 func TestAlphaNameMigrationReadsVerifiedName(t *testing.T) {
 	h := newSHHarness(t)
 	h.addNumber("7010001010")
@@ -1026,6 +1092,10 @@ func TestSecondHalfCatalog(t *testing.T) {
 	for _, s := range []store.Status{store.StatusActive, store.StatusWaiting, store.StatusDone, store.StatusAbandoned} {
 		keys = append(keys, "done.status."+string(s))
 	}
+	for _, st := range []string{rules.NameApproved, rules.NameAvailableWithoutReview, rules.NamePendingReview,
+		rules.NameDeclined, rules.NameExpired, rules.NameNone} {
+		keys = append(keys, "name_status."+st)
+	}
 	for _, p := range []store.Path{store.PathNew, store.PathMigration, store.PathBlocked} {
 		keys = append(keys, "done.path."+string(p))
 	}
@@ -1041,7 +1111,7 @@ func TestSecondHalfHelp(t *testing.T) {
 	h := newSHHarness(t)
 	h.sess.Profile.DisplayName = "Acme Pharma"
 	h.sess.Phone.ID = "1"
-	for _, id := range []ID{DisplayName, Phone, VerifyCode, AlphaName, Finished} {
+	for _, id := range []ID{DisplayName, Phone, VerifyCode, Finished} {
 		s := New(id, h.env, h.sess)
 		if len(s.Help()) == 0 {
 			t.Errorf("%s: no help", id)
@@ -1049,5 +1119,11 @@ func TestSecondHalfHelp(t *testing.T) {
 		if s.ID() != id {
 			t.Errorf("%s: ID() = %s", id, s.ID())
 		}
+	}
+	// The alpha-name step first asks the provider about the number; then it has keys.
+	h.addNumber("7010001919")
+	h.start(AlphaName)
+	if len(h.step.Help()) == 0 || h.step.ID() != AlphaName {
+		t.Errorf("alpha-name: no help after reading the number; screen:\n%s", h.view())
 	}
 }
