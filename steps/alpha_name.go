@@ -168,7 +168,7 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			m.failedIn = alphaLoading
 			return m, nil, failure(AlphaName, msg.err, nil)
 		}
-		status, at := reviewOf(msg.st, name), m.env.Clock.Now()
+		status, at := ReviewOf(msg.st, name), m.env.Clock.Now()
 		detail := "Meta's review of the display name: " + cmp.Or(status, "not known")
 		// Saved before it is shown: the review state as the provider gave it.
 		return m, nil, Record{Step: AlphaName, Kind: "progress", Detail: detail,
@@ -242,10 +242,10 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	return m, cmd, nil
 }
 
-// reviewOf is Meta's review of name as the number's state reports it: the
+// ReviewOf is Meta's review of name as the number's state reports it: the
 // pending change's state when name is the new one asked for, else the
 // number's own; "" when not known or not a review state.
-func reviewOf(st client.NumberState, name string) string {
+func ReviewOf(st client.NumberState, name string) string {
 	raw := st.NameStatus
 	if st.NewNameStatus != "" && !strings.EqualFold(strings.TrimSpace(st.VerifiedName), strings.TrimSpace(name)) {
 		raw = st.NewNameStatus

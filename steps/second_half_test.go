@@ -978,13 +978,13 @@ func TestAlphaNameSavesMetasReview(t *testing.T) {
 // change's (new_name_status), not the old name's.
 func TestReviewOfANewNameIsTheChanges(t *testing.T) {
 	st := client.NumberState{VerifiedName: "Acme Pharma", NameStatus: "DECLINED", NewNameStatus: "pending_review"}
-	if got := reviewOf(st, "Acme Pharmacy"); got != rules.NamePendingReview {
+	if got := ReviewOf(st, "Acme Pharmacy"); got != rules.NamePendingReview {
 		t.Errorf("new name: %q", got)
 	}
-	if got := reviewOf(st, "Acme Pharma"); got != rules.NameDeclined {
+	if got := ReviewOf(st, "Acme Pharma"); got != rules.NameDeclined {
 		t.Errorf("old name: %q", got)
 	}
-	if got := reviewOf(client.NumberState{NameStatus: "\x1b[31m"}, "x"); got != "" {
+	if got := ReviewOf(client.NumberState{NameStatus: "\x1b[31m"}, "x"); got != "" {
 		t.Errorf("not a review state: %q", got)
 	}
 }
