@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"reflect"
 	"regexp"
@@ -93,15 +94,52 @@ func newSHHarness(t *testing.T) *shHarness {
 		Theme:       shTheme{dark: huh.ThemeCharm(true), light: huh.ThemeCharm(false)},
 	}
 	now := clock.Now()
+	su := finishedSignup(t, r, env.Clients.Partner, "signup-owner@acme.kz", "new")
 	// A session whose first half is done, as the display-name step meets it.
 	sess := store.Session{ID: "s_test", Status: store.StatusActive, Path: store.PathNew,
 		Terms:   store.Terms{AcceptedAt: now},
 		Account: store.Account{ID: "acc_test", Email: "test@acme.kz", VerifiedAt: now},
 		Company: store.Company{CompanyName: "Acme Pharma LLP", Country: "KZ", SavedAt: now},
 		Number:  store.Number{ConfirmedAt: now},
-		Signup:  store.Signup{Event: "FINISH", WABAID: r.Server.WABAIDs()[0]},
+		Signup: store.Signup{SessionID: su.ID, Event: "FINISH", WABAID: su.WABAID, BusinessID: su.BusinessID,
+			PhoneNumberID: su.PhoneNumberID},
 	}
 	return &shHarness{t: t, env: env, clock: clock, sb: r, wait: 100 * time.Millisecond, sess: sess}
+}
+
+// finishedSignup opens a verified account and a signup at the sandbox and
+// posts FINISH the way its page does: the provider then holds the business
+// token and the number routes work under the signup.
+func finishedSignup(t *testing.T, sb *sandbox.Running, p *client.Partner, email, mode string) client.SignupResult {
+	t.Helper()
+	ctx := context.Background()
+	acc, err := p.CreateAccount(ctx, email, "Corr3ct-Horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := sandbox.LatestVerifyLink(ctx, sb.URL, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Get(link); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	sess, err := p.StartSignup(ctx, acc.ID, client.SignupRequest{Mode: mode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(sess.URL+"/result", "application/json", strings.NewReader(`{"event":"FINISH"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	res, err := p.GetSignup(ctx, sess.ID)
+	if err != nil || res.Status != client.SignupFinished || res.WABAID == "" {
+		t.Fatalf("finished signup: %+v %v", res, err)
+	}
+	return res
 }
 
 // start builds step id for the harness's session and runs its Init.
@@ -288,31 +326,38 @@ func (h *shHarness) helpHas(text string) bool {
 func (h *shHarness) addNumber(national string) {
 	h.t.Helper()
 	ctx := context.Background()
-	id, err := h.env.Clients.Graph.AddPhoneNumber(ctx, h.sb.Server.WABAIDs()[0], "7", national, "Acme Pharma")
+	st, err := h.env.Clients.Partner.AddNumber(ctx, h.sess.Signup.SessionID,
+		client.NewNumber{CC: "7", PhoneNumber: national, VerifiedName: "Acme Pharma"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.sess.Signup = store.Signup{Event: "FINISH", WABAID: h.sb.Server.WABAIDs()[0]}
+	id := st.PhoneNumberID
 	h.sess.Phone = store.Phone{Country: "KZ", E164: "+7" + national, CC: "7", Number: national, ID: id}
 	now := h.clock.Now()
 	h.sess.Profile = store.Profile{DisplayName: "Acme Pharma", Category: "OTHER", ConfirmedAt: now, SentAt: now}
 }
 
-// registerNumber verifies and registers the session's number directly.
-func (h *shHarness) registerNumber() {
+// verifyNumber verifies the session's number through the provider, outside the step.
+func (h *shHarness) verifyNumber() {
 	h.t.Helper()
-	ctx, g, id := context.Background(), h.env.Clients.Graph, h.sess.Phone.ID
-	if err := g.RequestCode(ctx, id, "SMS", "en_US"); err != nil {
+	ctx, p, su, id := context.Background(), h.env.Clients.Partner, h.sess.Signup.SessionID, h.sess.Phone.ID
+	if _, err := p.RequestNumberCode(ctx, su, id, "SMS", "en_US"); err != nil {
 		h.t.Fatal(err)
 	}
 	code, err := sandbox.LatestCode(ctx, h.sb.URL, id)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if err := g.VerifyCode(ctx, id, code); err != nil {
+	if err := p.VerifyNumberCode(ctx, su, id, code); err != nil {
 		h.t.Fatal(err)
 	}
-	if err := g.Register(ctx, id, "482915"); err != nil {
+}
+
+// registerNumber verifies and registers the session's number directly.
+func (h *shHarness) registerNumber() {
+	h.t.Helper()
+	h.verifyNumber()
+	if err := h.env.Clients.Partner.RegisterNumber(context.Background(), h.sess.Signup.SessionID, h.sess.Phone.ID, "482915"); err != nil {
 		h.t.Fatal(err)
 	}
 	now := h.clock.Now()
@@ -413,7 +458,6 @@ func TestDisplayNameConfirmAndEdit(t *testing.T) {
 
 func TestPhoneAddsNumberThenSendsProfile(t *testing.T) {
 	h := newSHHarness(t)
-	h.sess.Signup = store.Signup{Event: "FINISH", WABAID: h.sb.Server.WABAIDs()[0]}
 	h.sess.Profile = store.Profile{DisplayName: "Acme Pharma", Category: "HEALTH", Website: "https://acme.kz",
 		ConfirmedAt: h.clock.Now()}
 	h.start(Phone)
@@ -454,7 +498,6 @@ func TestPhoneResumeOnlySendsProfile(t *testing.T) {
 
 func TestPhoneWarnsTollFree(t *testing.T) {
 	h := newSHHarness(t)
-	h.sess.Signup = store.Signup{Event: "FINISH", WABAID: h.sb.Server.WABAIDs()[0]}
 	h.start(Phone)
 	h.enter()
 	h.typeText("8 800 080 1111")
@@ -517,6 +560,85 @@ func TestVerifyCodeCountdown(t *testing.T) {
 	}
 }
 
+// After the 60-second countdown the field stays, with a new code offered
+// too: a code typed then is still sent, and Meta decides.
+func TestVerifyCodeAfterTheCountdownStillTakesTheCode(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002323")
+	h.start(VerifyCode)
+	h.press('s')
+	code, err := sandbox.LatestCode(context.Background(), h.sb.URL, h.sess.Phone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(61 * time.Second)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustSee(h.T("code.window_over", 60))
+	h.mustSee(h.T("code.window_over_keys"))
+	h.mustSee(h.T("code.code"))
+	if !h.helpHas("resend by SMS") || !h.helpHas("resend by voice call") {
+		t.Fatalf("help after the countdown: %v", h.step.Help())
+	}
+	h.typeText(code)
+	h.enter()
+	if h.sess.Code.VerifiedAt.IsZero() {
+		t.Fatalf("a code typed after the countdown was not taken; screen:\n%s", h.view())
+	}
+	h.mustSee(h.T("code.pin_title"))
+}
+
+// After the countdown, s asks for a new code; when Meta says the code typed
+// late has expired, the field closes with Meta's word.
+func TestVerifyCodeLateResendAndMetaExpired(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002424")
+	h.start(VerifyCode)
+	h.press('s')
+	h.clock.Advance(90 * time.Second)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.press('v')
+	if c := h.sess.Code; c.Method != "VOICE" || c.Requests != 2 || !c.RequestedAt.Equal(h.clock.Now()) {
+		t.Fatalf("code after the late resend = %+v", c)
+	}
+	h.mustNotSee(h.T("code.window_over", 60))
+
+	h.clock.Advance(2 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.typeText("123456")
+	h.enter()
+	h.deliver(codeChecked{err: &client.GraphError{HTTPStatus: 400, Code: 136025, Message: "(#136025) Verify code error", Details: "expired"}})
+	h.mustSee(h.T("code.expired_at_meta"))
+	h.mustNotSee(h.T("code.code"))
+	if !h.helpHas("resend by SMS") {
+		t.Fatalf("help after Meta's expiry: %v", h.step.Help())
+	}
+}
+
+// Meta's lifetime of the code over: only a new code is offered.
+func TestVerifyCodeClosesWhenMetaStopsTakingIt(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002525")
+	now := h.clock.Now()
+	h.sess.Code = store.Code{Method: "SMS", RequestedAt: now, ExpiresAt: now.Add(60 * time.Second),
+		ValidUntil: now.Add(10 * time.Minute), Requests: 1}
+	h.start(VerifyCode)
+	h.clock.Advance(5 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustSee(h.T("code.code"))
+	h.clock.Advance(5 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustNotSee(h.T("code.code"))
+	h.mustSee(h.T("code.expired"))
+
+	// Resumed after the countdown but within Meta's time: the field is there.
+	h.sess.Code.RequestedAt = h.clock.Now().Add(-2 * time.Minute)
+	h.sess.Code.ExpiresAt = h.sess.Code.RequestedAt.Add(time.Minute)
+	h.sess.Code.ValidUntil = h.sess.Code.RequestedAt.Add(10 * time.Minute)
+	h.start(VerifyCode)
+	h.mustSee(h.T("code.code"))
+	h.mustSee(h.T("code.window_over", 60))
+}
+
 func TestVerifyCodeResumedShowsTimeLeft(t *testing.T) {
 	h := newSHHarness(t)
 	h.addNumber("7010003333")
@@ -543,12 +665,15 @@ func TestVerifyCodeWholeFlowKeepsSecrets(t *testing.T) {
 	h.mustSee(h.T("code.choose_title"))
 
 	h.press('s')
-	if len(h.records) != 1 {
-		t.Fatalf("got %d records after the request, want 1", len(h.records))
+	// Two saves: the request time before the call, then the provider's two
+	// windows (the countdown, and how long Meta takes the code) before the field.
+	if len(h.records) != 2 {
+		t.Fatalf("got %d records after the request, want 2", len(h.records))
 	}
 	c := h.sess.Code
 	now := h.clock.Now()
-	if c.Method != "SMS" || !c.RequestedAt.Equal(now) || !c.ExpiresAt.Equal(now.Add(60*time.Second)) || c.Requests != 1 || c.Attempts != 0 {
+	if c.Method != "SMS" || !c.RequestedAt.Equal(now) || !c.ExpiresAt.Equal(now.Add(60*time.Second)) ||
+		!c.ValidUntil.Equal(now.Add(sandbox.CodeTTL)) || c.Requests != 1 || c.Attempts != 0 {
 		t.Fatalf("code after request = %+v", c)
 	}
 	code, err := sandbox.LatestCode(context.Background(), h.sb.URL, h.sess.Phone.ID)
@@ -697,14 +822,7 @@ func TestVerifyCodeMigrationOnlyRegisters(t *testing.T) {
 	h.addNumber("7010008888")
 	h.sess.Path = store.PathMigration
 	// The sandbox wants a verified number: verify it outside the step.
-	ctx := context.Background()
-	if err := h.env.Clients.Graph.RequestCode(ctx, h.sess.Phone.ID, "SMS", "en_US"); err != nil {
-		t.Fatal(err)
-	}
-	code, _ := sandbox.LatestCode(ctx, h.sb.URL, h.sess.Phone.ID)
-	if err := h.env.Clients.Graph.VerifyCode(ctx, h.sess.Phone.ID, code); err != nil {
-		t.Fatal(err)
-	}
+	h.verifyNumber()
 	h.start(VerifyCode)
 	h.mustSee(h.T("code.pin_title"))
 	h.typeText("111111")
@@ -805,6 +923,72 @@ func TestAlphaNameSavesThenReportsDuplicate(t *testing.T) {
 	}
 }
 
+// The alpha name is saved with Meta's review of it as the provider reports
+// it: in the session (saved before it is shown) and in the OCM record.
+func TestAlphaNameSavesMetasReview(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		register bool
+		want     string
+	}{
+		{"before registration: pending", false, rules.NamePendingReview},
+		{"registered: approved", true, rules.NameApproved},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newSHHarness(t)
+			h.addNumber("7010001212")
+			if c.register {
+				h.registerNumber()
+			}
+			h.start(AlphaName)
+			if len(h.records) == 0 || h.records[0].Kind != "progress" || h.sess.Alpha.NameStatus != c.want ||
+				h.sess.Alpha.CheckedAt.IsZero() {
+				t.Fatalf("the review state was not saved first: %+v, records %+v", h.sess.Alpha, h.records)
+			}
+			review := h.T("alpha.review", h.T("name_status."+c.want))
+			h.mustSee(review)
+			h.enter()
+			h.mustSee(h.T("alpha.saved", "Acme Pharma", "Kazakhstan"))
+			h.mustSee(review)
+			if c.want == rules.NamePendingReview {
+				h.mustSee(h.T("alpha.review_pending", h.sess.ID))
+			} else {
+				h.mustNotSee(h.T("alpha.review_pending", h.sess.ID))
+			}
+			if a := h.sess.Alpha; a.NameStatus != c.want || a.ID == "" {
+				t.Fatalf("alpha after save = %+v", a)
+			}
+			list, err := h.env.Clients.OCM.ListAlphaNames(context.Background(), "KZ")
+			if err != nil || len(list) != 1 || list[0].NameStatus != c.want || list[0].ID != h.sess.Alpha.ID {
+				t.Fatalf("the OCM record: %+v %v", list, err)
+			}
+			lines := Summary(h.env.Words, h.sess)
+			found := false
+			for _, l := range lines {
+				found = found || (l.Label == h.env.T("done.label.name_review") && l.Value == h.env.T("name_status."+c.want))
+			}
+			if !found {
+				t.Fatalf("the summary does not say Meta's review: %+v", lines)
+			}
+		})
+	}
+}
+
+// A name change asked for after a decline is the name saved: its review is the
+// change's (new_name_status), not the old name's.
+func TestReviewOfANewNameIsTheChanges(t *testing.T) {
+	st := client.NumberState{VerifiedName: "Acme Pharma", NameStatus: "DECLINED", NewNameStatus: "pending_review"}
+	if got := ReviewOf(st, "Acme Pharmacy"); got != rules.NamePendingReview {
+		t.Errorf("new name: %q", got)
+	}
+	if got := ReviewOf(st, "Acme Pharma"); got != rules.NameDeclined {
+		t.Errorf("old name: %q", got)
+	}
+	if got := ReviewOf(client.NumberState{NameStatus: "\x1b[31m"}, "x"); got != "" {
+		t.Errorf("not a review state: %q", got)
+	}
+}
+
 func TestAlphaNameMigrationReadsVerifiedName(t *testing.T) {
 	h := newSHHarness(t)
 	h.addNumber("7010001010")
@@ -819,6 +1003,7 @@ func TestFinishedMarksDoneAndSummarises(t *testing.T) {
 	h := newSHHarness(t)
 	h.sess.CreatedAt = h.clock.Now().Add(-time.Hour)
 	h.sess.Account = store.Account{Email: "test@acme.kz", ID: "acc_1"}
+	h.sess.Signup.BusinessID = "" // an empty value is not listed
 	h.sess.Phone = store.Phone{E164: "+77010001234", ID: "1065"}
 	h.sess.Profile = store.Profile{DisplayName: "Acme Pharma", Category: "HEALTH", Website: "https://acme.kz"}
 	h.sess.Activation.AlphaCode = "AN-1234"
@@ -907,6 +1092,10 @@ func TestSecondHalfCatalog(t *testing.T) {
 	for _, s := range []store.Status{store.StatusActive, store.StatusWaiting, store.StatusDone, store.StatusAbandoned} {
 		keys = append(keys, "done.status."+string(s))
 	}
+	for _, st := range []string{rules.NameApproved, rules.NameAvailableWithoutReview, rules.NamePendingReview,
+		rules.NameDeclined, rules.NameExpired, rules.NameNone} {
+		keys = append(keys, "name_status."+st)
+	}
 	for _, p := range []store.Path{store.PathNew, store.PathMigration, store.PathBlocked} {
 		keys = append(keys, "done.path."+string(p))
 	}
@@ -922,7 +1111,7 @@ func TestSecondHalfHelp(t *testing.T) {
 	h := newSHHarness(t)
 	h.sess.Profile.DisplayName = "Acme Pharma"
 	h.sess.Phone.ID = "1"
-	for _, id := range []ID{DisplayName, Phone, VerifyCode, AlphaName, Finished} {
+	for _, id := range []ID{DisplayName, Phone, VerifyCode, Finished} {
 		s := New(id, h.env, h.sess)
 		if len(s.Help()) == 0 {
 			t.Errorf("%s: no help", id)
@@ -930,5 +1119,11 @@ func TestSecondHalfHelp(t *testing.T) {
 		if s.ID() != id {
 			t.Errorf("%s: ID() = %s", id, s.ID())
 		}
+	}
+	// The alpha-name step first asks the provider about the number; then it has keys.
+	h.addNumber("7010001919")
+	h.start(AlphaName)
+	if len(h.step.Help()) == 0 || h.step.ID() != AlphaName {
+		t.Errorf("alpha-name: no help after reading the number; screen:\n%s", h.view())
 	}
 }

@@ -137,8 +137,11 @@ func newResumeCmd(f *factory, runF func(*resumeOptions) error) *cobra.Command {
 		Use:   "resume [ID]",
 		Short: "Carry on with a saved signup (the most recent unfinished one without an ID)",
 		Long: `Opens a saved signup at its step. Without an ID, the most recently updated one that is
-active or waiting. A finished signup cannot be resumed ('wizard show ID' prints it); an
-abandoned one can, by its ID: that reopens it, and the history records who did.`,
+active or waiting. A finished signup cannot be resumed ('wizard show ID' prints it), except
+to ask again about its display name when Meta was still reviewing it: then the provider is
+asked, and the new review state is saved (with an event) and sent to the campaign database;
+nothing else changes. An abandoned signup can be resumed by its ID: that reopens it, and the
+history records who did.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -164,11 +167,17 @@ func runResume(ctx context.Context, opts *resumeOptions) error {
 	if err != nil {
 		return err
 	}
+	if sess.Status == store.StatusDone {
+		// Only a finished signup whose name waits for Meta's review gets here.
+		defer releaseHold(st, hold)
+		return refreshName(ctx, opts, st, sess, hold)
+	}
 	return runHeldSession(ctx, &opts.sessionOptions, st, sess, true, hold)
 }
 
 // resumeTarget picks the signup `wizard resume [ID]` opens. A finished one is
-// refused; an abandoned one named by its id is reopened (saved as active, with
+// refused, unless its display name was still waiting for Meta's review (then
+// that is asked again: see refreshName); an abandoned one named by its id is reopened (saved as active, with
 // a "reopened" event) first.
 func resumeTarget(ctx context.Context, opts *resumeOptions, st dataStore, id string) (store.Session, *store.Hold, error) {
 	s, err := resumeChoice(opts, st, id)
@@ -213,6 +222,9 @@ func resumeChoice(opts *resumeOptions, st dataStore, id string) (store.Session, 
 		return s, err
 	}
 	if s.Status == store.StatusDone {
+		if namePending(s) {
+			return s, nil // its display name's review is asked for again (refreshName)
+		}
 		return s, failT(w, 1, "cli.resume.done", s.ID)
 	}
 	return s, nil // an abandoned one is reopened once it is held (resumeTarget)
