@@ -50,7 +50,7 @@ type signup struct {
 // popupDraft is what a signup's pop-up set up in Meta before its result.
 type popupDraft struct {
 	businessID, wabaID, phoneID string
-	displayName, category      string
+	displayName, category       string
 }
 
 func (s *Server) signupRoutes() {
