@@ -39,7 +39,13 @@ type suDriver struct {
 
 func newSUDriver(t *testing.T) *suDriver {
 	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{AutoVerifyEmail: time.Nanosecond})
+	return newSUDriverWith(t, sandbox.Options{AutoVerifyEmail: time.Nanosecond})
+}
+
+// newSUDriverWith is newSUDriver with the sandbox's options (e.g. its clock).
+func newSUDriverWith(t *testing.T, opts sandbox.Options) *suDriver {
+	t.Helper()
+	sb, err := sandbox.Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,19 +313,19 @@ func TestSignupCancelIsSavedAndCanBeRetried(t *testing.T) {
 	d.waitStarted()
 	first := d.sess.Signup.SessionID
 	oldCallback := d.model().live.srv.URL()
-	browse(t, d.pageResult(url.Values{"event": {"CANCEL"}, "current_step": {"WABA_SETUP"}}))
+	browse(t, d.pageResult(url.Values{"event": {"CANCEL"}, "current_step": {"WABA_PHONE_PROFILE_PICKER"}}))
 	d.pump("the cancel to be saved", func() bool { return d.sess.Signup.Event == "CANCEL" })
 	if d.finished() {
 		t.Fatal("a CANCEL ended the step")
 	}
 	r := d.records[len(d.records)-1]
-	if r.Kind != "signup.cancelled" || !strings.Contains(r.Detail, "WABA_SETUP") {
+	if r.Kind != "signup.cancelled" || !strings.Contains(r.Detail, "WABA_PHONE_PROFILE_PICKER") {
 		t.Fatalf("record %+v", r)
 	}
-	if d.sess.Signup.CancelStep != "WABA_SETUP" {
+	if d.sess.Signup.CancelStep != "WABA_PHONE_PROFILE_PICKER" {
 		t.Fatalf("cancel step not saved: %+v", d.sess.Signup)
 	}
-	d.mustSee("cancelled in the browser at: choosing the WhatsApp Business account (WABA_SETUP)", "Press n to start a new signup")
+	d.mustSee("You stopped while choosing the WhatsApp Business account. (WABA_PHONE_PROFILE_PICKER)", "Press n to open the signup again")
 
 	d.key("n")
 	d.waitStarted()
@@ -396,8 +402,20 @@ func TestSignupPasteTypedResult(t *testing.T) {
 	d.key("p")
 	d.send(tea.PasteMsg{Content: "finish 105954558954427 1234567890123456"})
 	d.enter()
+	// The provider has not received this result (the ids are made up): it is
+	// not taken, and the wait goes on.
+	d.pump("the result to be refused", func() bool { return strings.Contains(d.view(), "The provider has not received that result") })
+	if d.finished() || d.sess.Signup.Event != "" || d.sess.Signup.WABAID != "" {
+		t.Fatalf("a result the provider does not know was taken: %+v", d.sess.Signup)
+	}
+	if r := d.records[len(d.records)-1]; r.Kind != "signup.unconfirmed" {
+		t.Errorf("last record %+v", r)
+	}
+	// The page's own result reaches the provider: the next poll takes it.
+	d.pageResult(finishForm)
+	d.run(d.model().pollNow())
 	d.pump("the step to finish", d.finished)
-	if sg := d.sess.Signup; sg.WABAID != "105954558954427" || sg.BusinessID != "1234567890123456" || sg.Event != "FINISH" {
+	if sg := d.sess.Signup; sg.WABAID == "" || sg.Event != "FINISH" || sg.ReadPending || sg.Stage != "ready" {
 		t.Fatalf("saved %+v", sg)
 	}
 }
