@@ -3,7 +3,9 @@ package client_test
 // The drift test: the wizard's validators (wizard/steps/rules) and the sandbox's
 // own reading of the written contract (assets/contract/*.md, implemented in
 // client/sandbox/contract_rules.go) judge the same inputs, the sandbox over real
-// HTTP through the real client. They must agree:
+// HTTP through the real client — the number's inputs through the provider's
+// number routes, which hand them to Meta (the sandbox's Graph half) and pass
+// Meta's verdict back unchanged, as the wizard meets it. They must agree:
 //
 //   - an input the wizard accepts is sent (in the shape the wizard sends it) and
 //     every endpoint it goes to must accept it: otherwise the wizard would let the
@@ -143,15 +145,16 @@ func graphVerdict(t *testing.T, err error, refuses func(*client.GraphError) bool
 
 // driftSandbox is a sandbox with clients and a supply of fresh numbers.
 type driftSandbox struct {
-	sb   *sandbox.Running
-	c    *client.Clients
-	waba string
-	next int
+	sb     *sandbox.Running
+	c      *client.Clients
+	signup string // a finished signup: the number routes are under it
+	next   int
 }
 
 func newDriftSandbox(t *testing.T) *driftSandbox {
 	sb, c := startSandbox(t, sandbox.Options{})
-	return &driftSandbox{sb: sb, c: c, waba: sb.Server.WABAIDs()[0], next: 1_000_000}
+	su := finishedSignup(t, sb, c, "drift@example.kz")
+	return &driftSandbox{sb: sb, c: c, signup: su.ID, next: 1_000_000}
 }
 
 // vehicleCC is the country code of the numbers the test adds only to carry other
@@ -168,11 +171,11 @@ func (d *driftSandbox) freshNational() string {
 // freshPhone adds a new number and returns its id.
 func (d *driftSandbox) freshPhone(t *testing.T) string {
 	t.Helper()
-	id, err := d.c.Graph.AddPhoneNumber(t.Context(), d.waba, vehicleCC, d.freshNational(), "Acme Pharma")
+	st, err := d.c.Partner.AddNumber(t.Context(), d.signup, client.NewNumber{CC: vehicleCC, PhoneNumber: d.freshNational(), VerifiedName: "Acme Pharma"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return id
+	return st.PhoneNumberID
 }
 
 func isInvalidParameter(details ...string) func(*client.GraphError) bool {
@@ -396,12 +399,12 @@ func TestContractDriftDisplayName(t *testing.T) {
 		if !product.ok {
 			name = row.in
 		}
-		_, err := d.c.Graph.AddPhoneNumber(ctx, d.waba, vehicleCC, d.freshNational(), name)
+		_, err := d.c.Partner.AddNumber(ctx, d.signup, client.NewNumber{CC: vehicleCC, PhoneNumber: d.freshNational(), VerifiedName: name})
 		graph := graphVerdict(t, err, isInvalidParameter("verified_name is required"), nil)
 		_, _, err = d.c.OCM.SaveAlphaName(ctx, name, "KZ")
 		ocm := apiVerdict(t, err, "missing_field", "name_too_long")
 		judge(t, row, product,
-			endpointVerdict{"POST /{waba}/phone_numbers verified_name", graph},
+			endpointVerdict{"POST /v1/signups/{id}/numbers verified_name", graph},
 			endpointVerdict{"POST /v1/alpha-names", ocm})
 	}
 }
@@ -460,9 +463,9 @@ func TestContractDriftPhone(t *testing.T) {
 		if product.ok {
 			cc, national = p.CC, p.National
 		}
-		_, err := d.c.Graph.AddPhoneNumber(t.Context(), d.waba, cc, national, "Acme Pharma")
+		_, err := d.c.Partner.AddNumber(t.Context(), d.signup, client.NewNumber{CC: cc, PhoneNumber: national, VerifiedName: "Acme Pharma"})
 		judge(t, r.driftRow, product, endpointVerdict{
-			fmt.Sprintf("POST /{waba}/phone_numbers cc=%q phone_number=%q", cc, national),
+			fmt.Sprintf("POST /v1/signups/{id}/numbers cc=%q phone_number=%q", cc, national),
 			graphVerdict(t, err, isInvalidParameter("cc must be", "cc is required", "phone_number is required"), phoneKnown)})
 	}
 }
@@ -502,7 +505,7 @@ func TestContractDriftPhoneExamples(t *testing.T) {
 			continue
 		}
 		sent[p.CC+" "+p.National] = true
-		_, err := d.c.Graph.AddPhoneNumber(t.Context(), d.waba, p.CC, p.National, "Acme Pharma")
+		_, err := d.c.Partner.AddNumber(t.Context(), d.signup, client.NewNumber{CC: p.CC, PhoneNumber: p.National, VerifiedName: "Acme Pharma"})
 		v := graphVerdict(t, err, isInvalidParameter("cc must be"), phoneKnown)
 		if !v.ok {
 			t.Errorf("DRIFT %s (%s): the wizard accepts it, graph refuses cc=%q phone_number=%q: %s",
@@ -566,7 +569,7 @@ func TestContractDriftCode(t *testing.T) {
 	}
 	for _, row := range rows {
 		id := d.freshPhone(t)
-		if err := d.c.Graph.RequestCode(ctx, id, "SMS", "en_US"); err != nil {
+		if _, err := d.c.Partner.RequestNumberCode(ctx, d.signup, id, "SMS", "en_US"); err != nil {
 			t.Fatal(err)
 		}
 		code, err := sandbox.LatestCode(ctx, d.sb.URL, id)
@@ -579,11 +582,11 @@ func TestContractDriftCode(t *testing.T) {
 		if !ok {
 			send = typed
 		}
-		err = d.c.Graph.VerifyCode(ctx, id, send)
+		err = d.c.Partner.VerifyNumberCode(ctx, d.signup, id, send)
 		graph := graphVerdict(t, err, func(ge *client.GraphError) bool {
 			return ge.Code == 136025 || isInvalidParameter("code is required")(ge)
 		}, nil)
-		judge(t, row, product, endpointVerdict{"POST /{phone}/verify_code", graph})
+		judge(t, row, product, endpointVerdict{"POST /v1/signups/{id}/numbers/{phone}/verify-code", graph})
 	}
 }
 
@@ -607,10 +610,10 @@ func TestContractDriftPIN(t *testing.T) {
 	}
 	for _, row := range rows {
 		product := verdict{ok: rules.CheckPIN(row.in), why: "not 6 digits"}
-		err := d.c.Graph.Register(t.Context(), id, row.in)
+		err := d.c.Partner.RegisterNumber(t.Context(), d.signup, id, row.in)
 		graph := graphVerdict(t, err, isInvalidParameter("pin must be"),
 			func(ge *client.GraphError) bool { return ge.Code == 133006 })
-		judge(t, row, product, endpointVerdict{"POST /{phone}/register", graph})
+		judge(t, row, product, endpointVerdict{"POST /v1/signups/{id}/numbers/{phone}/register", graph})
 	}
 }
 
@@ -619,7 +622,7 @@ func TestContractDriftProfile(t *testing.T) {
 	id := d.freshPhone(t)
 	send := func(bp client.BusinessProfile, field string) verdict {
 		t.Helper()
-		return graphVerdict(t, d.c.Graph.SetBusinessProfile(t.Context(), id, bp), isInvalidParameter(field), nil)
+		return graphVerdict(t, d.c.Partner.SetNumberProfile(t.Context(), d.signup, id, bp), isInvalidParameter(field), nil)
 	}
 
 	t.Run("description", func(t *testing.T) {
@@ -635,7 +638,7 @@ func TestContractDriftProfile(t *testing.T) {
 		}
 		for _, row := range rows {
 			product := verdict{ok: rules.CheckDescription(row.in), why: "too long or not UTF-8"}
-			judge(t, row, product, endpointVerdict{"whatsapp_business_profile description",
+			judge(t, row, product, endpointVerdict{"numbers/{phone}/profile description",
 				send(client.BusinessProfile{Description: row.in, Vertical: rules.DefaultVertical}, "description")})
 		}
 	})
@@ -678,7 +681,7 @@ func TestContractDriftProfile(t *testing.T) {
 			if !product.ok {
 				site = row.in
 			}
-			judge(t, row, product, endpointVerdict{"whatsapp_business_profile websites",
+			judge(t, row, product, endpointVerdict{"numbers/{phone}/profile websites",
 				send(client.BusinessProfile{Websites: []string{site}, Vertical: rules.DefaultVertical}, "each website")})
 		}
 	})
@@ -698,7 +701,7 @@ func TestContractDriftProfile(t *testing.T) {
 		}
 		for _, row := range rows {
 			product := verdict{ok: rules.IsVertical(row.in), why: "not a category"}
-			judge(t, row, product, endpointVerdict{"whatsapp_business_profile vertical",
+			judge(t, row, product, endpointVerdict{"numbers/{phone}/profile vertical",
 				send(client.BusinessProfile{Vertical: row.in}, "vertical")})
 		}
 	})

@@ -11,9 +11,10 @@ import (
 	"time"
 )
 
-// GraphError is an error answer of the Graph API (Meta's envelope), or of the
-// old On-Premises API, which the wizard may still meet in an old provider setup.
-// Branch on Code first, then on Details.
+// GraphError is an error of Meta's Graph API passed through by the provider
+// unchanged from the Graph call it made for the wizard (Meta's envelope), or of
+// the old On-Premises API, which the wizard may still meet in an old provider
+// setup. Branch on Code first, then on Details.
 type GraphError struct {
 	HTTPStatus int
 	Code       int    // e.g. 136025; 1005 for the closed On-Premises registration
@@ -71,7 +72,7 @@ func (e *APIError) Error() string {
 type NetError struct {
 	Op        string // HTTP method
 	URL       string // without query string
-	Service   string // ServicePartner, ServiceGraph or ServiceOCM
+	Service   string // ServicePartner or ServiceOCM
 	Err       error
 	Timeout   bool // no answer in time
 	Malformed bool // an answer came, but not the JSON it should be
@@ -90,7 +91,6 @@ func (e *NetError) Unwrap() error { return e.Err }
 // The services, as a NetError names them.
 const (
 	ServicePartner = "partner"
-	ServiceGraph   = "graph"
 	ServiceOCM     = "ocm"
 )
 

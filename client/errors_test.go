@@ -77,27 +77,37 @@ func TestPartnerErrors(t *testing.T) {
 	}
 }
 
-func TestGraphErrorsFromSandbox(t *testing.T) {
+// TestMetaErrorsThroughTheProvider: Meta's errors for a number's calls reach
+// the wizard through the provider's routes as Meta gave them.
+func TestMetaErrorsThroughTheProvider(t *testing.T) {
 	clk := newClock()
 	sb, c := startSandbox(t, sandbox.Options{Now: clk.Now})
 	ctx := t.Context()
-	waba := sb.Server.WABAIDs()[0]
+	su := finishedSignup(t, sb, c, "meta-errors@example.kz").ID
+	add := func(cc, national, name string) (string, error) {
+		st, err := c.Partner.AddNumber(ctx, su, client.NewNumber{CC: cc, PhoneNumber: national, VerifiedName: name})
+		return st.PhoneNumberID, err
+	}
+	request := func(id, method, lang string) error {
+		_, err := c.Partner.RequestNumberCode(ctx, su, id, method, lang)
+		return err
+	}
 
-	id, err := c.Graph.AddPhoneNumber(ctx, waba, "7", "7017654321", "Acme Pharma")
+	id, err := add("7", "7017654321", "Acme Pharma")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// register before verification
-	if ge := graphErr(t, c.Graph.Register(ctx, id, "123456")); ge.Code != 133006 || ge.HTTPStatus != 400 || ge.FBTraceID == "" {
+	if ge := graphErr(t, c.Partner.RegisterNumber(ctx, su, id, "123456")); ge.Code != 133006 || ge.HTTPStatus != 400 || ge.FBTraceID == "" {
 		t.Errorf("register unverified: %+v", ge)
 	}
 	// wrong code
-	if err := c.Graph.RequestCode(ctx, id, "VOICE", "ru_RU"); err != nil {
+	if err := request(id, "VOICE", "ru"); err != nil {
 		t.Fatal(err)
 	}
 	code, _ := sandbox.LatestCode(ctx, sb.URL, id)
 	wrong := fmt.Sprintf("%06d", (atoi(code)+1)%1_000_000)
-	ge := graphErr(t, c.Graph.VerifyCode(ctx, id, wrong))
+	ge := graphErr(t, c.Partner.VerifyNumberCode(ctx, su, id, wrong))
 	if ge.Code != 136025 || ge.Type != "OAuthException" || !strings.Contains(ge.Message, "136025") || ge.UserTitle == "" {
 		t.Errorf("wrong code: %+v", ge)
 	}
@@ -106,38 +116,36 @@ func TestGraphErrorsFromSandbox(t *testing.T) {
 	}
 	// expired code
 	clk.Advance(sandbox.CodeTTL + time.Second)
-	if ge := graphErr(t, c.Graph.VerifyCode(ctx, id, code)); ge.Code != 136025 || ge.Details != "expired" {
+	if ge := graphErr(t, c.Partner.VerifyNumberCode(ctx, su, id, code)); ge.Code != 136025 || ge.Details != "expired" {
 		t.Errorf("expired code: %+v", ge)
 	}
-	// unknown waba, bad pin, already added, magic "already on WhatsApp"
-	_, err = c.Graph.AddPhoneNumber(ctx, "999", "7", "7011112233", "Acme")
-	if ge := graphErr(t, err); ge.Code != 100 {
-		t.Errorf("unknown waba: %+v", ge)
+	// an unknown signup is the provider's own answer
+	if _, err := c.Partner.AddNumber(ctx, "su_unknown", client.NewNumber{CC: "7", PhoneNumber: "7011112233", VerifiedName: "Acme"}); apiCode(err) != "signup_not_found" {
+		t.Errorf("unknown signup: %v", err)
 	}
-	_, err = c.Graph.AddPhoneNumber(ctx, waba, "7", "7017654321", "Acme Pharma")
+	// already added, magic "already on WhatsApp", bad pin
+	_, err = add("7", "7017654321", "Acme Pharma")
 	if ge := graphErr(t, err); ge.Code != 100 || !strings.Contains(ge.Details, "already added") {
 		t.Errorf("already added: %+v", ge)
 	}
-	_, err = c.Graph.AddPhoneNumber(ctx, waba, "7", "701"+sandbox.MagicAlreadyOnWhatsApp, "Acme")
+	_, err = add("7", "701"+sandbox.MagicAlreadyOnWhatsApp, "Acme")
 	if ge := graphErr(t, err); ge.Code != 100 || !strings.Contains(ge.Details, "already registered on a WhatsApp account") {
 		t.Errorf("already on WhatsApp: %+v", ge)
 	}
-	if ge := graphErr(t, c.Graph.Register(ctx, id, "12345")); ge.Code != 100 {
+	if ge := graphErr(t, c.Partner.RegisterNumber(ctx, su, id, "12345")); ge.Code != 100 {
 		t.Errorf("short pin: %+v", ge)
 	}
 	// request_code rate limit: 5 per method in 10 minutes, then 136024
 	for i := range sandbox.CodeRequestLimit {
-		if err := c.Graph.RequestCode(ctx, id, "SMS", "en_US"); err != nil {
+		if err := request(id, "SMS", "en_US"); err != nil {
 			t.Fatalf("request %d: %v", i+1, err)
 		}
 	}
-	if ge := graphErr(t, c.Graph.RequestCode(ctx, id, "SMS", "en_US")); ge.Code != 136024 {
+	if ge := graphErr(t, request(id, "SMS", "en_US")); ge.Code != 136024 {
 		t.Errorf("6th request: %+v", ge)
 	}
-	// no token
-	noToken := client.SandboxConfig(sb.URL)
-	noToken.Token = ""
-	_, err = client.New(noToken).Graph.PhoneNumber(ctx, id)
+	// Meta's own answer to a call without a token (the provider always sends its own)
+	_, err = client.NewGraph(sb.URL+"/graph/"+sandbox.GraphVersion, "", nil).PhoneNumber(ctx, id)
 	if ge := graphErr(t, err); ge.Code != 190 || ge.HTTPStatus != http.StatusUnauthorized {
 		t.Errorf("missing token: %+v", ge)
 	}
@@ -149,7 +157,7 @@ func atoi(s string) (n int) {
 }
 
 // TestOnPremisesError: the closed On-Premises registration answers 1005 in
-// two shapes; both parse into a GraphError.
+// two shapes; passed on by a provider, both parse into a GraphError.
 func TestOnPremisesError(t *testing.T) {
 	for name, body := range map[string]string{
 		"errors array": `{"errors":[{"code":1005,"title":"Access denied","details":"Unknown error: biz_link_on_prem_reg_blocked"}]}`,
@@ -161,8 +169,8 @@ func TestOnPremisesError(t *testing.T) {
 				fmt.Fprint(w, body)
 			}))
 			defer srv.Close()
-			c := client.New(client.Config{GraphURL: srv.URL, Token: "t"})
-			ge := graphErr(t, c.Graph.Register(t.Context(), "1", "123456"))
+			c := client.New(client.Config{PartnerURL: srv.URL, OperatorToken: "t"})
+			ge := graphErr(t, c.Partner.RegisterNumber(t.Context(), "su_1", "1", "123456"))
 			if ge.Code != 1005 || ge.Message != "Access denied" || ge.Details != "Unknown error: biz_link_on_prem_reg_blocked" || ge.HTTPStatus != 403 {
 				t.Errorf("%+v", ge)
 			}
@@ -178,8 +186,8 @@ func TestMetaEnvelope(t *testing.T) {
 			"error_subcode":2494055,"error_user_title":"Slow down","error_user_msg":"Try later","fbtrace_id":"Az8or2yhqkZfEZ-_4Qn_Bam"}}`)
 	}))
 	defer srv.Close()
-	c := client.New(client.Config{GraphURL: srv.URL})
-	ge := graphErr(t, c.Graph.VerifyCode(t.Context(), "1", "123456"))
+	c := client.New(client.Config{PartnerURL: srv.URL})
+	ge := graphErr(t, c.Partner.VerifyNumberCode(t.Context(), "su_1", "1", "123456"))
 	want := client.GraphError{HTTPStatus: 400, Code: 130429, Subcode: 2494055, Type: "OAuthException",
 		Message: "(#130429) Rate limit hit", Details: "Cloud API message throughput has been reached.",
 		UserTitle: "Slow down", UserMsg: "Try later", FBTraceID: "Az8or2yhqkZfEZ-_4Qn_Bam"}

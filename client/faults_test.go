@@ -137,11 +137,12 @@ func TestFault5xx(t *testing.T) {
 	}
 
 	sb.Server.ClearFaults()
+	su := finishedSignup(t, sb, c, "faults@example.kz").ID
 	sb.Server.FailNext("/graph/", http.StatusServiceUnavailable, 1)
-	_, err = c.Graph.AddPhoneNumber(t.Context(), sb.Server.WABAIDs()[0], "7", "7011230000", "Acme")
+	_, err = c.Partner.AddNumber(t.Context(), su, client.NewNumber{CC: "7", PhoneNumber: "7011230000", VerifiedName: "Acme"})
 	ge, ok := errors.AsType[*client.GraphError](err)
 	if !ok || ge.HTTPStatus != 503 || ge.Code != 133004 || ge.RetryAfter != time.Second || !client.IsRetryable(err) {
-		t.Fatalf("graph POST: want GraphError 503 with Retry-After, got %#v", err)
+		t.Fatalf("Meta's 503 through the provider: want GraphError 503 with Retry-After, got %#v", err)
 	}
 }
 
@@ -170,11 +171,12 @@ func TestFault429RetryAfter(t *testing.T) {
 	}
 
 	sb.Server.ClearFaults()
+	su := finishedSignup(t, sb, c, "faults429@example.kz").ID
 	sb.Server.FailNext("/graph/", http.StatusTooManyRequests, 1)
-	_, err = c.Graph.AddPhoneNumber(t.Context(), sb.Server.WABAIDs()[0], "7", "7011230000", "Acme")
+	_, err = c.Partner.AddNumber(t.Context(), su, client.NewNumber{CC: "7", PhoneNumber: "7011230000", VerifiedName: "Acme"})
 	ge, ok := errors.AsType[*client.GraphError](err)
 	if !ok || ge.HTTPStatus != 429 || ge.Code != 4 || client.RetryAfter(err) != time.Second || !client.IsRetryable(err) {
-		t.Fatalf("graph POST: want GraphError 429 code 4, got %#v", err)
+		t.Fatalf("Meta's 429 through the provider: want GraphError 429 code 4, got %#v", err)
 	}
 }
 

@@ -86,12 +86,14 @@ func TestHappyPath(t *testing.T) {
 		t.Errorf("waba id %q does not look like Meta's", res.WABAID)
 	}
 
-	// number, profile, code, register
-	phoneID, err := c.Graph.AddPhoneNumber(ctx, res.WABAID, "7", "7011234567", "Acme Pharma")
+	// number, profile, code, register: through the provider, which makes Meta's calls
+	added, err := c.Partner.AddNumber(ctx, res.ID, client.NewNumber{CC: "7", PhoneNumber: "7011234567", VerifiedName: "Acme Pharma"})
 	must(err)
-	must(c.Graph.SetBusinessProfile(ctx, phoneID, client.BusinessProfile{Description: "Medicines", Vertical: "HEALTH",
+	phoneID := added.PhoneNumberID
+	must(c.Partner.SetNumberProfile(ctx, res.ID, phoneID, client.BusinessProfile{Description: "Medicines", Vertical: "HEALTH",
 		Websites: []string{"https://acme.kz"}}))
-	must(c.Graph.RequestCode(ctx, phoneID, "SMS", "en_US"))
+	_, err = c.Partner.RequestNumberCode(ctx, res.ID, phoneID, "SMS", "en_US")
+	must(err)
 	code, err := sandbox.LatestCode(ctx, sb.URL, phoneID)
 	must(err)
 	if !regexp.MustCompile(`^[0-9]{6}$`).MatchString(code) {
@@ -101,9 +103,10 @@ func TestHappyPath(t *testing.T) {
 	if got := msgs[len(msgs)-1].Text; got != "WhatsApp code "+code[:3]+"-"+code[3:] {
 		t.Errorf("SMS text %q", got)
 	}
-	must(c.Graph.VerifyCode(ctx, phoneID, code))
-	must(c.Graph.Register(ctx, phoneID, "123456"))
-	pn, err := c.Graph.PhoneNumber(ctx, phoneID)
+	must(c.Partner.VerifyNumberCode(ctx, res.ID, phoneID, code))
+	must(c.Partner.RegisterNumber(ctx, res.ID, phoneID, "123456"))
+	// What Meta now holds (the sandbox's Graph half, as the provider sees it).
+	pn, err := graphOf(sb).PhoneNumber(ctx, phoneID)
 	must(err)
 	if pn.ID != phoneID || pn.CodeVerificationStatus != "VERIFIED" || pn.Status != "CONNECTED" ||
 		pn.DisplayPhoneNumber != "77011234567" || pn.VerifiedName != "Acme Pharma" || pn.PlatformType != "CLOUD_API" {
@@ -170,7 +173,7 @@ func TestMigrationSignup(t *testing.T) {
 	if err != nil || res.PhoneNumberID == "" {
 		t.Fatalf("migration result %+v %v", res, err)
 	}
-	if err := c.Graph.Register(ctx, res.PhoneNumberID, "654321"); err != nil {
+	if err := c.Partner.RegisterNumber(ctx, res.ID, res.PhoneNumberID, "654321"); err != nil {
 		t.Fatalf("register migrated number: %v", err)
 	}
 }

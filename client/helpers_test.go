@@ -55,3 +55,9 @@ func contractConfig(t testing.TB, sb *sandbox.Running) client.Config {
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 const strongPassword = "Str0ng!pass"
+
+// graphOf is a client of the sandbox's Graph half, as the provider half calls
+// it: for tests that look at what Meta holds (the wizard itself never calls it).
+func graphOf(sb *sandbox.Running) *client.Graph {
+	return client.NewGraph(sb.URL+"/graph/"+sandbox.GraphVersion, "sandbox", nil)
+}

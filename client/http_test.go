@@ -99,8 +99,8 @@ func TestTimeout(t *testing.T) {
 
 func TestMalformedJSON(t *testing.T) {
 	srv, _ := counting(t, status(200, `<html>proxy login</html>`))
-	c := client.New(client.Config{GraphURL: srv.URL, Token: "t"})
-	err := c.Graph.VerifyCode(t.Context(), "1", "123456")
+	c := client.New(client.Config{PartnerURL: srv.URL, OperatorToken: "t"})
+	err := c.Partner.VerifyNumberCode(t.Context(), "su_1", "1", "123456")
 	ne, ok := errors.AsType[*client.NetError](err)
 	if !ok || ne.Timeout || ne.Unwrap() == nil {
 		t.Fatalf("want NetError, got %#v", err)
@@ -136,11 +136,11 @@ func TestRequestShape(t *testing.T) {
 		got = r.Clone(r.Context())
 		status(200, `{"success":true}`)(w, r)
 	})
-	c := client.New(client.Config{GraphURL: srv.URL + "/", Token: "tok"})
-	if err := c.Graph.RequestCode(t.Context(), "106", "sms", "en_US"); err != nil {
+	c := client.New(client.Config{PartnerURL: srv.URL + "/", OperatorToken: "tok"})
+	if err := c.Partner.VerifyNumberCode(t.Context(), "su_1", "106", "123456"); err != nil {
 		t.Fatal(err)
 	}
-	if got.URL.Path != "/v21.0/106/request_code" || got.Header.Get("Authorization") != "Bearer tok" ||
+	if got.URL.Path != "/v1/signups/su_1/numbers/106/verify-code" || got.Header.Get("Authorization") != "Bearer tok" ||
 		got.Method != http.MethodPost || got.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("request %s %s %v", got.Method, got.URL, got.Header)
 	}

@@ -121,7 +121,7 @@ func TestNumberThroughProvider(t *testing.T) {
 	}
 
 	// The same number through Graph directly is the same number.
-	pn, err := c.Graph.PhoneNumber(ctx, phone)
+	pn, err := graphOf(sb).PhoneNumber(ctx, phone)
 	must(err)
 	if pn.Status != "CONNECTED" {
 		t.Fatalf("graph's view: %+v", pn)

@@ -28,22 +28,23 @@ func TestCreateAccountOnceIsIdempotent(t *testing.T) {
 	}
 }
 
-func TestPhoneNumbersListsTheAccountsNumbers(t *testing.T) {
+func TestNumbersListsTheSignupsNumbers(t *testing.T) {
 	r, c := startSandbox(t, sandbox.Options{})
 	ctx := t.Context()
-	waba := r.Server.WABAIDs()[0]
-	id, err := c.Graph.AddPhoneNumber(ctx, waba, "7", "7011234567", "Acme Pharma")
+	su := finishedSignup(t, r, c, "recover@example.kz").ID
+	added, err := c.Partner.AddNumber(ctx, su, client.NewNumber{CC: "7", PhoneNumber: "7011234567", VerifiedName: "Acme Pharma"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	numbers, err := c.Graph.PhoneNumbers(ctx, waba)
+	numbers, err := c.Partner.Numbers(ctx, su)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(numbers) != 1 || numbers[0].ID != id || numbers[0].DisplayPhoneNumber != "77011234567" || numbers[0].VerifiedName != "Acme Pharma" {
-		t.Fatalf("numbers of the WABA: %+v", numbers)
+	if len(numbers) != 1 || numbers[0].PhoneNumberID != added.PhoneNumberID || numbers[0].DisplayPhoneNumber != "77011234567" ||
+		numbers[0].VerifiedName != "Acme Pharma" {
+		t.Fatalf("numbers of the signup: %+v", numbers)
 	}
-	if _, err := c.Graph.PhoneNumbers(ctx, "999"); err == nil {
-		t.Fatal("an unknown WABA listed numbers")
+	if _, err := c.Partner.Numbers(ctx, "su_unknown"); apiCode(err) != "signup_not_found" {
+		t.Fatalf("an unknown signup listed numbers: %v", err)
 	}
 }

@@ -46,7 +46,7 @@ func TestNetErrorNamesTheService(t *testing.T) {
 		_, _ = w.Write([]byte(`{"id":`))
 	}
 	srv, _ := counting(t, garbage)
-	c := client.New(client.Config{PartnerURL: srv.URL, OCMURL: srv.URL, GraphURL: srv.URL})
+	c := client.New(client.Config{PartnerURL: srv.URL, OCMURL: srv.URL})
 	_, err := c.Partner.GetAccount(t.Context(), "acc_1")
 	if ne, ok := errors.AsType[*client.NetError](err); !ok || !ne.Malformed || ne.Service != client.ServicePartner {
 		t.Errorf("partner: %#v", err)

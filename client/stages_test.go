@@ -39,7 +39,7 @@ func TestSignupCodeExpires(t *testing.T) {
 	sb, c := startSandbox(t, sandbox.Options{Now: clk.Now})
 	ctx := t.Context()
 	sess := startedSignup(t, sb, c, "late@example.kz")
-	oauth := "/graph/" + client.DefaultGraphVersion + "/oauth/"
+	oauth := "/graph/" + sandbox.GraphVersion + "/oauth/"
 	if err := sb.Server.AddFault(sandbox.Fault{PathPrefix: oauth, Kind: sandbox.FaultStatus, Status: 503, Count: 3}); err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestSignupNotReady(t *testing.T) {
 	sb, c := startSandbox(t, sandbox.Options{})
 	ctx := t.Context()
 	sess := startedSignup(t, sb, c, "wait@example.kz")
-	oauth := "/graph/" + client.DefaultGraphVersion + "/oauth/"
+	oauth := "/graph/" + sandbox.GraphVersion + "/oauth/"
 	if err := sb.Server.AddFault(sandbox.Fault{PathPrefix: oauth, Kind: sandbox.FaultStatus, Status: 429}); err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestSignupStagesInOrder(t *testing.T) {
 	ctx := t.Context()
 	sess := startedSignup(t, sb, c, "order@example.kz")
 	waba := sb.Server.WABAIDs()[0]
-	sub := "/graph/" + client.DefaultGraphVersion + "/" + waba + "/subscribed_apps"
+	sub := "/graph/" + sandbox.GraphVersion + "/" + waba + "/subscribed_apps"
 	if err := sb.Server.AddFault(sandbox.Fault{PathPrefix: sub, Kind: sandbox.FaultStatus, Status: 500, Count: 1}); err != nil {
 		t.Fatal(err)
 	}

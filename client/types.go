@@ -138,24 +138,13 @@ type Activation struct {
 	ActivatedAt   time.Time `json:"activated_at,omitzero"`
 }
 
-// BusinessProfile is the body of POST /{phone_id}/whatsapp_business_profile.
+// BusinessProfile is the body of POST /v1/signups/{id}/numbers/{phone_number_id}/profile
+// (Meta's whatsapp_business_profile fields).
 type BusinessProfile struct {
 	About       string   `json:"about,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Vertical    string   `json:"vertical,omitempty"`
 	Websites    []string `json:"websites,omitempty"`
-}
-
-// PhoneNumber is GET /{phone_id}?fields=… .
-type PhoneNumber struct {
-	ID                     string `json:"id"`
-	VerifiedName           string `json:"verified_name,omitempty"`
-	DisplayPhoneNumber     string `json:"display_phone_number,omitempty"`
-	CodeVerificationStatus string `json:"code_verification_status,omitempty"`
-	NameStatus             string `json:"name_status,omitempty"`
-	QualityRating          string `json:"quality_rating,omitempty"`
-	PlatformType           string `json:"platform_type,omitempty"`
-	Status                 string `json:"status,omitempty"`
 }
 
 // AlphaName is a display name kept in the campaign database (OCM), per country.

@@ -188,11 +188,12 @@ func (m *activation) renameUpdate(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			return m, cmd, nil
 		case m.reviewing && key.Matches(msg, actKeySend):
 			m.renaming, m.lastErr = true, nil
-			id, name := m.sess.Phone.ID, strings.TrimSpace(m.newName)
+			signup, id, name := m.sess.Signup.SessionID, m.sess.Phone.ID, strings.TrimSpace(m.newName)
 			m.newName = name
 			return m, tea.Batch(m.poll.start(m.env.T("activation.renaming"), m.env.Clock.Now()),
 				m.env.call(func(ctx context.Context) tea.Msg {
-					return nameChangeSent{m.env.Clients.Graph.RequestDisplayNameChange(ctx, id, name)}
+					_, err := m.env.Clients.Partner.ChangeDisplayName(ctx, signup, id, name)
+					return nameChangeSent{err}
 				})), nil
 		}
 	}

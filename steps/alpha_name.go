@@ -18,7 +18,7 @@ import (
 // alphaName is step 11, the guide's "Add & Edit Alpha Names for Campaigns": the
 // approved display name and a country are saved in the company's campaign
 // database (OCM). The name is the one of the display-name step, shown read-only;
-// a migrated number brings its own, read from Graph.
+// a migrated number brings its own, read from Meta through the provider.
 type alphaName struct {
 	env      *Env
 	sess     store.Session
@@ -118,10 +118,10 @@ func (m *alphaName) Help() []key.Binding {
 
 func (m *alphaName) fetch() tea.Cmd {
 	m.phase, m.lastErr = alphaLoading, nil
-	id := m.sess.Phone.ID
+	signup, id := m.sess.Signup.SessionID, m.sess.Phone.ID
 	return tea.Batch(m.busy.start(m.env.T("alpha.loading"), m.env.Clock.Now()),
 		m.env.call(func(ctx context.Context) tea.Msg {
-			p, err := m.env.Clients.Graph.PhoneNumber(ctx, id)
+			p, err := m.env.Clients.Partner.Number(ctx, signup, id)
 			return alphaNameFetched{strings.TrimSpace(p.VerifiedName), err}
 		}))
 }
@@ -217,10 +217,10 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	return m, cmd, nil
 }
 
-// errNoVerifiedName: Graph knows the number but gave it no name.
+// errNoVerifiedName: Meta knows the number but gave it no name.
 type errNoVerifiedName struct{}
 
-func (errNoVerifiedName) Error() string { return "graph: the number has no verified name" }
+func (errNoVerifiedName) Error() string { return "the number has no verified name at Meta" }
 
 func (m *alphaName) View(width int) string {
 	env, st := m.env, m.env.S()

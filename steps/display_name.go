@@ -26,7 +26,7 @@ import (
 // Meta's guidelines decline unless the brand is written so (the warnings) is
 // listed on the second screen instead, where Enter goes back to the name and
 // only b confirms "our brand is written this way" (the Done's Detail names the
-// warnings). The profile is sent to Graph later, by the phone step: the number
+// warnings). The profile is sent to Meta (through the provider) later, by the phone step: the number
 // does not exist yet.
 type displayName struct {
 	env      *Env
@@ -212,7 +212,7 @@ func (m *displayName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 				}
 				return m, nil, Done{Step: DisplayName, Detail: detail,
 					Apply: func(s *store.Session) {
-						// A changed profile must reach Graph again: SentAt starts over.
+						// A changed profile must reach Meta again: SentAt starts over.
 						s.Profile = store.Profile{DisplayName: p.DisplayName, Category: p.Category,
 							Description: p.Description, Website: p.Website, ConfirmedAt: now}
 					}}

@@ -45,10 +45,12 @@ func TestPhoneFindsANumberAddedBeforeACrash(t *testing.T) {
 	h := newSHHarness(t)
 	h.sess.Profile = store.Profile{DisplayName: "Acme Pharma", Category: "OTHER", ConfirmedAt: h.clock.Now()}
 	ctx := t.Context()
-	id, err := h.env.Clients.Graph.AddPhoneNumber(ctx, h.sess.Signup.WABAID, "7", "7011234567", "Acme Pharma")
+	st, err := h.env.Clients.Partner.AddNumber(ctx, h.sess.Signup.SessionID,
+		client.NewNumber{CC: "7", PhoneNumber: "7011234567", VerifiedName: "Acme Pharma"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := st.PhoneNumberID
 	h.start(Phone)
 	h.enter() // the company's country
 	h.typeText("701 123 4567")

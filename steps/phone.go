@@ -20,8 +20,9 @@ import (
 
 // phone is step 8: the company's mobile number (country + number), checked with
 // libphonenumber's rules and confirmed in international format, then added to the
-// WhatsApp Business account. The new phone-number id is saved at once; then the
-// business profile confirmed at the display-name step is sent to the number.
+// WhatsApp Business account through the provider (which makes Meta's call). The
+// new phone-number id is saved at once; then the business profile confirmed at
+// the display-name step is sent to the number, through the provider too.
 // A session that already has the id (the profile failed to go) only sends the profile.
 type phone struct {
 	env     *Env
@@ -160,30 +161,31 @@ func (m *phone) Help() []key.Binding {
 
 func (m *phone) add() tea.Cmd {
 	m.phase, m.lastErr = phoneWorking, nil
-	p, waba, name := m.parsed, m.sess.Signup.WABAID, m.sess.Profile.DisplayName
+	p, signup, name := m.parsed, m.sess.Signup.SessionID, m.sess.Profile.DisplayName
 	return tea.Batch(m.busy.start(m.env.T("phone.adding", p.International), m.env.Clock.Now()),
 		m.env.call(func(ctx context.Context) tea.Msg {
 			// Adding a number is not idempotent at Meta: if an earlier attempt's answer
 			// was lost (a crash, a timeout), the number is already on the account.
-			if id := findNumber(ctx, m.env.Clients.Graph, waba, p.CC+p.National); id != "" {
+			if id := findNumber(ctx, m.env.Clients.Partner, signup, p.CC+p.National); id != "" {
 				return phoneAdded{id: id}
 			}
-			id, err := m.env.Clients.Graph.AddPhoneNumber(ctx, waba, p.CC, p.National, name)
-			return phoneAdded{id, err}
+			st, err := m.env.Clients.Partner.AddNumber(ctx, signup,
+				client.NewNumber{CC: p.CC, PhoneNumber: p.National, VerifiedName: name})
+			return phoneAdded{st.PhoneNumberID, err}
 		}))
 }
 
 // findNumber looks for a number (country code and national digits) among those
-// already added to the WhatsApp Business account; "" if it is not there or the
-// list cannot be read (then the number is simply added).
-func findNumber(ctx context.Context, g *client.Graph, wabaID, digits string) string {
-	numbers, err := g.PhoneNumbers(ctx, wabaID)
+// the provider finds on the signup's WhatsApp Business account; "" if it is not
+// there or the list cannot be read (then the number is simply added).
+func findNumber(ctx context.Context, p *client.Partner, signupID, digits string) string {
+	numbers, err := p.Numbers(ctx, signupID)
 	if err != nil {
 		return ""
 	}
 	for _, n := range numbers {
 		if onlyDigits(n.DisplayPhoneNumber) == digits {
-			return n.ID
+			return n.PhoneNumberID
 		}
 	}
 	return ""
@@ -200,14 +202,14 @@ func onlyDigits(s string) string {
 
 func (m *phone) sendProfile() tea.Cmd {
 	m.phase, m.lastErr = phoneWorking, nil
-	id, pr := m.id, m.sess.Profile
+	signup, id, pr := m.sess.Signup.SessionID, m.id, m.sess.Profile
 	bp := client.BusinessProfile{Description: pr.Description, Vertical: pr.Category}
 	if pr.Website != "" {
 		bp.Websites = []string{pr.Website}
 	}
 	return tea.Batch(m.busy.start(m.env.T("phone.sending_profile"), m.env.Clock.Now()),
 		m.env.call(func(ctx context.Context) tea.Msg {
-			return profileSent{m.env.Clients.Graph.SetBusinessProfile(ctx, id, bp)}
+			return profileSent{m.env.Clients.Partner.SetNumberProfile(ctx, signup, id, bp)}
 		}))
 }
 

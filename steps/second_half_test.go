@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"reflect"
 	"regexp"
@@ -93,15 +94,52 @@ func newSHHarness(t *testing.T) *shHarness {
 		Theme:       shTheme{dark: huh.ThemeCharm(true), light: huh.ThemeCharm(false)},
 	}
 	now := clock.Now()
+	su := finishedSignup(t, r, env.Clients.Partner, "signup-owner@acme.kz", "new")
 	// A session whose first half is done, as the display-name step meets it.
 	sess := store.Session{ID: "s_test", Status: store.StatusActive, Path: store.PathNew,
 		Terms:   store.Terms{AcceptedAt: now},
 		Account: store.Account{ID: "acc_test", Email: "test@acme.kz", VerifiedAt: now},
 		Company: store.Company{CompanyName: "Acme Pharma LLP", Country: "KZ", SavedAt: now},
 		Number:  store.Number{ConfirmedAt: now},
-		Signup:  store.Signup{Event: "FINISH", WABAID: r.Server.WABAIDs()[0]},
+		Signup: store.Signup{SessionID: su.ID, Event: "FINISH", WABAID: su.WABAID, BusinessID: su.BusinessID,
+			PhoneNumberID: su.PhoneNumberID},
 	}
 	return &shHarness{t: t, env: env, clock: clock, sb: r, wait: 100 * time.Millisecond, sess: sess}
+}
+
+// finishedSignup opens a verified account and a signup at the sandbox and
+// posts FINISH the way its page does: the provider then holds the business
+// token and the number routes work under the signup.
+func finishedSignup(t *testing.T, sb *sandbox.Running, p *client.Partner, email, mode string) client.SignupResult {
+	t.Helper()
+	ctx := context.Background()
+	acc, err := p.CreateAccount(ctx, email, "Corr3ct-Horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := sandbox.LatestVerifyLink(ctx, sb.URL, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Get(link); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	sess, err := p.StartSignup(ctx, acc.ID, client.SignupRequest{Mode: mode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(sess.URL+"/result", "application/json", strings.NewReader(`{"event":"FINISH"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	res, err := p.GetSignup(ctx, sess.ID)
+	if err != nil || res.Status != client.SignupFinished || res.WABAID == "" {
+		t.Fatalf("finished signup: %+v %v", res, err)
+	}
+	return res
 }
 
 // start builds step id for the harness's session and runs its Init.
@@ -288,31 +326,38 @@ func (h *shHarness) helpHas(text string) bool {
 func (h *shHarness) addNumber(national string) {
 	h.t.Helper()
 	ctx := context.Background()
-	id, err := h.env.Clients.Graph.AddPhoneNumber(ctx, h.sb.Server.WABAIDs()[0], "7", national, "Acme Pharma")
+	st, err := h.env.Clients.Partner.AddNumber(ctx, h.sess.Signup.SessionID,
+		client.NewNumber{CC: "7", PhoneNumber: national, VerifiedName: "Acme Pharma"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.sess.Signup = store.Signup{Event: "FINISH", WABAID: h.sb.Server.WABAIDs()[0]}
+	id := st.PhoneNumberID
 	h.sess.Phone = store.Phone{Country: "KZ", E164: "+7" + national, CC: "7", Number: national, ID: id}
 	now := h.clock.Now()
 	h.sess.Profile = store.Profile{DisplayName: "Acme Pharma", Category: "OTHER", ConfirmedAt: now, SentAt: now}
 }
 
-// registerNumber verifies and registers the session's number directly.
-func (h *shHarness) registerNumber() {
+// verifyNumber verifies the session's number through the provider, outside the step.
+func (h *shHarness) verifyNumber() {
 	h.t.Helper()
-	ctx, g, id := context.Background(), h.env.Clients.Graph, h.sess.Phone.ID
-	if err := g.RequestCode(ctx, id, "SMS", "en_US"); err != nil {
+	ctx, p, su, id := context.Background(), h.env.Clients.Partner, h.sess.Signup.SessionID, h.sess.Phone.ID
+	if _, err := p.RequestNumberCode(ctx, su, id, "SMS", "en_US"); err != nil {
 		h.t.Fatal(err)
 	}
 	code, err := sandbox.LatestCode(ctx, h.sb.URL, id)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if err := g.VerifyCode(ctx, id, code); err != nil {
+	if err := p.VerifyNumberCode(ctx, su, id, code); err != nil {
 		h.t.Fatal(err)
 	}
-	if err := g.Register(ctx, id, "482915"); err != nil {
+}
+
+// registerNumber verifies and registers the session's number directly.
+func (h *shHarness) registerNumber() {
+	h.t.Helper()
+	h.verifyNumber()
+	if err := h.env.Clients.Partner.RegisterNumber(context.Background(), h.sess.Signup.SessionID, h.sess.Phone.ID, "482915"); err != nil {
 		h.t.Fatal(err)
 	}
 	now := h.clock.Now()
@@ -413,7 +458,6 @@ func TestDisplayNameConfirmAndEdit(t *testing.T) {
 
 func TestPhoneAddsNumberThenSendsProfile(t *testing.T) {
 	h := newSHHarness(t)
-	h.sess.Signup = store.Signup{Event: "FINISH", WABAID: h.sb.Server.WABAIDs()[0]}
 	h.sess.Profile = store.Profile{DisplayName: "Acme Pharma", Category: "HEALTH", Website: "https://acme.kz",
 		ConfirmedAt: h.clock.Now()}
 	h.start(Phone)
@@ -454,7 +498,6 @@ func TestPhoneResumeOnlySendsProfile(t *testing.T) {
 
 func TestPhoneWarnsTollFree(t *testing.T) {
 	h := newSHHarness(t)
-	h.sess.Signup = store.Signup{Event: "FINISH", WABAID: h.sb.Server.WABAIDs()[0]}
 	h.start(Phone)
 	h.enter()
 	h.typeText("8 800 080 1111")
@@ -697,14 +740,7 @@ func TestVerifyCodeMigrationOnlyRegisters(t *testing.T) {
 	h.addNumber("7010008888")
 	h.sess.Path = store.PathMigration
 	// The sandbox wants a verified number: verify it outside the step.
-	ctx := context.Background()
-	if err := h.env.Clients.Graph.RequestCode(ctx, h.sess.Phone.ID, "SMS", "en_US"); err != nil {
-		t.Fatal(err)
-	}
-	code, _ := sandbox.LatestCode(ctx, h.sb.URL, h.sess.Phone.ID)
-	if err := h.env.Clients.Graph.VerifyCode(ctx, h.sess.Phone.ID, code); err != nil {
-		t.Fatal(err)
-	}
+	h.verifyNumber()
 	h.start(VerifyCode)
 	h.mustSee(h.T("code.pin_title"))
 	h.typeText("111111")
@@ -819,6 +855,7 @@ func TestFinishedMarksDoneAndSummarises(t *testing.T) {
 	h := newSHHarness(t)
 	h.sess.CreatedAt = h.clock.Now().Add(-time.Hour)
 	h.sess.Account = store.Account{Email: "test@acme.kz", ID: "acc_1"}
+	h.sess.Signup.BusinessID = "" // an empty value is not listed
 	h.sess.Phone = store.Phone{E164: "+77010001234", ID: "1065"}
 	h.sess.Profile = store.Profile{DisplayName: "Acme Pharma", Category: "HEALTH", Website: "https://acme.kz"}
 	h.sess.Activation.AlphaCode = "AN-1234"

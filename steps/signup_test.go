@@ -51,7 +51,6 @@ func newSUDriverWith(t *testing.T, opts sandbox.Options) *suDriver {
 	}
 	t.Cleanup(func() { _ = sb.Close() })
 	cfg := client.SandboxConfig(sb.URL)
-	cfg.Token = "sandbox"
 	env := &Env{Clients: client.New(cfg), Clock: SystemClock{}, Words: assets.NewWords("en"),
 		Theme: huh.ThemeFunc(huh.ThemeCharm), PollEvery: 20 * time.Millisecond, CallTimeout: 5 * time.Second}
 	acc, err := env.Clients.Partner.CreateAccount(context.Background(), "ops@acme.kz", "Secr3t!pw")

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"golang.org/x/text/language"
 
 	"wizard/client"
 	"wizard/steps/rules"
@@ -56,7 +57,7 @@ const (
 	codeFinished                     // registered: Done sent
 )
 
-// Code methods, as Graph's request_code takes them.
+// Code methods, as Meta's request_code takes them.
 const (
 	MethodSMS   = "SMS"
 	MethodVoice = "VOICE"
@@ -68,12 +69,34 @@ const codeWindow = 60 * time.Second
 // maxCodeAttempts is how many wrong codes close the field for one request.
 const maxCodeAttempts = 3
 
-// codeLanguage is the language of the SMS or call.
-const codeLanguage = "en_US"
+// codeLanguage is the language of the SMS or call: the user's (the catalog's),
+// in the form of Meta's language codes.
+func (m *verifyCode) codeLanguage() string { return metaLanguage(m.env.Words.Language()) }
+
+// metaLanguage writes a language as Meta's request_code takes it: English as
+// en_US (or en_GB …, when the region is given), every other language with its
+// region when one is given (pt_BR) and else by its two letters (ru, kk, uz),
+// as in Meta's list of supported languages.
+func metaLanguage(tag language.Tag) string {
+	base, _ := tag.Base()
+	region, conf := tag.Region()
+	switch {
+	case base.String() == "und":
+		return "en_US"
+	case conf == language.Exact:
+		return base.String() + "_" + region.String()
+	case base.String() == "en":
+		return "en_US"
+	}
+	return base.String()
+}
 
 type (
-	codeRequestSaved  struct{ method string }
-	codeRequested     struct{ err error }
+	codeRequestSaved struct{ method string }
+	codeRequested    struct {
+		cr  client.CodeRequest
+		err error
+	}
 	codeChecked       struct{ err error }
 	codeVerifiedSaved struct{} // the verification is saved: on to the PIN
 	codeRegistered    struct{ err error }
@@ -299,9 +322,10 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		}
 		return m, nil, nil
 	case codeRequestSaved:
-		id, method := m.sess.Phone.ID, msg.method
+		signup, id, method, lang := m.sess.Signup.SessionID, m.sess.Phone.ID, msg.method, m.codeLanguage()
 		return m, m.env.call(func(ctx context.Context) tea.Msg {
-			return codeRequested{m.env.Clients.Graph.RequestCode(ctx, id, method, codeLanguage)}
+			cr, err := m.env.Clients.Partner.RequestNumberCode(ctx, signup, id, method, lang)
+			return codeRequested{cr, err}
 		}), nil
 	case codeRequested:
 		m.busy.stop()
@@ -381,18 +405,18 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			return m, tea.Batch(cmd, init), nil
 		}
 		m.phase, m.lastErr, m.notice = codeVerifying, nil, ""
-		id := m.sess.Phone.ID
+		signup, id := m.sess.Signup.SessionID, m.sess.Phone.ID
 		return m, tea.Batch(cmd, m.busy.start(m.env.T("code.verifying"), now),
 			m.env.call(func(ctx context.Context) tea.Msg {
-				return codeChecked{m.env.Clients.Graph.VerifyCode(ctx, id, code)}
+				return codeChecked{m.env.Clients.Partner.VerifyNumberCode(ctx, signup, id, code)}
 			})), nil
 	}
-	pin, id := m.pin, m.sess.Phone.ID
+	pin, signup, id := m.pin, m.sess.Signup.SessionID, m.sess.Phone.ID
 	m.pin, m.pin2, m.form = "", "", nil
 	m.phase, m.lastErr = codeRegistering, nil
 	return m, tea.Batch(cmd, m.busy.start(m.env.T("code.registering"), now),
 		m.env.call(func(ctx context.Context) tea.Msg {
-			return codeRegistered{m.env.Clients.Graph.Register(ctx, id, pin)}
+			return codeRegistered{m.env.Clients.Partner.RegisterNumber(ctx, signup, id, pin)}
 		})), nil
 }
 
@@ -442,7 +466,7 @@ func (m *verifyCode) showError(err error, now time.Time) tea.Cmd {
 	return nil
 }
 
-// graphCode is the Graph error code of err, or 0.
+// graphCode is the code of Meta's error that err passes on, or 0.
 func graphCode(err error) int {
 	var ge *client.GraphError
 	if errors.As(err, &ge) {

@@ -94,7 +94,6 @@ func newWorldWith(t *testing.T, opts sandbox.Options) *world {
 	w := &world{t: t, sb: sb, path: filepath.Join(t.TempDir(), "wizard.db"), clock: clock}
 	w.open()
 	cfg := client.SandboxConfig(sb.URL)
-	cfg.Token = "sandbox"
 	w.env = &steps.Env{Clients: client.New(cfg), Clock: w.clock, Words: assets.NewWords("en"), Theme: Theme,
 		Training: sandbox.Hints{BaseURL: sb.URL}, PollEvery: 20 * time.Millisecond, Region: "KZ"}
 	return w

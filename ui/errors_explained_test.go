@@ -205,9 +205,10 @@ func TestMoreMetaCodesAreExplained(t *testing.T) {
 }
 
 // subcodes sits between the wizard and the sandbox and adds Meta's
-// error_subcode (and, if set, error_user_msg) to the graph errors the
-// sandbox's armed faults answer: the sandbox's faults carry a code but no
-// subcode, and Meta sends both for the Embedded Signup errors.
+// error_subcode (and, if set, error_user_msg) to the Meta errors the
+// sandbox's armed faults answer, as the provider passes them on: the
+// sandbox's faults carry a code but no subcode, and Meta sends both for the
+// Embedded Signup errors.
 type subcodes struct {
 	mu      sync.Mutex
 	subcode int
@@ -221,7 +222,7 @@ func (s *subcodes) set(subcode int, userMsg string) {
 }
 
 func (s *subcodes) modify(resp *http.Response) error {
-	if !strings.HasPrefix(resp.Request.URL.Path, "/graph/") || resp.StatusCode < 400 {
+	if resp.StatusCode < 400 {
 		return nil
 	}
 	body, err := io.ReadAll(resp.Body)

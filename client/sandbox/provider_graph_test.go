@@ -10,7 +10,7 @@ import (
 
 // The graph calls only the provider makes, refused as Meta refuses them.
 func TestProviderGraphCallsRefused(t *testing.T) {
-	sb, c := start(t, sandbox.Options{})
+	sb, _ := start(t, sandbox.Options{})
 	g := sb.URL + "/graph/v21.0"
 	for _, tc := range []struct {
 		name, method, path, want string
@@ -35,10 +35,7 @@ func TestProviderGraphCallsRefused(t *testing.T) {
 		}
 	}
 	// A name change of a known number: new_name_status appears.
-	id, err := c.Graph.AddPhoneNumber(t.Context(), sb.Server.WABAIDs()[0], "7", "7013334455", "Acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := graphAddNumber(t, sb, sb.Server.WABAIDs()[0], "7", "7013334455", "Acme")
 	if resp, body := fetch(t, "POST", g+"/"+id+"?new_display_name=Acme+Pharmacy&access_token=x", "", ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("name change: HTTP %d %s", resp.StatusCode, body)
 	}

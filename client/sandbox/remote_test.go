@@ -166,13 +166,8 @@ func TestRemoteSandboxNeedsTheToken(t *testing.T) {
 
 	// The trainer's hints read the outbox with the token, and only with it.
 	waba := sb.Server.WABAIDs()[0]
-	id, err := c.Graph.AddPhoneNumber(t.Context(), waba, "7", "7017654321", "Acme")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Graph.RequestCode(t.Context(), id, "SMS", "en_US"); err != nil {
-		t.Fatal(err)
-	}
+	id := graphAddNumber(t, sb, waba, "7", "7017654321", "Acme")
+	graphMust(t, sb, "POST", "/"+id+"/request_code", `{"code_method":"SMS","language":"en_US"}`)
 	if code, err := (sandbox.Hints{BaseURL: sb.URL, Token: tok}).LatestCode(t.Context(), id); err != nil || len(code) != 6 {
 		t.Errorf("hints with the token: %q %v", code, err)
 	}

@@ -33,8 +33,12 @@ const ESCodeLifetime = 30 * time.Second
 const (
 	sandboxAppID     = "1800000000000001"
 	sandboxAppSecret = "sandbox-app-secret"
-	graphVersion     = client.DefaultGraphVersion
 )
+
+// GraphVersion is the Graph API version the provider half calls its Graph half with.
+const GraphVersion = "v21.0"
+
+const graphVersion = GraphVersion
 
 type oauthCode struct {
 	issuedAt   time.Time

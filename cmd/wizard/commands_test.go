@@ -30,8 +30,8 @@ var tNow = time.Date(2025, 3, 14, 12, 0, 0, 0, time.UTC)
 // hermetic clears the settings the commands read from the environment.
 func hermetic(t *testing.T) {
 	t.Helper()
-	for _, k := range []string{"WIZARD_SANDBOX_URL", "WIZARD_PARTNER_URL", "WIZARD_GRAPH_URL", "WIZARD_OCM_URL",
-		"WIZARD_GRAPH_TOKEN", "LC_ALL", "LC_MESSAGES"} {
+	for _, k := range []string{"WIZARD_SANDBOX_URL", "WIZARD_PARTNER_URL", "WIZARD_OCM_URL",
+		"WIZARD_PARTNER_TOKEN", "LC_ALL", "LC_MESSAGES"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("LANG", "en_US.UTF-8")
@@ -737,7 +737,7 @@ func TestDoctorMissingAndCorrupt(t *testing.T) {
 	if _, err := os.Stat(path); err == nil {
 		t.Error("doctor created the data file")
 	}
-	for _, want := range []string{"✗ partner does not answer", "✗ no graph URL", "✗ no ocm URL", "✗ WIZARD_GRAPH_TOKEN is not set"} {
+	for _, want := range []string{"✗ partner does not answer", "✗ no ocm URL", "✗ WIZARD_PARTNER_TOKEN is not set"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("doctor lacks %q:\n%s", want, r.stdout)
 		}

@@ -216,15 +216,15 @@ func statusCounts(s store.Stats) string {
 func doctorServices(ctx context.Context, opts *doctorOptions, r *report) {
 	w, u := opts.Words, opts.URLs
 	switch {
-	case u.partner != "" || u.graph != "" || u.ocm != "":
-		for _, svc := range []struct{ name, url string }{{"partner", u.partner}, {"graph", u.graph}, {"ocm", u.ocm}} {
+	case u.partner != "" || u.ocm != "":
+		for _, svc := range []struct{ name, url string }{{"partner", u.partner}, {"ocm", u.ocm}} {
 			if svc.url == "" {
 				r.fail(w.T("cli.doctor.service_missing", svc.name))
 				continue
 			}
 			probe(ctx, r, opts, svc.name, svc.url, false)
 		}
-		if opts.Getenv("WIZARD_GRAPH_TOKEN") == "" {
+		if opts.Getenv("WIZARD_PARTNER_TOKEN") == "" {
 			r.fail(w.T("cli.doctor.token_missing"))
 		} else {
 			r.ok(w.T("cli.doctor.token_set"))

@@ -59,7 +59,7 @@ type globalFlags struct {
 
 // serviceURLs are the services named on the command line or in the environment.
 type serviceURLs struct {
-	sandbox, partner, graph, ocm string
+	sandbox, partner, ocm string
 }
 
 // newFactory is the factory of the program: the real clock, user and environment.
@@ -97,7 +97,6 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 	fl.StringVar(&g.dataPath, "data", "", "the data file (default $XDG_DATA_HOME/wizard/wizard.db)")
 	fl.StringVar(&g.urls.sandbox, "sandbox-url", f.Getenv("WIZARD_SANDBOX_URL"), "use a sandbox already running at this URL (see 'wizard sandbox')")
 	fl.StringVar(&g.urls.partner, "partner-url", f.Getenv("WIZARD_PARTNER_URL"), "the provider's (partner) API base URL")
-	fl.StringVar(&g.urls.graph, "graph-url", f.Getenv("WIZARD_GRAPH_URL"), "Meta's Graph API base URL, e.g. https://graph.facebook.com")
 	fl.StringVar(&g.urls.ocm, "ocm-url", f.Getenv("WIZARD_OCM_URL"), "the campaign database (OCM) API base URL")
 	fl.StringVar(&g.lang, "lang", "", "language of the screens (default from LANG)")
 	fl.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for another wizard to release the data file")
@@ -247,23 +246,24 @@ type services struct {
 // Services are the services the global flags name (see services).
 func (f *factory) Services() (services, error) {
 	u := f.flags.urls
-	explicit := u.partner != "" || u.graph != "" || u.ocm != ""
+	explicit := u.partner != "" || u.ocm != ""
 	switch {
 	case explicit:
-		if u.partner == "" || u.graph == "" || u.ocm == "" {
-			return services{}, fail(2, "give all three service URLs (--partner-url, --graph-url, --ocm-url), or none to use the built-in sandbox")
+		if u.partner == "" || u.ocm == "" {
+			return services{}, fail(2, "give both service URLs (--partner-url, --ocm-url), or none to use the built-in sandbox")
 		}
-		token := f.Getenv("WIZARD_GRAPH_TOKEN")
+		// The operator's token for the provider, from the environment only (never
+		// stored). Every Meta call goes through the provider: the wizard holds no Meta token.
+		token := f.Getenv("WIZARD_PARTNER_TOKEN")
 		if token == "" {
-			return services{}, fail(2, "set WIZARD_GRAPH_TOKEN to the Graph API access token (it is read from the environment, never stored)")
+			return services{}, fail(2, "set WIZARD_PARTNER_TOKEN to the operator token your provider gave you (it is read from the environment, never stored)")
 		}
-		// The operator's token for the provider, from the environment only (never stored).
-		return services{config: client.Config{PartnerURL: u.partner, GraphURL: u.graph, OCMURL: u.ocm,
-			Token: token, OperatorToken: f.Getenv("WIZARD_PARTNER_TOKEN")}, stop: func() {}}, nil
+		return services{config: client.Config{PartnerURL: u.partner, OCMURL: u.ocm, OperatorToken: token},
+			stop: func() {}}, nil
 	case u.sandbox != "":
 		base := strings.TrimRight(u.sandbox, "/")
 		cfg := client.SandboxConfig(base)
-		cfg.Token, cfg.OperatorToken = "sandbox", f.Getenv("WIZARD_PARTNER_TOKEN") // the outbox shows the sandbox's
+		cfg.OperatorToken = f.Getenv("WIZARD_PARTNER_TOKEN") // the outbox shows the sandbox's
 		return services{config: cfg, sandboxURL: base, stop: func() {}}, nil
 	default:
 		r, err := sandbox.Start("127.0.0.1:0", sandbox.Options{AutoVerifyEmail: 5 * time.Second})
@@ -271,7 +271,7 @@ func (f *factory) Services() (services, error) {
 			return services{}, fail(1, "cannot start the built-in sandbox: %v", err)
 		}
 		cfg := client.SandboxConfig(r.URL)
-		cfg.Token, cfg.OperatorToken = "sandbox", r.Server.OperatorToken() // the built-in sandbox's own
+		cfg.OperatorToken = r.Server.OperatorToken() // the built-in sandbox's own
 		return services{config: cfg, sandboxURL: r.URL, stop: func() { _ = r.Close() }}, nil
 	}
 }

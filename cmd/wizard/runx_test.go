@@ -224,14 +224,14 @@ func TestRunDoctorDirect(t *testing.T) {
 		t.Log(s.out)
 	}
 
-	// Real services named, no token in the environment: two problems.
+	// Real services named, no operator token in the environment: two problems.
 	io, s = newStreams("")
 	opts.IO, opts.URLs = io, serviceURLs{partner: outbox.URL}
 	err := runDoctor(context.Background(), opts)
 	if r := (result{err: err}); r.code() != 1 || err.Error() != "" {
 		t.Fatalf("exit %d (%v), want 1 without a message", r.code(), err)
 	}
-	for _, want := range []string{"✗ no graph URL", "✗ no ocm URL", "✗ WIZARD_GRAPH_TOKEN is not set"} {
+	for _, want := range []string{"✗ no ocm URL", "✗ WIZARD_PARTNER_TOKEN is not set"} {
 		if !strings.Contains(s.out.String(), want) {
 			t.Errorf("doctor lacks %q:\n%s", want, s.out)
 		}

@@ -5,7 +5,37 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
+
+// This file is compiled into the client's tests only: the wizard never calls
+// Meta's Graph API (the provider does, server to server). The tests use this
+// small Graph client to look at the sandbox's Graph half directly, as the
+// provider sees it.
+
+// Graph is a test client of the sandbox's Graph half.
+type Graph struct{ t *transport }
+
+// NewGraph is a Graph client of base (…/graph/vNN.0) with a bearer token.
+func NewGraph(base, token string, hc *http.Client) *Graph {
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	return &Graph{&transport{service: "graph", hc: hc, base: strings.TrimRight(base, "/"), timeout: 15 * time.Second,
+		token: token, parse: func(status int, _ http.Header, body []byte) error { return parseGraphError(status, body) }}}
+}
+
+// PhoneNumber is GET /{phone_id}?fields=… .
+type PhoneNumber struct {
+	ID                     string `json:"id"`
+	VerifiedName           string `json:"verified_name,omitempty"`
+	DisplayPhoneNumber     string `json:"display_phone_number,omitempty"`
+	CodeVerificationStatus string `json:"code_verification_status,omitempty"`
+	NameStatus             string `json:"name_status,omitempty"`
+	QualityRating          string `json:"quality_rating,omitempty"`
+	PlatformType           string `json:"platform_type,omitempty"`
+	Status                 string `json:"status,omitempty"`
+}
 
 // phoneFields are the fields PhoneNumber asks for.
 var phoneFields = []string{"verified_name", "code_verification_status", "display_phone_number",
