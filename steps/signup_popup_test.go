@@ -108,7 +108,7 @@ func TestSignupCodeExpiredOpensThePopupAgain(t *testing.T) {
 	first := d.sess.Signup.SessionID
 	// Meta does not answer the provider's first exchange; when the wizard
 	// reads the signup, the code's 30 seconds are over.
-	oauth := "/graph/" + client.DefaultGraphVersion + "/oauth/"
+	oauth := "/graph/" + sandbox.GraphVersion + "/oauth/"
 	if err := d.sb.Server.AddFault(sandbox.Fault{PathPrefix: oauth, Kind: sandbox.FaultStatus, Status: 503, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
