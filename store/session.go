@@ -127,6 +127,9 @@ type Profile struct {
 	Website     string    `json:"website,omitempty"`
 	ConfirmedAt time.Time `json:"confirmed_at,omitzero"`
 	SentAt      time.Time `json:"sent_at,omitzero"` // when the business profile reached Graph
+	// NewNameStatus: a change of the name Meta held was asked for
+	// (new_display_name); Meta's review state of it when it was sent.
+	NewNameStatus string `json:"new_name_status,omitempty"`
 }
 
 type Phone struct {

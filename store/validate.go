@@ -327,6 +327,7 @@ func (v *validator) session(s Session) {
 	v.text("profile.website", s.Profile.Website, maxURL, false)
 	v.time("profile.confirmed_at", s.Profile.ConfirmedAt)
 	v.time("profile.sent_at", s.Profile.SentAt)
+	v.text("profile.new_name_status", s.Profile.NewNameStatus, maxShort, false)
 
 	v.text("phone.country", s.Phone.Country, maxShort, false)
 	v.text("phone.e164", s.Phone.E164, maxShort, false)
