@@ -63,7 +63,9 @@ func (m *metaName) Init() tea.Cmd { return nil }
 // earlier step to go back to; esc closes the form or the second look.
 func (m *metaName) WantsBack(tea.KeyPressMsg) bool { return false }
 
-func (m *metaName) MovesFocus(k tea.KeyPressMsg) bool { return m.form != nil && formMovesFocus(m.form, k) }
+func (m *metaName) MovesFocus(k tea.KeyPressMsg) bool {
+	return m.form != nil && formMovesFocus(m.form, k)
+}
 func (m *metaName) Focus() string {
 	if m.form == nil {
 		return strconv.FormatBool(m.reviewing)
@@ -137,7 +139,7 @@ func (m *metaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			name, now := m.sess.Signup.VerifiedName, m.env.Clock.Now()
 			return m, nil, Done{Step: DisplayName,
 				Detail: "display name \"" + name + "\" as Meta holds it (" + m.sess.Signup.NameStatus + ") kept",
-				Apply: func(s *store.Session) { s.Profile.DisplayName, s.Profile.ConfirmedAt = name, now }}
+				Apply:  func(s *store.Session) { s.Profile.DisplayName, s.Profile.ConfirmedAt = name, now }}
 		case m.form == nil && !m.reviewing && key.Matches(msg, k.change):
 			m.newName = m.sess.Signup.VerifiedName
 			var cmd tea.Cmd
