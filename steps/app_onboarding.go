@@ -39,10 +39,10 @@ func (m *appNotice) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.next) {
 			now := m.env.Clock.Now()
-			m.sess.Activation.AppNoticeAt = now
+			m.sess.Signup.AppNoticeAt = now
 			return m, nil, Record{Step: Activation, Kind: "progress",
 				Detail: "the number " + m.sess.Signup.DisplayPhone + " stays on the WhatsApp Business app (coexistence): no code, no register",
-				Apply:  func(s *store.Session) { s.Activation.AppNoticeAt = now }, Reply: appNoticeSaved{}}
+				Apply:  func(s *store.Session) { s.Signup.AppNoticeAt = now }, Reply: appNoticeSaved{}}
 		}
 	case appNoticeSaved:
 		next := newActivation(m.env, m.sess)

@@ -178,7 +178,7 @@ func New(id ID, env *Env, sess store.Session) Step {
 	case VerifyCode:
 		return newVerifyCode(env, sess)
 	case Activation:
-		if AppOnboarding(sess) && sess.Activation.AppNoticeAt.IsZero() {
+		if AppOnboarding(sess) && sess.Signup.AppNoticeAt.IsZero() {
 			return newAppNotice(env, sess)
 		}
 		return newActivation(env, sess)

@@ -118,6 +118,9 @@ type Signup struct {
 	NameStatus   string    `json:"name_status,omitempty"` // e.g. PENDING_REVIEW, APPROVED
 	DisplayPhone string    `json:"display_phone_number,omitempty"`
 	ReadAt       time.Time `json:"read_at,omitzero"`
+	// AppNoticeAt: the number is on the WhatsApp Business app (coexistence)
+	// and the user has read what happens to the app, before the activation.
+	AppNoticeAt time.Time `json:"app_notice_at,omitzero"`
 }
 
 type Profile struct {
@@ -158,9 +161,6 @@ type Activation struct {
 	Reason      string    `json:"reason,omitempty"` // why it failed, when there is a way on (display_name_declined)
 	AlphaCode   string    `json:"alpha_code,omitempty"`
 	ActivatedAt time.Time `json:"activated_at,omitzero"`
-	// AppNoticeAt: a number on the WhatsApp Business app (coexistence) — the
-	// user has read what happens to the app, before the activation starts.
-	AppNoticeAt time.Time `json:"app_notice_at,omitzero"`
 }
 
 type Alpha struct {

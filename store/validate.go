@@ -320,6 +320,7 @@ func (v *validator) session(s Session) {
 	v.text("signup.name_status", s.Signup.NameStatus, maxShort, false)
 	v.text("signup.display_phone_number", s.Signup.DisplayPhone, maxShort, false)
 	v.time("signup.read_at", s.Signup.ReadAt)
+	v.time("signup.app_notice_at", s.Signup.AppNoticeAt)
 
 	v.text("profile.display_name", s.Profile.DisplayName, maxName, false)
 	v.text("profile.category", s.Profile.Category, maxShort, false)
@@ -349,7 +350,6 @@ func (v *validator) session(s Session) {
 	v.text("activation.status_text", s.Activation.StatusText, maxText, true)
 	v.text("activation.alpha_code", s.Activation.AlphaCode, maxID, false)
 	v.time("activation.activated_at", s.Activation.ActivatedAt)
-	v.time("activation.app_notice_at", s.Activation.AppNoticeAt)
 
 	v.text("alpha.name", s.Alpha.Name, maxName, false)
 	v.text("alpha.country", s.Alpha.Country, maxShort, false)
