@@ -52,6 +52,7 @@ type phone struct {
 	nameStatus                             string
 	newName, newNameStatus                 string // a requested display-name change, "" if none
 	profile                                map[string]any
+	fromPopup                              bool // added on the signup page's number screen
 }
 
 // codeStatus is code_verification_status as of now.

@@ -99,13 +99,18 @@ func (s *Server) popupNumber(w http.ResponseWriter, r *http.Request) {
 			"This number is already used with WhatsApp or WhatsApp Business. Delete that account first, or choose the WhatsApp Business app option.", "phone_number")
 		return
 	}
-	if id, dup := s.phoneByE164[in.CC+in.PhoneNumber]; dup && id != su.draft.phoneID {
+	id, dup := s.phoneByE164[in.CC+in.PhoneNumber]
+	if dup && id != su.draft.phoneID && s.phoneTaken(id) {
 		apiError(w, http.StatusConflict, "number_taken", "This number was already added to a WhatsApp Business account.", "phone_number")
 		return
 	}
 	bid := s.ensureBusiness(in.BusinessID, in.BusinessName)
 	wid := s.ensureWABA(in.WABAID, in.WABAName, bid)
 	ph := s.phones[su.draft.phoneID]
+	if dup && id != su.draft.phoneID { // added in a pop-up that never finished: it is offered again
+		ph = s.phones[id]
+		ph.wabaID = wid
+	}
 	if ph == nil || ph.cc+ph.national != in.CC+in.PhoneNumber || ph.wabaID != wid {
 		switch {
 		case su.mode == ModeMigration: // the number moves in with its name approved and its code verified
@@ -114,7 +119,7 @@ func (s *Server) popupNumber(w http.ResponseWriter, r *http.Request) {
 			ph = s.newPhone(wid, in.CC, in.PhoneNumber, in.DisplayName)
 		}
 	}
-	ph.verifiedName = in.DisplayName
+	ph.verifiedName, ph.fromPopup = in.DisplayName, true
 	if in.Category != "" {
 		ph.profile = map[string]any{"vertical": in.Category}
 	}
@@ -198,4 +203,22 @@ func (s *Server) popupVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, popupNumberAnswer{PhoneNumberID: ph.id, BusinessID: s.wabas[ph.wabaID].businessID,
 		WABAID: ph.wabaID, CodeVerificationStatus: ph.codeStatus(s.now())})
+}
+
+// phoneTaken says whether a number belongs to something that happened: it is
+// registered, was added through the API, or a signup finished with it (or a
+// pop-up still open holds it). A number added in a pop-up that
+// was then cancelled is not taken: the next pop-up may add it again, as the
+// user tries once more. Called with s.mu held.
+func (s *Server) phoneTaken(id string) bool {
+	ph := s.phones[id]
+	if ph == nil || ph.registered || !ph.fromPopup {
+		return ph != nil
+	}
+	for _, su := range s.signups {
+		if su.result.PhoneNumberID == id || (su.draft.phoneID == id && su.result.Status == client.SignupPending) {
+			return su.result.Status != client.SignupCancelled && su.result.Status != client.SignupError
+		}
+	}
+	return false
 }

@@ -159,3 +159,31 @@ func TestPopupReportedErrorCarriesWhatSupportAsks(t *testing.T) {
 		t.Fatalf("signup %+v %v", res, err)
 	}
 }
+
+// A number added in a pop-up that was then cancelled may be added again in
+// the next pop-up; one a finished signup holds may not.
+func TestPopupNumberAgainAfterCancel(t *testing.T) {
+	_, c := start(t, sandbox.Options{AutoVerifyEmail: time.Nanosecond})
+	a := verifiedAccount(t, c, "again@example.kz")
+	in := map[string]string{"waba_name": "Acme", "display_name": "Acme Pharma", "cc": "7", "phone_number": "7014445566"}
+	first, err := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n1 := popupPost(t, first.URL, "/number", in, 200)
+	second, _ := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{})
+	if e := popupPost(t, second.URL, "/number", in, 409); e["code"] != "number_taken" {
+		t.Errorf("a number an open pop-up holds: %v", e)
+	}
+	fetch(t, "POST", first.URL+"/result", "application/x-www-form-urlencoded", "event=CANCEL&current_step=PHONE_NUMBER_VERIFICATION")
+	n2 := popupPost(t, second.URL, "/number", in, 200)
+	if n2["phone_number_id"] != n1["phone_number_id"] {
+		t.Errorf("the number came back as %s, want %s again", n2["phone_number_id"], n1["phone_number_id"])
+	}
+	fetch(t, "POST", second.URL+"/result", "application/x-www-form-urlencoded",
+		url.Values{"event": {"FINISH"}, "phone_number_id": {n2["phone_number_id"]}, "waba_id": {n2["waba_id"]}}.Encode())
+	third, _ := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{})
+	if e := popupPost(t, third.URL, "/number", in, 409); e["code"] != "number_taken" {
+		t.Errorf("a number a finished signup holds: %v", e)
+	}
+}
