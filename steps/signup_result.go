@@ -189,7 +189,8 @@ func (m *signup) read(msg signupRead) (tea.Cmd, Outcome) {
 			(problem == rules.PhoneOK || problem == rules.PhoneNotForRegion) {
 			s.Phone.Country, s.Phone.E164, s.Phone.CC, s.Phone.Number = p.Region, p.E164, p.CC, p.National
 		}
-		if s.Profile.DisplayName == "" {
+		if s.Path == store.PathNew && s.Profile.DisplayName == "" {
+			// The name the pop-up gave Meta (a moved number's is read from Meta later).
 			s.Profile.DisplayName = sg.VerifiedName
 		}
 	}}

@@ -100,7 +100,7 @@ func (s *Server) popupNumber(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, dup := s.phoneByE164[in.CC+in.PhoneNumber]
-	if dup && id != su.draft.phoneID && s.phoneTaken(id) {
+	if dup && id != su.draft.phoneID && s.phoneTaken(id, su.accountID) {
 		apiError(w, http.StatusConflict, "number_taken", "This number was already added to a WhatsApp Business account.", "phone_number")
 		return
 	}
@@ -206,18 +206,20 @@ func (s *Server) popupVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 // phoneTaken says whether a number belongs to something that happened: it is
-// registered, was added through the API, or a signup finished with it (or a
-// pop-up still open holds it). A number added in a pop-up that
-// was then cancelled is not taken: the next pop-up may add it again, as the
-// user tries once more. Called with s.mu held.
-func (s *Server) phoneTaken(id string) bool {
+// registered, was added through the API, or another provider account's signup
+// finished with it. A number added in a pop-up that was cancelled, or closed
+// without a word, is not taken: the next pop-up may add it again, as the user
+// tries once more; nor is one a signup of the same account finished with and
+// never registered (the user opens the pop-up again for the same number).
+// Called with s.mu held.
+func (s *Server) phoneTaken(id, accountID string) bool {
 	ph := s.phones[id]
 	if ph == nil || ph.registered || !ph.fromPopup {
 		return ph != nil
 	}
 	for _, su := range s.signups {
-		if su.result.PhoneNumberID == id || (su.draft.phoneID == id && su.result.Status == client.SignupPending) {
-			return su.result.Status != client.SignupCancelled && su.result.Status != client.SignupError
+		if su.result.PhoneNumberID == id && su.result.Status == client.SignupFinished && su.accountID != accountID {
+			return true
 		}
 	}
 	return false

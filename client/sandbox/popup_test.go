@@ -161,7 +161,8 @@ func TestPopupReportedErrorCarriesWhatSupportAsks(t *testing.T) {
 }
 
 // A number added in a pop-up that was then cancelled may be added again in
-// the next pop-up; one a finished signup holds may not.
+// the next pop-up; one another account's finished signup holds may not, nor
+// one added through the API.
 func TestPopupNumberAgainAfterCancel(t *testing.T) {
 	_, c := start(t, sandbox.Options{AutoVerifyEmail: time.Nanosecond})
 	a := verifiedAccount(t, c, "again@example.kz")
@@ -171,19 +172,29 @@ func TestPopupNumberAgainAfterCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	n1 := popupPost(t, first.URL, "/number", in, 200)
-	second, _ := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{})
-	if e := popupPost(t, second.URL, "/number", in, 409); e["code"] != "number_taken" {
-		t.Errorf("a number an open pop-up holds: %v", e)
-	}
 	fetch(t, "POST", first.URL+"/result", "application/x-www-form-urlencoded", "event=CANCEL&current_step=PHONE_NUMBER_VERIFICATION")
+	second, _ := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{})
 	n2 := popupPost(t, second.URL, "/number", in, 200)
 	if n2["phone_number_id"] != n1["phone_number_id"] {
 		t.Errorf("the number came back as %s, want %s again", n2["phone_number_id"], n1["phone_number_id"])
 	}
 	fetch(t, "POST", second.URL+"/result", "application/x-www-form-urlencoded",
 		url.Values{"event": {"FINISH"}, "phone_number_id": {n2["phone_number_id"]}, "waba_id": {n2["waba_id"]}}.Encode())
-	third, _ := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{})
+	other := verifiedAccount(t, c, "other@example.kz")
+	third, _ := c.Partner.StartSignup(t.Context(), other.ID, client.SignupRequest{})
 	if e := popupPost(t, third.URL, "/number", in, 409); e["code"] != "number_taken" {
-		t.Errorf("a number a finished signup holds: %v", e)
+		t.Errorf("a number another account's finished signup holds: %v", e)
+	}
+	// The same account opening the pop-up again for it (never registered) may.
+	fourth, _ := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{})
+	if n4 := popupPost(t, fourth.URL, "/number", in, 200); n4["phone_number_id"] != n1["phone_number_id"] {
+		t.Errorf("the same account's number came back as %v", n4)
+	}
+	if _, err := c.Partner.AddNumber(t.Context(), second.ID, client.NewNumber{CC: "7", PhoneNumber: "7014445577", VerifiedName: "Acme"}); err != nil {
+		t.Fatal(err)
+	}
+	in["phone_number"] = "7014445577"
+	if e := popupPost(t, third.URL, "/number", in, 409); e["code"] != "number_taken" {
+		t.Errorf("a number added through the API: %v", e)
 	}
 }
