@@ -585,7 +585,7 @@ func TestSignupStartFailureOffersRetry(t *testing.T) {
 }
 
 func TestHardWrapKeepsEveryCharacter(t *testing.T) {
-	u := "https://business.facebook.com/messaging/whatsapp/onboard/?app_id=123&config_id=456&extras=%7B%22featureType%22%3A%22only_waba_sharing%22%7D"
+	u := "https://business.facebook.com/messaging/whatsapp/onboard/?app_id=123&config_id=456&response_type=code&override_default_response_type=true&state=b1f0c6a2e9d84f7a"
 	lines := hardWrap(u, 40)
 	if strings.Join(lines, "") != u {
 		t.Fatalf("lost characters: %q", lines)

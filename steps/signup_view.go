@@ -60,7 +60,8 @@ func (m *signup) View(width int) string {
 		bullets(width, t("signup.need_account"), t("signup.popups"), t("signup.in_browser"))}
 	switch {
 	case m.cancelled():
-		return paragraphs(width, append(intro, m.env.S().Error.Render(m.cancelText()), t("signup.try_again"))...)
+		// Only the title above it: a reported error's ids must fit beside it.
+		return paragraphs(width, intro[0], m.env.S().Error.Render(m.cancelText()), t("signup.try_again"))
 	case m.reading:
 		var note, retry string
 		if m.stageNote != "" {
