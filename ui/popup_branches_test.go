@@ -294,3 +294,68 @@ func TestPopupCancelSaysWhereAndReportedErrorIsKept(t *testing.T) {
 // flat is the screen with its line breaks and runs of spaces as one space, to
 // find a sentence the screen wrapped.
 func flat(screen string) string { return strings.Join(strings.Fields(screen), " ") }
+
+// The wizard stops after a FINISH was saved and before the signup was read:
+// the resumed wizard reads it and goes on where the pop-up left off. Then it
+// stops on the Business-app notice, and is resumed there.
+func TestPopupResumeAtEachNewBranchPoint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		kind popupKind
+		at   string // the screen the resumed wizard shows
+	}{
+		{"verified", popupVerified, "The display name Meta holds"},
+		{"unverified", popupUnverified, "How should Meta send the verification code?"},
+		{"business app", popupApp, "The number stays on the WhatsApp Business app"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			a, h := w.app(store.Session{ID: store.NewID()}, false)
+			toSignup(w, h)
+			w.popup(a, h, tc.kind)
+			h.waitScreen(tc.at)
+			// As if the wizard had stopped between saving the FINISH and reading it.
+			s, err := w.st.Load(a.Session().ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.stop()
+			s.Signup.ReadPending, s.Signup.NumberStatus, s.Signup.ReadAt = true, "", time.Time{}
+			s.Phone, s.Step = store.Phone{}, string(steps.Signup)
+			if err := w.st.Save(&s, store.Event{Kind: "test", Detail: "the FINISH saved, not read"}); err != nil {
+				t.Fatal(err)
+			}
+			s, _ = w.st.Load(s.ID)
+			if steps.Next(s) != steps.Signup {
+				t.Fatalf("a FINISH not read yet resumes at %s", steps.Next(s))
+			}
+			b, h2 := w.app(s, true)
+			h2.waitScreen(tc.at)
+			if got := b.Session(); got.Signup.ReadPending || got.Phone.E164 != "+7"+popupNational {
+				t.Fatalf("resumed: signup %+v phone %+v", got.Signup, got.Phone)
+			}
+			if tc.kind != popupApp {
+				return
+			}
+			// Stopped on the notice, resumed: the notice again; read, the activation.
+			h2.stop()
+			s, _ = w.st.Load(s.ID)
+			c, h3 := w.app(s, true)
+			h3.waitScreen(tc.at)
+			h3.key("enter")
+			h3.waitScreen("Your Alpha Name code:")
+			h3.stop()
+			s, _ = w.st.Load(c.Session().ID)
+			if s.Signup.AppNoticeAt.IsZero() {
+				t.Fatal("the notice's reading is not saved")
+			}
+			_, h4 := w.app(s, true)
+			h4.waitScreen("Your Alpha Name code:")
+			if strings.Contains(h4.screen(), "stays on the WhatsApp Business app") {
+				t.Errorf("the notice was shown again after it was read")
+			}
+		})
+	}
+}
