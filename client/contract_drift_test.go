@@ -796,3 +796,26 @@ func TestContractDriftEmailSweep(t *testing.T) {
 	}
 	t.Logf("%d of %d addresses accepted by both", accepted, n)
 }
+
+// TestContractDriftNameStatus: Meta's review state of a name, as the wizard
+// reads it from the provider (rules.NameStatus), against the OCM's rule for
+// name_status: every state the wizard keeps is one the OCM takes, and what the
+// wizard drops (as not known) the OCM refuses too.
+func TestContractDriftNameStatus(t *testing.T) {
+	d := newDriftSandbox(t)
+	rows := []driftRow{
+		{in: "APPROVED"}, {in: "AVAILABLE_WITHOUT_REVIEW"}, {in: "PENDING_REVIEW"}, {in: "DECLINED"},
+		{in: "EXPIRED"}, {in: "NONE"}, {in: "pending_review"}, {in: " APPROVED "},
+		{in: "A_STATE_META_ADDS_LATER"}, {in: strings.Repeat("A", 32)},
+		{in: strings.Repeat("A", 33)}, {in: "APPROVED2"}, {in: "PENDING REVIEW"}, {in: "ÄPPROVED"}, {in: "APPROVED\x00"},
+	}
+	for i, row := range rows {
+		status, ok := rules.NameStatus(row.in)
+		product := verdict{ok: ok, why: "not a review state"}
+		if !ok {
+			status = row.in
+		}
+		_, _, err := d.c.OCM.SaveAlphaNameStatus(t.Context(), fmt.Sprintf("Acme Status %d", i), "KZ", status)
+		judge(t, row, product, endpointVerdict{"POST /v1/alpha-names name_status", apiVerdict(t, err, "invalid_name_status")})
+	}
+}

@@ -50,6 +50,7 @@ func (e *GraphError) Error() string {
 // {"error":{"code":"weak_password","message":"…","field":"password"}}.
 type APIError struct {
 	HTTPStatus int
+	Service    string        // ServicePartner or ServiceOCM: who answered
 	Code       string        // machine-readable, e.g. "weak_password"
 	Message    string        // a sentence from the service
 	Field      string        // the request field at fault, if any

@@ -150,6 +150,9 @@ func (t *transport) once(ctx context.Context, method, u string, header http.Head
 		if ge, ok := err.(*GraphError); ok && ge.RetryAfter == 0 {
 			ge.RetryAfter = wait
 		}
+		if ae, ok := err.(*APIError); ok {
+			ae.Service = t.service
+		}
 		return status, wait, err
 	}
 	if out == nil {

@@ -12,11 +12,20 @@ const ocmPrefix = "/v1"
 // If the same name (ignoring case) is already saved for that country, it
 // returns the existing record with created false and no error.
 func (o *OCM) SaveAlphaName(ctx context.Context, name, country string) (AlphaName, bool, error) {
+	return o.SaveAlphaNameStatus(ctx, name, country, "")
+}
+
+// SaveAlphaNameStatus is SaveAlphaName with Meta's review of the name
+// (name_status, as the provider reported it; "" when not known). Saved again
+// with another review state, the existing record takes it: that is how a
+// review that has come through is recorded.
+func (o *OCM) SaveAlphaNameStatus(ctx context.Context, name, country, nameStatus string) (AlphaName, bool, error) {
 	var a AlphaName
 	in := struct {
-		Name    string `json:"name"`
-		Country string `json:"country"`
-	}{name, country}
+		Name       string `json:"name"`
+		Country    string `json:"country"`
+		NameStatus string `json:"name_status,omitempty"`
+	}{name, country, nameStatus}
 	status, err := o.t.call(ctx, http.MethodPost, ocmPrefix+"/alpha-names", nil, in, &a)
 	return a, err == nil && status == http.StatusCreated, err
 }

@@ -153,4 +153,9 @@ type AlphaName struct {
 	Name      string    `json:"name"`
 	Country   string    `json:"country"`
 	CreatedAt time.Time `json:"created_at"`
+	// NameStatus is Meta's review of the name (APPROVED, PENDING_REVIEW …) as
+	// last saved; empty when never given.
+	NameStatus string `json:"name_status,omitempty"`
+	// StatusAt is when NameStatus was last saved.
+	StatusAt time.Time `json:"name_status_at,omitzero"`
 }

@@ -5,20 +5,24 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
 	"wizard/client"
+	"wizard/steps/rules"
 	"wizard/store"
 	"wizard/termsafe"
 )
 
 // alphaName is step 11, the guide's "Add & Edit Alpha Names for Campaigns": the
-// approved display name and a country are saved in the company's campaign
-// database (OCM). The name is the one of the display-name step, shown read-only;
-// a migrated number brings its own, read from Meta through the provider.
+// display name and a country are saved in the company's campaign database
+// (OCM), with Meta's review of the name (name_status) as the provider reports
+// it. The number's state is read first: its review state, and for a migrated
+// number its name (the display-name step never ran). The name of the
+// display-name step is shown read-only.
 type alphaName struct {
 	env      *Env
 	sess     store.Session
@@ -30,6 +34,8 @@ type alphaName struct {
 	failedIn alphaPhase
 	saved    store.Alpha
 	created  bool
+	status   string    // Meta's review of the name, "" when not known
+	checked  time.Time // when status was read
 	lastErr  error
 	term     termState
 }
@@ -37,7 +43,7 @@ type alphaName struct {
 type alphaPhase int
 
 const (
-	alphaLoading alphaPhase = iota // reading the verified name of a migrated number
+	alphaLoading alphaPhase = iota // reading the number's state: its review state (and name)
 	alphaAsk                       // the country
 	alphaSaving
 	alphaSaved // saved (or already there): Enter to continue
@@ -46,8 +52,14 @@ const (
 
 type (
 	alphaNameFetched struct {
-		name string
-		err  error
+		st  client.NumberState
+		err error
+	}
+	// alphaStatusRecorded replies to the Record of the review state read:
+	// shown once saved.
+	alphaStatusRecorded struct {
+		name, status string
+		at           time.Time
 	}
 	alphaNameSaved struct {
 		a       client.AlphaName
@@ -70,15 +82,19 @@ var (
 func newAlphaName(env *Env, sess store.Session) Step {
 	m := &alphaName{env: env, sess: sess, busy: newBusy(),
 		name:    cmp.Or(sess.Profile.DisplayName, sess.Alpha.Name),
-		country: cmp.Or(sess.Alpha.Country, sess.Company.Country, env.Region)}
+		country: cmp.Or(sess.Alpha.Country, sess.Company.Country, env.Region),
+		status:  sess.Alpha.NameStatus, checked: sess.Alpha.CheckedAt}
 	m.form = m.newForm()
-	if m.name == "" {
+	if m.canAsk() || m.name == "" {
 		m.phase = alphaLoading
 	} else {
 		m.phase = alphaAsk
 	}
 	return m
 }
+
+// canAsk reports whether the provider can be asked about the number.
+func (m *alphaName) canAsk() bool { return m.sess.Signup.SessionID != "" && m.sess.Phone.ID != "" }
 
 func (m *alphaName) newForm() *huh.Form {
 	env := m.env
@@ -121,17 +137,17 @@ func (m *alphaName) fetch() tea.Cmd {
 	signup, id := m.sess.Signup.SessionID, m.sess.Phone.ID
 	return tea.Batch(m.busy.start(m.env.T("alpha.loading"), m.env.Clock.Now()),
 		m.env.call(func(ctx context.Context) tea.Msg {
-			p, err := m.env.Clients.Partner.Number(ctx, signup, id)
-			return alphaNameFetched{strings.TrimSpace(p.VerifiedName), err}
+			st, err := m.env.Clients.Partner.Number(ctx, signup, id)
+			return alphaNameFetched{st, err}
 		}))
 }
 
 func (m *alphaName) save() tea.Cmd {
 	m.phase, m.lastErr = alphaSaving, nil
-	name, country := m.name, m.country
+	name, country, status := m.name, m.country, m.status
 	return tea.Batch(m.busy.start(m.env.T("alpha.saving"), m.env.Clock.Now()),
 		m.env.call(func(ctx context.Context) tea.Msg {
-			a, created, err := m.env.Clients.OCM.SaveAlphaName(ctx, name, country)
+			a, created, err := m.env.Clients.OCM.SaveAlphaNameStatus(ctx, name, country, status)
 			return alphaNameSaved{a, created, err}
 		}))
 }
@@ -143,15 +159,24 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	}
 	switch msg := msg.(type) {
 	case alphaNameFetched:
-		m.busy.stop()
-		if msg.err == nil && msg.name == "" {
+		name := cmp.Or(m.name, strings.TrimSpace(msg.st.VerifiedName))
+		if msg.err == nil && name == "" {
 			msg.err = errNoVerifiedName{}
 		}
 		if msg.err != nil {
+			m.busy.stop()
 			m.failedIn = alphaLoading
 			return m, nil, failure(AlphaName, msg.err, nil)
 		}
-		m.name, m.phase = msg.name, alphaAsk
+		status, at := ReviewOf(msg.st, name), m.env.Clock.Now()
+		detail := "Meta's review of the display name: " + cmp.Or(status, "not known")
+		// Saved before it is shown: the review state as the provider gave it.
+		return m, nil, Record{Step: AlphaName, Kind: "progress", Detail: detail,
+			Apply: func(s *store.Session) { s.Alpha.NameStatus, s.Alpha.CheckedAt = status, at },
+			Reply: alphaStatusRecorded{name, status, at}}
+	case alphaStatusRecorded:
+		m.busy.stop()
+		m.name, m.status, m.checked, m.phase = msg.name, msg.status, msg.at, alphaAsk
 		var cmd tea.Cmd
 		m.form, cmd = m.term.start(m.form)
 		return m, cmd, nil
@@ -163,7 +188,7 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		}
 		now := m.env.Clock.Now()
 		a := store.Alpha{Name: cmp.Or(msg.a.Name, m.name), Country: cmp.Or(msg.a.Country, m.country),
-			ID: msg.a.ID, SavedAt: now}
+			ID: msg.a.ID, SavedAt: now, NameStatus: m.status, CheckedAt: m.checked}
 		detail := "alpha name saved in OCM, id " + a.ID
 		if !msg.created {
 			detail = "alpha name already in OCM, id " + a.ID
@@ -217,6 +242,18 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	return m, cmd, nil
 }
 
+// ReviewOf is Meta's review of name as the number's state reports it: the
+// pending change's state when name is the new one asked for, else the
+// number's own; "" when not known or not a review state.
+func ReviewOf(st client.NumberState, name string) string {
+	raw := st.NameStatus
+	if st.NewNameStatus != "" && !strings.EqualFold(strings.TrimSpace(st.VerifiedName), strings.TrimSpace(name)) {
+		raw = st.NewNameStatus
+	}
+	status, _ := rules.NameStatus(raw)
+	return status
+}
+
 // errNoVerifiedName: Meta knows the number but gave it no name.
 type errNoVerifiedName struct{}
 
@@ -236,6 +273,9 @@ func (m *alphaName) View(width int) string {
 		}
 		nameBlock = env.T("alpha.name_label") + " " + st.Accent.Render(termsafe.Line(m.name)) + "\n" +
 			st.Faint.Render(origin)
+		if m.phase != alphaLoading {
+			nameBlock += "\n" + env.T("alpha.review", NameReview(env.Words, m.status))
+		}
 	}
 	switch m.phase {
 	case alphaLoading, alphaSaving:
@@ -245,7 +285,11 @@ func (m *alphaName) View(width int) string {
 		if !m.created {
 			text = env.T("alpha.already_saved", termsafe.Line(m.saved.Name), CountryName(lang, m.saved.Country))
 		}
-		return paragraphs(width, title, st.OK.Render(text), st.Faint.Render(env.T("alpha.continue")))
+		review := env.T("alpha.review", NameReview(env.Words, m.saved.NameStatus))
+		if m.saved.NameStatus == rules.NamePendingReview {
+			review += " " + env.T("alpha.review_pending", m.sess.ID)
+		}
+		return paragraphs(width, title, st.OK.Render(text), review, st.Faint.Render(env.T("alpha.continue")))
 	case alphaFailed:
 		text := Explain(env.Words, m.lastErr)
 		if _, ok := m.lastErr.(errNoVerifiedName); ok {

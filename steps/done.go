@@ -187,6 +187,10 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 		alpha += " (" + c + ")"
 	}
 	add("done.label.alpha_name", alpha)
+	if sess.Alpha.Name != "" || sess.Alpha.NameStatus != "" {
+		// Whether Meta has approved the name: `wizard show` and the summary say it.
+		add("done.label.name_review", NameReview(w, sess.Alpha.NameStatus))
+	}
 	add("done.label.started", summaryTime(sess.CreatedAt))
 	add("done.label.finished", summaryTime(sess.FinishedAt))
 	return out

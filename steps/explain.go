@@ -57,31 +57,48 @@ func explain(w *assets.Words, err error) string {
 			}
 			return w.T("error.rate_limited_briefly")
 		}
-		if key := "error.partner." + ae.Code; ae.Code != "" && w.Has(key) {
-			return w.T(key)
+		if key := "error.partner." + ae.Code; ae.Code != "" && ae.Service != client.ServiceOCM && w.Has(key) {
+			msg := w.T(key)
+			if ae.HTTPStatus >= 500 && ae.RetryAfter > 0 {
+				msg += " " + w.T("error.back_in", elapsed(ae.RetryAfter))
+			}
+			return msg
 		}
-		if ae.HTTPStatus >= 500 {
+		switch {
+		case ae.HTTPStatus >= 500:
 			msg := w.T("error.server", strings.TrimSpace(ae.Message))
 			if ae.RetryAfter > 0 {
 				msg += " " + w.T("error.back_in", elapsed(ae.RetryAfter))
 			}
 			return msg
+		case (ae.HTTPStatus == 401 || ae.HTTPStatus == 403) && ae.Service == client.ServiceOCM:
+			return w.T("error.ocm_access", ae.HTTPStatus, strings.TrimSpace(ae.Message))
+		case ae.HTTPStatus == 401 || ae.HTTPStatus == 403:
+			// A refusal the provider did not word as a token problem (a proxy, a
+			// permission of the operator's): the token is still what to check.
+			return w.T("error.partner_access", ae.HTTPStatus, strings.TrimSpace(ae.Message))
+		case ae.HTTPStatus == 404:
+			return w.T("error.not_found", who(w, ae.Service), strings.TrimSpace(ae.Message))
 		}
 		return w.T("error.service", strings.TrimSpace(ae.Message))
 	case errors.As(err, &ne):
 		switch {
 		case ne.Malformed:
-			who := w.T("error.who.other")
-			if k := "error.who." + ne.Service; ne.Service != "" && w.Has(k) {
-				who = w.T(k)
-			}
-			return w.T("error.malformed", who)
+			return w.T("error.malformed", who(w, ne.Service))
 		case ne.Timeout:
 			return w.T("error.timeout")
 		}
 		return w.T("error.network", ne.Err)
 	}
 	return w.T("error.unknown", err)
+}
+
+// who names a service ("the provider") for a sentence.
+func who(w *assets.Words, service string) string {
+	if k := "error.who." + service; service != "" && w.Has(k) {
+		return w.T(k)
+	}
+	return w.T("error.who.other")
 }
 
 // tooNewAccount is how Meta words the Embedded Signup refusal for a new

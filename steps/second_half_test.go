@@ -560,6 +560,85 @@ func TestVerifyCodeCountdown(t *testing.T) {
 	}
 }
 
+// After the 60-second countdown the field stays, with a new code offered
+// too: a code typed then is still sent, and Meta decides.
+func TestVerifyCodeAfterTheCountdownStillTakesTheCode(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002323")
+	h.start(VerifyCode)
+	h.press('s')
+	code, err := sandbox.LatestCode(context.Background(), h.sb.URL, h.sess.Phone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(61 * time.Second)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustSee(h.T("code.window_over", 60))
+	h.mustSee(h.T("code.window_over_keys"))
+	h.mustSee(h.T("code.code"))
+	if !h.helpHas("resend by SMS") || !h.helpHas("resend by voice call") {
+		t.Fatalf("help after the countdown: %v", h.step.Help())
+	}
+	h.typeText(code)
+	h.enter()
+	if h.sess.Code.VerifiedAt.IsZero() {
+		t.Fatalf("a code typed after the countdown was not taken; screen:\n%s", h.view())
+	}
+	h.mustSee(h.T("code.pin_title"))
+}
+
+// After the countdown, s asks for a new code; when Meta says the code typed
+// late has expired, the field closes with Meta's word.
+func TestVerifyCodeLateResendAndMetaExpired(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002424")
+	h.start(VerifyCode)
+	h.press('s')
+	h.clock.Advance(90 * time.Second)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.press('v')
+	if c := h.sess.Code; c.Method != "VOICE" || c.Requests != 2 || !c.RequestedAt.Equal(h.clock.Now()) {
+		t.Fatalf("code after the late resend = %+v", c)
+	}
+	h.mustNotSee(h.T("code.window_over", 60))
+
+	h.clock.Advance(2 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.typeText("123456")
+	h.enter()
+	h.deliver(codeChecked{err: &client.GraphError{HTTPStatus: 400, Code: 136025, Message: "(#136025) Verify code error", Details: "expired"}})
+	h.mustSee(h.T("code.expired_at_meta"))
+	h.mustNotSee(h.T("code.code"))
+	if !h.helpHas("resend by SMS") {
+		t.Fatalf("help after Meta's expiry: %v", h.step.Help())
+	}
+}
+
+// Meta's lifetime of the code over: only a new code is offered.
+func TestVerifyCodeClosesWhenMetaStopsTakingIt(t *testing.T) {
+	h := newSHHarness(t)
+	h.addNumber("7010002525")
+	now := h.clock.Now()
+	h.sess.Code = store.Code{Method: "SMS", RequestedAt: now, ExpiresAt: now.Add(60 * time.Second),
+		ValidUntil: now.Add(10 * time.Minute), Requests: 1}
+	h.start(VerifyCode)
+	h.clock.Advance(5 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustSee(h.T("code.code"))
+	h.clock.Advance(5 * time.Minute)
+	h.send(codeTick{gen: h.step.(*verifyCode).tickGen})
+	h.mustNotSee(h.T("code.code"))
+	h.mustSee(h.T("code.expired"))
+
+	// Resumed after the countdown but within Meta's time: the field is there.
+	h.sess.Code.RequestedAt = h.clock.Now().Add(-2 * time.Minute)
+	h.sess.Code.ExpiresAt = h.sess.Code.RequestedAt.Add(time.Minute)
+	h.sess.Code.ValidUntil = h.sess.Code.RequestedAt.Add(10 * time.Minute)
+	h.start(VerifyCode)
+	h.mustSee(h.T("code.code"))
+	h.mustSee(h.T("code.window_over", 60))
+}
+
 func TestVerifyCodeResumedShowsTimeLeft(t *testing.T) {
 	h := newSHHarness(t)
 	h.addNumber("7010003333")
@@ -586,12 +665,15 @@ func TestVerifyCodeWholeFlowKeepsSecrets(t *testing.T) {
 	h.mustSee(h.T("code.choose_title"))
 
 	h.press('s')
-	if len(h.records) != 1 {
-		t.Fatalf("got %d records after the request, want 1", len(h.records))
+	// Two saves: the request time before the call, then the provider's two
+	// windows (the countdown, and how long Meta takes the code) before the field.
+	if len(h.records) != 2 {
+		t.Fatalf("got %d records after the request, want 2", len(h.records))
 	}
 	c := h.sess.Code
 	now := h.clock.Now()
-	if c.Method != "SMS" || !c.RequestedAt.Equal(now) || !c.ExpiresAt.Equal(now.Add(60*time.Second)) || c.Requests != 1 || c.Attempts != 0 {
+	if c.Method != "SMS" || !c.RequestedAt.Equal(now) || !c.ExpiresAt.Equal(now.Add(60*time.Second)) ||
+		!c.ValidUntil.Equal(now.Add(sandbox.CodeTTL)) || c.Requests != 1 || c.Attempts != 0 {
 		t.Fatalf("code after request = %+v", c)
 	}
 	code, err := sandbox.LatestCode(context.Background(), h.sb.URL, h.sess.Phone.ID)
@@ -841,6 +923,72 @@ func TestAlphaNameSavesThenReportsDuplicate(t *testing.T) {
 	}
 }
 
+// The alpha name is saved with Meta's review of it as the provider reports
+// it: in the session (saved before it is shown) and in the OCM record.
+func TestAlphaNameSavesMetasReview(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		register bool
+		want     string
+	}{
+		{"before registration: pending", false, rules.NamePendingReview},
+		{"registered: approved", true, rules.NameApproved},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newSHHarness(t)
+			h.addNumber("7010001212")
+			if c.register {
+				h.registerNumber()
+			}
+			h.start(AlphaName)
+			if len(h.records) == 0 || h.records[0].Kind != "progress" || h.sess.Alpha.NameStatus != c.want ||
+				h.sess.Alpha.CheckedAt.IsZero() {
+				t.Fatalf("the review state was not saved first: %+v, records %+v", h.sess.Alpha, h.records)
+			}
+			review := h.T("alpha.review", h.T("name_status."+c.want))
+			h.mustSee(review)
+			h.enter()
+			h.mustSee(h.T("alpha.saved", "Acme Pharma", "Kazakhstan"))
+			h.mustSee(review)
+			if c.want == rules.NamePendingReview {
+				h.mustSee(h.T("alpha.review_pending", h.sess.ID))
+			} else {
+				h.mustNotSee(h.T("alpha.review_pending", h.sess.ID))
+			}
+			if a := h.sess.Alpha; a.NameStatus != c.want || a.ID == "" {
+				t.Fatalf("alpha after save = %+v", a)
+			}
+			list, err := h.env.Clients.OCM.ListAlphaNames(context.Background(), "KZ")
+			if err != nil || len(list) != 1 || list[0].NameStatus != c.want || list[0].ID != h.sess.Alpha.ID {
+				t.Fatalf("the OCM record: %+v %v", list, err)
+			}
+			lines := Summary(h.env.Words, h.sess)
+			found := false
+			for _, l := range lines {
+				found = found || (l.Label == h.env.T("done.label.name_review") && l.Value == h.env.T("name_status."+c.want))
+			}
+			if !found {
+				t.Fatalf("the summary does not say Meta's review: %+v", lines)
+			}
+		})
+	}
+}
+
+// A name change asked for after a decline is the name saved: its review is the
+// change's (new_name_status), not the old name's.
+func TestReviewOfANewNameIsTheChanges(t *testing.T) {
+	st := client.NumberState{VerifiedName: "Acme Pharma", NameStatus: "DECLINED", NewNameStatus: "pending_review"}
+	if got := ReviewOf(st, "Acme Pharmacy"); got != rules.NamePendingReview {
+		t.Errorf("new name: %q", got)
+	}
+	if got := ReviewOf(st, "Acme Pharma"); got != rules.NameDeclined {
+		t.Errorf("old name: %q", got)
+	}
+	if got := ReviewOf(client.NumberState{NameStatus: "\x1b[31m"}, "x"); got != "" {
+		t.Errorf("not a review state: %q", got)
+	}
+}
+
 func TestAlphaNameMigrationReadsVerifiedName(t *testing.T) {
 	h := newSHHarness(t)
 	h.addNumber("7010001010")
@@ -944,6 +1092,10 @@ func TestSecondHalfCatalog(t *testing.T) {
 	for _, s := range []store.Status{store.StatusActive, store.StatusWaiting, store.StatusDone, store.StatusAbandoned} {
 		keys = append(keys, "done.status."+string(s))
 	}
+	for _, st := range []string{rules.NameApproved, rules.NameAvailableWithoutReview, rules.NamePendingReview,
+		rules.NameDeclined, rules.NameExpired, rules.NameNone} {
+		keys = append(keys, "name_status."+st)
+	}
 	for _, p := range []store.Path{store.PathNew, store.PathMigration, store.PathBlocked} {
 		keys = append(keys, "done.path."+string(p))
 	}
@@ -959,7 +1111,7 @@ func TestSecondHalfHelp(t *testing.T) {
 	h := newSHHarness(t)
 	h.sess.Profile.DisplayName = "Acme Pharma"
 	h.sess.Phone.ID = "1"
-	for _, id := range []ID{DisplayName, Phone, VerifyCode, AlphaName, Finished} {
+	for _, id := range []ID{DisplayName, Phone, VerifyCode, Finished} {
 		s := New(id, h.env, h.sess)
 		if len(s.Help()) == 0 {
 			t.Errorf("%s: no help", id)
@@ -967,5 +1119,11 @@ func TestSecondHalfHelp(t *testing.T) {
 		if s.ID() != id {
 			t.Errorf("%s: ID() = %s", id, s.ID())
 		}
+	}
+	// The alpha-name step first asks the provider about the number; then it has keys.
+	h.addNumber("7010001919")
+	h.start(AlphaName)
+	if len(h.step.Help()) == 0 || h.step.ID() != AlphaName {
+		t.Errorf("alpha-name: no help after reading the number; screen:\n%s", h.view())
 	}
 }

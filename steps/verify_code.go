@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -18,10 +19,14 @@ import (
 	"wizard/termsafe"
 )
 
-// verifyCode is step 9: Meta sends a 6-digit code by SMS or voice call; the code
-// is entered within 60 seconds of the request (counted from the saved request time,
-// so a resumed session knows what is left); then the number is registered for the
-// Cloud API with a two-step verification PIN. A migrating number only registers.
+// verifyCode is step 9: Meta sends a 6-digit code by SMS or voice call (the
+// provider asks for it); the code is entered within 60 seconds of the request, as
+// the guide says (the provider's enter_within_seconds, counted from the saved
+// request time, so a resumed session knows what is left). When the countdown
+// ends the screen offers a new code and still takes the one received until
+// Meta's own lifetime of it is over (the provider's expires_at): Meta decides.
+// Then the number is registered for the Cloud API with a two-step verification
+// PIN. A migrating number only registers.
 //
 // The code and the PIN live in this model only: they are never saved, never put
 // in an event and never shown back.
@@ -63,7 +68,8 @@ const (
 	MethodVoice = "VOICE"
 )
 
-// codeWindow is how long a requested code may be entered.
+// codeWindow is how long a requested code may be entered, as the guide says,
+// when the provider does not say otherwise.
 const codeWindow = 60 * time.Second
 
 // maxCodeAttempts is how many wrong codes close the field for one request.
@@ -93,6 +99,7 @@ func metaLanguage(tag language.Tag) string {
 
 type (
 	codeRequestSaved struct{ method string }
+	codeSentSaved    struct{} // the code's two windows are saved: on to the field
 	codeRequested    struct {
 		cr  client.CodeRequest
 		err error
@@ -129,8 +136,9 @@ func newVerifyCode(env *Env, sess store.Session) Step {
 		if m.preferVoice() {
 			m.suggest = MethodVoice
 		}
-	case now.Before(sess.Code.ExpiresAt) && sess.Code.Attempts < maxCodeAttempts:
-		// Resumed while the code is still good: the field, with what is left.
+	case now.Before(validUntil(sess.Code)) && sess.Code.Attempts < maxCodeAttempts:
+		// Resumed while the code may still be good: the field, with what is left
+		// of the countdown (or, after it, with a new code offered too).
 		m.phase = codeEnter
 		m.form = m.codeForm()
 	default:
@@ -246,7 +254,16 @@ func (m *verifyCode) Help() []key.Binding {
 			return []key.Binding{codeKeySMS, codeKeyVoice}
 		}
 		return []key.Binding{codeKeyResendS, codeKeyResendV}
-	case codeEnter, codePIN:
+	case codeEnter:
+		if m.form == nil {
+			return nil
+		}
+		if m.late(m.env.Clock.Now()) {
+			// After the countdown: a new code, or the one received.
+			return append([]key.Binding{codeKeyResendS, codeKeyResendV}, m.form.KeyBinds()...)
+		}
+		return m.form.KeyBinds()
+	case codePIN:
 		if m.form != nil {
 			return m.form.KeyBinds()
 		}
@@ -254,9 +271,33 @@ func (m *verifyCode) Help() []key.Binding {
 	return nil
 }
 
-// left is how long the current code may still be entered.
+// left is what is left of the countdown.
 func (m *verifyCode) left(now time.Time) time.Duration {
 	return m.code.ExpiresAt.Sub(now)
+}
+
+// late reports whether the countdown is over: a new code is offered, and the
+// one received is still taken (Meta decides).
+func (m *verifyCode) late(now time.Time) bool { return m.left(now) <= 0 }
+
+// gone reports whether Meta's lifetime of the code is over: only a new code helps.
+func (m *verifyCode) gone(now time.Time) bool { return !now.Before(validUntil(m.code)) }
+
+// validUntil is when Meta stops taking the code: ValidUntil, or the end of the
+// countdown when it is not known.
+func validUntil(c store.Code) time.Time {
+	if c.ValidUntil.After(c.ExpiresAt) {
+		return c.ValidUntil
+	}
+	return c.ExpiresAt
+}
+
+// window is the countdown's length for the current code.
+func (m *verifyCode) window() time.Duration {
+	if w := m.code.ExpiresAt.Sub(m.code.RequestedAt); w > 0 {
+		return w
+	}
+	return codeWindow
 }
 
 // tick redraws the countdown once a second; it never counts anything itself.
@@ -287,7 +328,7 @@ func (m *verifyCode) closeField(notice string) {
 func (m *verifyCode) request(method string) (tea.Cmd, Outcome) {
 	now := m.env.Clock.Now()
 	c := m.code
-	c.Method, c.RequestedAt, c.ExpiresAt = method, now, now.Add(codeWindow)
+	c.Method, c.RequestedAt, c.ExpiresAt, c.ValidUntil = method, now, now.Add(codeWindow), time.Time{}
 	c.Requests++
 	c.Attempts = 0
 	m.code = c
@@ -296,7 +337,7 @@ func (m *verifyCode) request(method string) (tea.Cmd, Outcome) {
 	return m.busy.start(m.env.T("code.requesting", m.methodName(method)), now),
 		Record{Step: VerifyCode, Kind: "progress", Detail: "code requested by " + method,
 			Apply: func(s *store.Session) {
-				s.Code.Method, s.Code.RequestedAt, s.Code.ExpiresAt = c.Method, c.RequestedAt, c.ExpiresAt
+				s.Code.Method, s.Code.RequestedAt, s.Code.ExpiresAt, s.Code.ValidUntil = c.Method, c.RequestedAt, c.ExpiresAt, c.ValidUntil
 				s.Code.Requests, s.Code.Attempts = c.Requests, c.Attempts
 			},
 			Reply: codeRequestSaved{method}}
@@ -308,7 +349,7 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		return m, cmd, nil
 	}
 	now := m.env.Clock.Now()
-	if m.phase == codeEnter && m.left(now) <= 0 {
+	if m.phase == codeEnter && m.gone(now) {
 		m.closeField(m.env.T("code.expired"))
 	}
 	switch msg := msg.(type) {
@@ -329,13 +370,35 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			return codeRequested{cr, err}
 		}), nil
 	case codeRequested:
-		m.busy.stop()
 		if msg.err != nil {
+			m.busy.stop()
 			// No code is on its way: the window closes, the request stays on record.
 			m.code.ExpiresAt = m.code.RequestedAt
 			m.failedIn = codeRequesting
 			return m, nil, failure(VerifyCode, msg.err, func(s *store.Session) { s.Code.ExpiresAt = s.Code.RequestedAt })
 		}
+		// The provider says how long the code may be typed (the countdown) and
+		// how long Meta takes it; both are counted from the saved request time.
+		c := m.code
+		window := time.Duration(msg.cr.EnterWithinSeconds) * time.Second
+		if window <= 0 {
+			window = codeWindow
+		}
+		c.ExpiresAt = c.RequestedAt.Add(window)
+		c.ValidUntil = time.Time{}
+		if life := msg.cr.ExpiresAt.Sub(msg.cr.RequestedAt); life > window && !msg.cr.RequestedAt.IsZero() {
+			c.ValidUntil = c.RequestedAt.Add(life)
+		}
+		m.code = c
+		detail := "code sent by " + c.Method + "; " + window.String() + " to type it"
+		if !c.ValidUntil.IsZero() {
+			detail += ", Meta takes it for " + c.ValidUntil.Sub(c.RequestedAt).String()
+		}
+		return m, nil, Record{Step: VerifyCode, Kind: "progress", Detail: detail,
+			Apply: func(s *store.Session) { s.Code.ExpiresAt, s.Code.ValidUntil = c.ExpiresAt, c.ValidUntil },
+			Reply: codeSentSaved{}}
+	case codeSentSaved:
+		m.busy.stop()
 		m.phase = codeEnter
 		var cmd tea.Cmd
 		m.form, cmd = m.term.start(m.codeForm())
@@ -387,6 +450,13 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 				return m, cmd, out
 			}
 			return m, nil, nil
+		}
+		if m.phase == codeEnter && m.late(now) {
+			// A code is digits: s and v ask for a new one once the countdown is over.
+			if method, ok := codeMethodByKey[msg.String()]; ok && m.sess.Phone.ID != "" {
+				cmd, out := m.request(method)
+				return m, cmd, out
+			}
 		}
 	}
 	if (m.phase != codeEnter && m.phase != codePIN) || m.form == nil {
@@ -443,7 +513,11 @@ func (m *verifyCode) showError(err error, now time.Time) tea.Cmd {
 			m.suggest = otherMethod(m.code.Method)
 			m.closeField(m.env.T("code.too_many_attempts", m.methodName(m.suggest)))
 			return nil
-		case m.left(now) <= 0:
+		case wrong && metaExpired(err):
+			// Meta decided: the code typed after the countdown is no longer good.
+			m.closeField(m.env.T("code.expired_at_meta"))
+			return nil
+		case m.gone(now):
 			m.closeField(m.env.T("code.expired"))
 			return nil
 		case wrong:
@@ -465,6 +539,13 @@ func (m *verifyCode) showError(err error, now time.Time) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// metaExpired reports whether Meta's error says the code has expired
+// (136025 with details "expired").
+func metaExpired(err error) bool {
+	var ge *client.GraphError
+	return errors.As(err, &ge) && strings.EqualFold(strings.TrimSpace(ge.Details), "expired")
 }
 
 // graphCode is the code of Meta's error that err passes on, or 0.
@@ -500,9 +581,14 @@ func (m *verifyCode) View(width int) string {
 		return paragraphs(width, st.Title.Render(title), errLine, notice, body, hint, m.choices())
 	case codeEnter, codeVerifying:
 		left := m.left(now)
-		frac := float64(left) / float64(codeWindow)
+		frac := float64(left) / float64(m.window())
 		countdown := st.Accent.Render(elapsed(left)) + "  " + m.bar.ViewAs(min(max(frac, 0), 1)) + "  " +
 			st.Faint.Render(env.T("code.left"))
+		if m.late(now) {
+			// Said plainly: the guide's time is over, the code may still be good.
+			countdown = st.Accent.Render(env.T("code.window_over", int(m.window()/time.Second))) + "\n" +
+				st.Faint.Render(env.T("code.window_over_keys"))
+		}
 		var hint, field string
 		if m.sandbox != "" && len(m.sandbox) == rules.CodeLength {
 			hint = st.Faint.Render(env.T("code.sandbox_received", m.sandbox[:3]+"-"+m.sandbox[3:]))

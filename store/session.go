@@ -145,9 +145,16 @@ type Phone struct {
 }
 
 type Code struct {
-	Method       string    `json:"method,omitempty"` // SMS or VOICE
-	RequestedAt  time.Time `json:"requested_at,omitzero"`
-	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	Method      string    `json:"method,omitempty"` // SMS or VOICE
+	RequestedAt time.Time `json:"requested_at,omitzero"`
+	// ExpiresAt is the end of the countdown: the guide's 60 seconds (the
+	// provider's enter_within_seconds) after RequestedAt.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// ValidUntil is when Meta stops taking the code (the provider's expires_at,
+	// about 10 minutes), counted from RequestedAt; between ExpiresAt and it a
+	// code already received may still be typed, and Meta decides. Zero: not known
+	// (the countdown's end counts).
+	ValidUntil   time.Time `json:"valid_until,omitzero"`
 	Requests     int       `json:"requests,omitempty"`
 	Attempts     int       `json:"attempts,omitempty"` // wrong codes entered for the current request
 	VerifiedAt   time.Time `json:"verified_at,omitzero"`
@@ -168,6 +175,13 @@ type Alpha struct {
 	Country string    `json:"country,omitempty"`
 	ID      string    `json:"id,omitempty"` // the OCM record id
 	SavedAt time.Time `json:"saved_at,omitzero"`
+	// NameStatus is Meta's review of the display name as the provider reported
+	// it when the name was saved (or last refreshed): APPROVED,
+	// AVAILABLE_WITHOUT_REVIEW, PENDING_REVIEW, DECLINED, EXPIRED, NONE; empty
+	// when not known. The OCM record carries it too.
+	NameStatus string `json:"name_status,omitempty"`
+	// CheckedAt is when NameStatus was read from the provider.
+	CheckedAt time.Time `json:"checked_at,omitzero"`
 }
 
 // Event is one line of a session's history: what happened, when, by whom.

@@ -340,6 +340,7 @@ func (v *validator) session(s Session) {
 	v.text("code.method", s.Code.Method, maxShort, false)
 	v.time("code.requested_at", s.Code.RequestedAt)
 	v.time("code.expires_at", s.Code.ExpiresAt)
+	v.time("code.valid_until", s.Code.ValidUntil)
 	v.count("code.requests", s.Code.Requests)
 	v.count("code.attempts", s.Code.Attempts)
 	v.time("code.verified_at", s.Code.VerifiedAt)
@@ -355,6 +356,8 @@ func (v *validator) session(s Session) {
 	v.text("alpha.country", s.Alpha.Country, maxShort, false)
 	v.text("alpha.id", s.Alpha.ID, maxID, false)
 	v.time("alpha.saved_at", s.Alpha.SavedAt)
+	v.text("alpha.name_status", s.Alpha.NameStatus, maxShort, false)
+	v.time("alpha.checked_at", s.Alpha.CheckedAt)
 
 	v.time("finished_at", s.FinishedAt)
 }

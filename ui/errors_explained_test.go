@@ -91,6 +91,7 @@ func TestOutageWithRetryAfterIsNotARateLimit(t *testing.T) {
 	h.waitScreen("Your Alpha Name code:")
 	h.key("enter")
 	h.waitScreen("Add & Edit Alpha Names for Campaigns")
+	h.waitScreen("Press Enter to save") // Meta's review of the name is read first
 
 	w.arm(sandbox.Fault{PathPrefix: "/ocm/", Method: "POST", Kind: sandbox.FaultStatus,
 		Status: 503, RetryAfter: 45 * time.Second, Count: 1})

@@ -98,7 +98,8 @@ func setPINAndFinish(h *harness) {
 	h.waitScreen("Your Alpha Name code:")
 	h.key("enter")
 	h.waitScreen("Add & Edit Alpha Names for Campaigns")
-	h.key("enter") // the company's country
+	h.waitScreen("Press Enter to save") // Meta's review of the name is read first
+	h.key("enter")                      // the company's country
 	h.waitScreen("Saved: Acme Pharma")
 	h.key("enter")
 	h.waitScreen("All done")

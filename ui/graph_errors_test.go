@@ -33,7 +33,7 @@ func TestRegistrationErrorsAreExplained(t *testing.T) {
 		{80007, "request limit"},
 		{130429, "rate limit was hit"},
 		{100, "did not accept a value"},
-		{190, "access token for Meta's API"},
+		{190, "contact your provider so it connects the account again"},
 		{131000, "unknown error"},
 		{1005, "On-Premises registration is closed"},
 	} {

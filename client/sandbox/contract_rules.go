@@ -202,3 +202,17 @@ func validWebsite(u string) bool {
 	scheme, _, ok := strings.Cut(u, "://")
 	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https"))
 }
+
+// validNameStatus is ocm.md's rule for name_status (upper-cased first): 1 to
+// 32 ASCII letters and underscores.
+func validNameStatus(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !isASCIILetter(r) && r != '_' {
+			return false
+		}
+	}
+	return true
+}

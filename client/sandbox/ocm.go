@@ -20,8 +20,9 @@ func (s *Server) ocmRoutes() {
 
 func (s *Server) saveAlphaName(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Name    string `json:"name"`
-		Country string `json:"country"`
+		Name       string `json:"name"`
+		Country    string `json:"country"`
+		NameStatus string `json:"name_status"`
 	}
 	if !decodeJSON(w, r, &in) {
 		return
@@ -42,15 +43,29 @@ func (s *Server) saveAlphaName(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusUnprocessableEntity, "invalid_country", "The country must be an ISO 3166-1 alpha-2 code such as KZ.", "country")
 		return
 	}
+	status := strings.ToUpper(strings.TrimSpace(in.NameStatus))
+	if status != "" && !validNameStatus(status) {
+		apiError(w, http.StatusUnprocessableEntity, "invalid_name_status",
+			"The name_status must be Meta's review state: 1 to 32 letters and underscores, such as APPROVED.", "name_status")
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, a := range s.alphaNames {
+	now := s.now()
+	for i, a := range s.alphaNames {
 		if a.Country == country && strings.EqualFold(a.Name, name) {
+			if status != "" && status != a.NameStatus {
+				a.NameStatus, a.StatusAt = status, now
+				s.alphaNames[i] = a
+			}
 			writeJSON(w, http.StatusOK, a)
 			return
 		}
 	}
-	a := client.AlphaName{ID: prefixedID("an"), Name: name, Country: country, CreatedAt: s.now()}
+	a := client.AlphaName{ID: prefixedID("an"), Name: name, Country: country, CreatedAt: now}
+	if status != "" {
+		a.NameStatus, a.StatusAt = status, now
+	}
 	s.alphaNames = append(s.alphaNames, a)
 	writeJSON(w, http.StatusCreated, a)
 }

@@ -111,8 +111,11 @@ func newResumeCmd(f *factory, runF func(*resumeOptions) error) *cobra.Command {
 		Use:   "resume [ID]",
 		Short: "Carry on with a saved signup (the most recent unfinished one without an ID)",
 		Long: `Opens a saved signup at its step. Without an ID, the most recently updated one that is
-active or waiting. A finished signup cannot be resumed ('wizard show ID' prints it); an
-abandoned one can, by its ID: that reopens it, and the history records who did.`,
+active or waiting. A finished signup cannot be resumed ('wizard show ID' prints it), except
+to ask again about its display name when Meta was still reviewing it: then the provider is
+asked, and the new review state is saved (with an event) and sent to the campaign database;
+nothing else changes. An abandoned signup can be resumed by its ID: that reopens it, and the
+history records who did.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -138,11 +141,16 @@ func runResume(ctx context.Context, opts *resumeOptions) error {
 	if err != nil {
 		return err
 	}
+	if sess.Status == store.StatusDone {
+		// Only a finished signup whose name waits for Meta's review gets here.
+		return refreshName(ctx, opts, st, sess)
+	}
 	return runSession(ctx, &opts.sessionOptions, st, sess, true)
 }
 
 // resumeTarget picks the signup `wizard resume [ID]` opens. A finished one is
-// refused; an abandoned one named by its id is reopened (saved as active, with
+// refused, unless its display name was still waiting for Meta's review (then
+// that is asked again: see refreshName); an abandoned one named by its id is reopened (saved as active, with
 // a "reopened" event) first.
 func resumeTarget(opts *resumeOptions, st *store.Store, id string) (store.Session, error) {
 	w := opts.Words
@@ -162,6 +170,9 @@ func resumeTarget(opts *resumeOptions, st *store.Store, id string) (store.Sessio
 	}
 	switch s.Status {
 	case store.StatusDone:
+		if namePending(s) {
+			return s, nil // its display name's review is asked for again (refreshName)
+		}
 		return s, failT(w, 1, "cli.resume.done", s.ID)
 	case store.StatusAbandoned:
 		s.Status, s.UpdatedAt, s.UpdatedBy = store.StatusActive, opts.Now(), opts.Who()
