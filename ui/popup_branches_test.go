@@ -359,3 +359,39 @@ func TestPopupResumeAtEachNewBranchPoint(t *testing.T) {
 		})
 	}
 }
+
+// The provider could not exchange the pop-up's code within its 30 seconds:
+// the wizard says so (having saved it) and opens the pop-up again.
+func TestPopupCodeExpiredThroughTheRootModel(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	a, h := w.app(store.Session{ID: store.NewID()}, false)
+	toSignup(w, h)
+	first := a.Session().Signup.SessionID
+	// Meta does not answer the provider's exchanges until the code is too old.
+	if err := w.sb.Server.AddFault(sandbox.Fault{PathPrefix: "/graph/" + sandbox.GraphVersion + "/oauth/", Kind: sandbox.FaultStatus, Status: 503}); err != nil {
+		t.Fatal(err)
+	}
+	w.popup(a, h, popupVerified)
+	h.waitScreen("The provider is still setting up the account")
+	w.clock.advance(sandbox.ESCodeLifetime + time.Second)
+	w.sb.Server.ClearFaults()
+	h.pump("the failed exchange", 10*time.Second, func() bool {
+		return strings.Contains(flat(h.screen()), "Meta accepts the pop-up's code for only 30 seconds")
+	})
+	h.settle()
+	if !strings.Contains(h.screen(), "Press n to open the signup again") || !strings.Contains(h.screen(), "Step 6 of 12") {
+		t.Errorf("the screen does not offer the pop-up again:\n%s", h.screen())
+	}
+	s, _ := w.st.Load(a.Session().ID)
+	if s.Signup.Stage != "exchange_failed" || steps.Next(s) != steps.Signup {
+		t.Fatalf("saved %+v, next %s", s.Signup, steps.Next(s))
+	}
+	h.key("n")
+	h.pump("a new signup session", 5*time.Second, func() bool {
+		sg := a.Session().Signup
+		return sg.SessionID != "" && sg.SessionID != first && sg.Event == ""
+	})
+	w.popup(a, h, popupVerified) // the same number, in the new pop-up
+	h.waitScreen("The display name Meta holds")
+}
