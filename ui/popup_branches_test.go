@@ -125,6 +125,7 @@ func tailApp(t *testing.T, h *harness) {
 	h.waitScreen("Your Alpha Name code:")
 	h.key("enter")
 	h.waitScreen("Add & Edit Alpha Names for Campaigns")
+	h.waitScreen("Press Enter to save") // Meta's review of the name is read first
 	h.key("enter")
 	h.waitScreen("Saved: Acme Pharma")
 	h.key("enter")
