@@ -246,10 +246,10 @@ func (m *signup) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	}
 	switch msg := msg.(type) {
 	case signupSaved:
-		if msg.gen != m.gen || !m.reading {
+		if msg.gen != m.gen {
 			return m, nil, nil
 		}
-		return m, m.readFinished(), nil
+		return m, m.saved(msg), nil
 	case signupRead:
 		if msg.gen != m.gen || !m.reading {
 			return m, nil, nil

@@ -41,17 +41,14 @@ func (m *signup) take(r client.SignupResult, via string) (tea.Cmd, Outcome) {
 		// Saved first, then read: the provider's stage and the number's state
 		// decide where the flow goes (a kill in between reads again on resume).
 		sg.ReadPending = true
-		m.sess.Signup = sg
 		detail := "signup " + sg.Event + " (from " + via + "): WABA " + sg.WABAID + ", business " + sg.BusinessID
 		if sg.PhoneNumberID != "" {
 			detail += ", number " + sg.PhoneNumberID
 		}
-		m.startReading()
 		m.via = via
 		return closeLive(live), Record{Step: Signup, Kind: "signup.finished", Detail: detail,
-			Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{m.gen}}
+			Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{gen: m.gen, sg: sg, read: true}}
 	}
-	m.sess.Signup = sg
 	detail := "signup " + sg.Event
 	if sg.CancelStep != "" {
 		detail += " at " + sg.CancelStep
@@ -70,11 +67,34 @@ func (m *signup) take(r client.SignupResult, via string) (tea.Cmd, Outcome) {
 	}
 	detail += " (from " + via + ")"
 	return closeLive(live), Record{Step: Signup, Kind: "signup.cancelled", Detail: detail,
-		Apply: func(s *store.Session) { s.Signup = sg }}
+		Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{gen: m.gen, sg: sg}}
 }
 
-// signupSaved is the reply to a saved FINISH: now it is read.
-type signupSaved struct{ gen int64 }
+// signupSaved is the reply to a saved result: the step shows it only now.
+// read: a FINISH, to be read from the provider next; unconfirmed: a result the
+// provider does not know, undone (the wait goes on).
+type signupSaved struct {
+	gen               int64
+	sg                store.Signup
+	read, unconfirmed bool
+}
+
+// saved shows a result once it is saved, and goes on from it.
+func (m *signup) saved(msg signupSaved) tea.Cmd {
+	m.sess.Signup = msg.sg
+	switch {
+	case msg.read:
+		m.startReading()
+		return m.readFinished()
+	case msg.unconfirmed:
+		m.reading, m.taken, m.unconfirmed = false, false, true
+		m.poll.now()
+		m.poll.text = m.env.T("signup.waiting")
+		return tea.Batch(m.poll.start(m.env.T("signup.waiting"), msg.sg.StartedAt), m.wait())
+	}
+	m.reading = false
+	return nil
+}
 
 // signupRead is the provider's answer about a finished signup and its number.
 type signupRead struct {
@@ -142,14 +162,12 @@ func (m *signup) read(msg signupRead) (tea.Cmd, Outcome) {
 	case r.Status == client.SignupPending:
 		// The provider has not received this result (typed or pasted from
 		// elsewhere): it is not taken; the wait goes on until the provider has it.
-		m.reading, m.taken, m.unconfirmed = false, false, true
+		m.reading = false
+		m.poll.stop()
+		m.poll.cancel()
 		sg = store.Signup{SessionID: sg.SessionID, URL: sg.URL, StartedAt: sg.StartedAt}
-		m.sess.Signup = sg
-		m.poll.now()
-		m.poll.text = m.env.T("signup.waiting")
-		return tea.Batch(m.poll.start(m.env.T("signup.waiting"), sg.StartedAt), m.wait()),
-			Record{Step: Signup, Kind: "signup.unconfirmed", Detail: "the provider has not received this signup's result: the wait goes on",
-				Apply: func(s *store.Session) { s.Signup = sg }}
+		return nil, Record{Step: Signup, Kind: "signup.unconfirmed", Detail: "the provider has not received this signup's result: the wait goes on",
+			Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{gen: m.gen, sg: sg, unconfirmed: true}}
 	case r.Status != client.SignupFinished:
 		// The provider's record disagrees with the result taken: it wins.
 		m.reading = false
@@ -158,10 +176,10 @@ func (m *signup) read(msg signupRead) (tea.Cmd, Outcome) {
 	case r.Stage == client.StageExchangeFailed:
 		m.reading = false
 		m.poll.stop()
+		m.poll.cancel()
 		sg.Stage, sg.StageReason, sg.ReadPending, sg.ReadAt = r.Stage, r.Reason, false, m.env.Clock.Now()
-		m.sess.Signup = sg
 		return nil, Record{Step: Signup, Kind: "signup.exchange_failed", Detail: "the provider could not exchange the signup's code: " + r.Reason,
-			Apply: func(s *store.Session) { s.Signup = sg }}
+			Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{gen: m.gen, sg: sg}}
 	}
 	m.poll.stop()
 	n := msg.n
