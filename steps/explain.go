@@ -40,9 +40,18 @@ func Explain(w *assets.Words, err error) string {
 	return termsafe.Text(explain(w, err))
 }
 
+// saidError is an error already in the user's words (a catalog sentence), for
+// a refusal the wizard words itself, e.g. a pasted id the provider does not know.
+type saidError string
+
+func (e saidError) Error() string { return string(e) }
+
 func explain(w *assets.Words, err error) string {
 	if err == nil {
 		return ""
+	}
+	if se, ok := errors.AsType[saidError](err); ok {
+		return string(se)
 	}
 	var ge *client.GraphError
 	var ae *client.APIError

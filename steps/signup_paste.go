@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"wizard/client"
 	"wizard/client/callback"
+	"wizard/termsafe"
 )
 
 // openPaste shows the paste box, with text already in it if the user pasted
@@ -30,23 +32,121 @@ func (m *signup) openPaste(text string) tea.Cmd {
 }
 
 func (m *signup) updatePaste(msg tea.Msg) (Step, tea.Cmd, Outcome) {
+	if c, ok := msg.(pasteChecked); ok {
+		return m.pasteCheckedUpdate(c)
+	}
+	if m.checkingPaste() {
+		return m, nil, nil // the box is done while the provider is asked
+	}
 	var cmd tea.Cmd
 	var submitted bool
 	m.paste, cmd, submitted = submitForm(m.paste, msg)
 	switch {
 	case submitted:
-		r, err := m.parsePaste(*m.pasted)
-		m.paste = nil
+		text := *m.pasted
+		r, err := m.parsePaste(text)
 		if err != nil { // cannot happen: the field validated it
-			m.lastErr = err
+			m.paste, m.lastErr = nil, err
 			return m, cmd, nil
 		}
-		take, out := m.take(r, "a pasted result")
-		return m, tea.Batch(cmd, take), out
+		if !SignupFinished(r.Event) {
+			// A CANCEL carries no ids to check: taken as it is.
+			m.paste = nil
+			take, out := m.take(r, "a pasted result")
+			return m, tea.Batch(cmd, take), out
+		}
+		// Ids typed or pasted by hand may be made up: the provider, which
+		// holds the signup's result, says whether they are this signup's.
+		// The box stays, completed, until the provider answers (esc drops the check).
+		m.lastErr = nil
+		m.notice = m.env.T("signup.paste.checking")
+		return m, tea.Batch(cmd, m.checkPaste(r, text)), nil
 	case m.paste.State == huh.StateAborted:
 		m.paste = nil
 	}
 	return m, cmd, nil
+}
+
+// pasteChecked is the provider's word on a pasted FINISH: the signup's result
+// as the provider holds it, and the numbers on its account when a pasted
+// phone-number id is not the result's own.
+type pasteChecked struct {
+	gen     int64
+	text    string // what was pasted, to show again if it is refused
+	pasted  client.SignupResult
+	res     client.SignupResult
+	numbers []client.NumberState
+	err     error
+}
+
+// checkingPaste: a pasted result was submitted and the provider is being asked.
+func (m *signup) checkingPaste() bool { return m.paste != nil && m.paste.State == huh.StateCompleted }
+
+// checkPaste asks the provider about the signup whose result was pasted.
+func (m *signup) checkPaste(r client.SignupResult, text string) tea.Cmd {
+	gen, id, partner := m.gen, m.sess.Signup.SessionID, m.env.Clients.Partner
+	return m.env.call(func(ctx context.Context) tea.Msg {
+		c := pasteChecked{gen: gen, text: text, pasted: r}
+		c.res, c.err = partner.GetSignup(ctx, id)
+		if c.err == nil && SignupFinished(c.res.Event) && r.PhoneNumberID != "" && r.PhoneNumberID != c.res.PhoneNumberID {
+			c.numbers, c.err = partner.Numbers(ctx, id)
+		}
+		return c
+	})
+}
+
+// pasteCheckedUpdate takes a pasted result the provider confirmed; a refused
+// one (or a check that failed) is said, saved first, and the paste box comes
+// back with what was typed in it.
+func (m *signup) pasteCheckedUpdate(c pasteChecked) (Step, tea.Cmd, Outcome) {
+	if c.gen != m.gen || !m.checkingPaste() {
+		return m, nil, nil
+	}
+	m.notice = ""
+	err := c.err
+	var r client.SignupResult
+	if err == nil {
+		r, err = m.pasteVerdict(c)
+	}
+	if err == nil {
+		m.paste = nil
+		take, out := m.take(r, "a pasted result, checked with the provider")
+		return m, take, out
+	}
+	reopen := m.openPaste(c.text)
+	return m, reopen, failure(Signup, err, nil)
+}
+
+// pasteVerdict compares a pasted FINISH with the signup's result at the
+// provider: the ids must be the ones the provider holds for this signup (a
+// pasted phone-number id may also be one the provider finds on its account).
+// The result taken is the provider's.
+func (m *signup) pasteVerdict(c pasteChecked) (client.SignupResult, error) {
+	t, p, res := m.env.T, c.pasted, c.res
+	switch {
+	case res.Status == client.SignupPending || res.Event == "":
+		return res, saidError(t("signup.paste.not_known"))
+	case !SignupFinished(res.Event):
+		return res, saidError(t("signup.paste.not_finished", termsafe.Line(cmpOr(res.CurrentStep, res.Event))))
+	case p.WABAID != res.WABAID:
+		return res, saidError(t("signup.paste.unknown_waba", termsafe.Line(p.WABAID)))
+	case p.BusinessID != "" && res.BusinessID != "" && p.BusinessID != res.BusinessID:
+		return res, saidError(t("signup.paste.unknown_business", termsafe.Line(p.BusinessID)))
+	case p.PhoneNumberID != "" && p.PhoneNumberID != res.PhoneNumberID &&
+		!slices.ContainsFunc(c.numbers, func(n client.NumberState) bool { return n.PhoneNumberID == p.PhoneNumberID }):
+		return res, saidError(t("signup.paste.unknown_number", termsafe.Line(p.PhoneNumberID)))
+	}
+	if res.PhoneNumberID == "" {
+		res.PhoneNumberID = p.PhoneNumberID // one the provider finds on the account
+	}
+	return res, nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // MovesFocus: only the paste box has fields.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wizard/client"
+	"wizard/client/callback"
 	"wizard/client/sandbox"
 	"wizard/store"
 )
@@ -175,5 +176,29 @@ func TestSignupResumedAfterFinishReadsIt(t *testing.T) {
 	}
 	if s := d.sess; s.Path != store.PathNew || !PopupVerified(s) || Skipped(s, DisplayName) || !Skipped(s, Phone) {
 		t.Errorf("a verified number from the pop-up: path %s, display name skipped %v", s.Path, Skipped(s, DisplayName))
+	}
+}
+
+// A result the provider does not know (the provider lost it, or a result came
+// from elsewhere) is not taken: the step says so and waits on; the provider's
+// own result, when it comes, is.
+func TestSignupResultTheProviderDoesNotKnowIsNotTaken(t *testing.T) {
+	d := newSUDriver(t)
+	d.env.PollEvery = time.Hour // only the test moves the wait on
+	d.start()
+	d.waitStarted()
+	d.send(signupCallback{gen: d.model().gen, r: callback.Result{Event: "FINISH", WABAID: "105954558954427", BusinessID: "1234567890123456"}})
+	d.pump("the result to be refused", func() bool { return strings.Contains(d.view(), "The provider has not received that result") })
+	if d.finished() || d.sess.Signup.Event != "" || d.sess.Signup.WABAID != "" || d.sess.Signup.SessionID == "" {
+		t.Fatalf("a result the provider does not know was taken: %+v", d.sess.Signup)
+	}
+	if r := d.records[len(d.records)-1]; r.Kind != "signup.unconfirmed" {
+		t.Errorf("last record %+v", r)
+	}
+	d.pageResult(finishForm)
+	d.run(d.model().pollNow())
+	d.pump("the step to finish", d.finished)
+	if sg := d.sess.Signup; sg.WABAID == "105954558954427" || sg.Event != "FINISH" || sg.Stage != client.StageReady {
+		t.Fatalf("saved %+v", sg)
 	}
 }

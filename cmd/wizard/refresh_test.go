@@ -199,3 +199,33 @@ func TestResumeRefreshFailuresSaveNothing(t *testing.T) {
 		t.Fatalf("a failed refresh saved something:\nbefore %+v\nafter  %+v", before, after)
 	}
 }
+
+// Real services are the provider and the OCM, with the operator token: no Meta
+// URL or token is asked for (the provider makes every Meta call).
+func TestServicesAreTheProviderAndTheOCM(t *testing.T) {
+	hermetic(t)
+	env := map[string]string{}
+	f := newFactory(strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
+	f.Getenv = func(k string) string { return env[k] }
+
+	f.flags.urls = serviceURLs{partner: "https://bsp.example/partner"}
+	if _, err := f.Services(); err == nil || !strings.Contains(err.Error(), "--partner-url, --ocm-url") {
+		t.Fatalf("only the provider: %v", err)
+	}
+	f.flags.urls = serviceURLs{partner: "https://bsp.example/partner", ocm: "https://ocm.example"}
+	if _, err := f.Services(); err == nil || !strings.Contains(err.Error(), "WIZARD_PARTNER_TOKEN") {
+		t.Fatalf("no operator token: %v", err)
+	}
+	env["WIZARD_PARTNER_TOKEN"] = "op_123"
+	svc, err := f.Services()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.stop()
+	if c := svc.config; c.PartnerURL != "https://bsp.example/partner" || c.OCMURL != "https://ocm.example" || c.OperatorToken != "op_123" {
+		t.Fatalf("config %+v", c)
+	}
+	if r := wiz(t, "--graph-url", "https://graph.facebook.com", "list"); r.err == nil || !strings.Contains(r.err.Error(), "unknown flag") {
+		t.Fatalf("--graph-url is still taken: %v", r.err)
+	}
+}

@@ -28,7 +28,7 @@ func newSandboxCmd(f *factory, runF func(*sandboxOptions) error) *cobra.Command 
 	opts := &sandboxOptions{IO: f.IO, Addr: "127.0.0.1:8790"}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Serve the sandbox alone (partner, Graph and OCM services, signup page, outbox)",
+		Short: "Serve the sandbox alone (the provider, its stand-in for Meta, the OCM, signup page, outbox)",
 		Long: `Serves the built-in sandbox until interrupted: for a trainer's second screen (the
 outbox page shows the e-mails and SMS codes it "sent"), or for a wizard on another
 terminal (wizard --sandbox-url URL).
@@ -36,10 +36,10 @@ terminal (wizard --sandbox-url URL).
 To show what the wizard does when a service misbehaves, make requests fail on purpose
 with --fault (repeatable), or while it runs with POST/GET/DELETE <url>/sandbox/faults:
 
-  --fault prefix=/graph/,kind=status,status=503,count=2       two Graph calls answer 503
+  --fault prefix=/graph/,kind=status,status=503,count=2       Meta answers the provider 503 twice
   --fault prefix=/ocm/,kind=status,status=429,retry_after=30s rate limited, wait 30s
   --fault prefix=/partner/,method=GET,kind=timeout,delay=20s  answers come too late
-  --fault prefix=/graph/,kind=malformed,count=1               an answer that is not JSON
+  --fault prefix=/graph/,kind=malformed,count=1               Meta's answer to the provider is not JSON
   --fault prefix=/partner/,kind=reset,count=1                 the connection is cut
 
 count=0 (the default) fails every matching request until the faults are cleared.`,
