@@ -61,6 +61,11 @@ type SignupResult struct {
 	CurrentStep   string `json:"current_step,omitempty"`  // where a CANCEL stopped
 	ErrorMessage  string `json:"error_message,omitempty"` // an error reported by the user
 	ErrorCode     string `json:"error_code,omitempty"`
+	// What Meta's pop-up gives with an error the user reported, and Meta's
+	// support asks for: the error's id, the pop-up's session id and when it happened.
+	ErrorID   string `json:"error_id,omitempty"`
+	SessionID string `json:"session_id,omitempty"`
+	Timestamp string `json:"timestamp,omitempty"`
 	// Stage is how far the provider's own work after a FINISH has come (the
 	// Stage… constants); empty while pending, cancelled or in error.
 	Stage  string `json:"stage,omitempty"`

@@ -55,6 +55,9 @@ func (m *displayName) WantsBack(k tea.KeyPressMsg) bool {
 }
 
 func newDisplayName(env *Env, sess store.Session) Step {
+	if PopupVerified(sess) { // the pop-up gave the name and Meta holds it: confirm or change it
+		return newMetaName(env, sess)
+	}
 	m := &displayName{env: env, p: sess.Profile}
 	if !rules.IsVertical(m.p.Category) {
 		m.p.Category = rules.DefaultVertical

@@ -40,10 +40,58 @@ func Position(id ID) int {
 	return 0
 }
 
-// Skipped reports whether the session's path leaves step id out: a number that
-// migrates from another provider keeps its display name and needs no new code.
+// Skipped reports whether the session's path leaves step id out. What the
+// signup's pop-up left decides it (Embedded Signup v4, api-facts.md): a number
+// that migrates from another provider keeps its display name and needs no new
+// code; a number the pop-up added needs no phone step, and no display-name
+// step unless its code is verified (then the step confirms Meta's name); a
+// number on the WhatsApp Business app (coexistence) is neither verified by code
+// nor registered here.
 func Skipped(s store.Session, id ID) bool {
-	return s.Path == store.PathMigration && (id == DisplayName || id == Phone)
+	switch {
+	case s.Path == store.PathMigration:
+		return id == DisplayName || id == Phone
+	case AppOnboarding(s):
+		return id == DisplayName || id == Phone || id == VerifyCode
+	case PopupNumber(s):
+		return id == Phone || (id == DisplayName && !PopupVerified(s))
+	}
+	return false
+}
+
+// Meta's Embedded Signup events the flow branches on.
+const (
+	EventFinish        = "FINISH"
+	EventOnlyWABA      = "FINISH_ONLY_WABA"
+	EventAppOnboarding = "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING"
+)
+
+// Provider stages the flow branches on (client.Stage…).
+const stageExchangeFailed = "exchange_failed"
+
+// SignupRead reports whether the signup step is over: the pop-up finished, the
+// provider exchanged its code (a failed exchange needs the pop-up again), and
+// the signup and its number were read and saved.
+func SignupRead(s store.Session) bool {
+	sg := s.Signup
+	return SignupFinished(sg.Event) && sg.Stage != stageExchangeFailed && !sg.ReadPending
+}
+
+// AppOnboarding: the pop-up connected a number on the WhatsApp Business app
+// (coexistence). The app keeps working; nothing is verified or registered here.
+func AppOnboarding(s store.Session) bool {
+	return s.Path == store.PathNew && SignupRead(s) && s.Signup.Event == EventAppOnboarding && s.Signup.PhoneNumberID != ""
+}
+
+// PopupNumber: on the new-number path, the pop-up added the number itself.
+func PopupNumber(s store.Session) bool {
+	return s.Path == store.PathNew && SignupRead(s) && s.Signup.Event != EventOnlyWABA &&
+		s.Signup.Event != EventAppOnboarding && s.Signup.PhoneNumberID != ""
+}
+
+// PopupVerified: the pop-up added the number and verified its code.
+func PopupVerified(s store.Session) bool {
+	return PopupNumber(s) && s.Signup.NumberStatus == "VERIFIED"
 }
 
 // Path lists the steps this session walks, given what it knows so far.
@@ -77,13 +125,13 @@ func Next(s store.Session) ID {
 		return Company
 	case s.Number.ConfirmedAt.IsZero() || s.Path == store.PathUnknown || s.Path == store.PathBlocked:
 		return NumberStatus
-	case !SignupFinished(s.Signup.Event):
+	case !SignupRead(s):
 		return Signup
-	case s.Path == store.PathNew && s.Profile.ConfirmedAt.IsZero():
+	case !Skipped(s, DisplayName) && s.Path == store.PathNew && s.Profile.ConfirmedAt.IsZero():
 		return DisplayName
-	case s.Path == store.PathNew && (s.Phone.ID == "" || s.Profile.SentAt.IsZero()):
+	case !Skipped(s, Phone) && s.Path == store.PathNew && (s.Phone.ID == "" || s.Profile.SentAt.IsZero()):
 		return Phone
-	case s.Code.RegisteredAt.IsZero():
+	case !Skipped(s, VerifyCode) && s.Code.RegisteredAt.IsZero():
 		return VerifyCode
 	case s.Activation.ActivatedAt.IsZero():
 		return Activation
@@ -104,7 +152,7 @@ func CanRevisit(s store.Session, id ID) bool {
 	case VerifyEmail:
 		return s.Account.VerifiedAt.IsZero() // a verified address would move on at once
 	case NumberStatus:
-		return !SignupFinished(s.Signup.Event)
+		return !SignupFinished(s.Signup.Event) || s.Signup.Stage == stageExchangeFailed
 	case DisplayName:
 		return s.Phone.ID == ""
 	}

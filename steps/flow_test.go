@@ -250,3 +250,94 @@ func TestGovernmentBodyGoesOnOnlyWithTheApproval(t *testing.T) {
 		t.Fatalf("approved but the details not sent: %s, want %s", got, Company)
 	}
 }
+
+// TestNextAfterThePopup walks Next for every row of the branch table (issue 10):
+// what the Embedded Signup pop-up left decides the steps that follow it.
+func TestNextAfterThePopup(t *testing.T) {
+	after := []ID{Activation, AlphaName, Finished, Finished}
+	for _, tc := range []struct {
+		name string
+		path store.Path
+		sg   store.Signup
+		want []ID // the steps met from the signup on
+	}{
+		{"FINISH with a verified number", store.PathNew,
+			store.Signup{Event: "FINISH", PhoneNumberID: "9", NumberStatus: "VERIFIED", Stage: "ready"},
+			append([]ID{DisplayName, VerifyCode}, after...)},
+		{"FINISH with an unverified number", store.PathNew,
+			store.Signup{Event: "FINISH", PhoneNumberID: "9", NumberStatus: "NOT_VERIFIED", Stage: "ready"},
+			append([]ID{VerifyCode}, after...)},
+		{"FINISH_ONLY_WABA", store.PathNew, store.Signup{Event: "FINISH_ONLY_WABA", Stage: "ready"},
+			append([]ID{DisplayName, Phone, VerifyCode}, after...)},
+		{"FINISH without a number", store.PathNew, store.Signup{Event: "FINISH", Stage: "ready"},
+			append([]ID{DisplayName, Phone, VerifyCode}, after...)},
+		{"FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING", store.PathNew,
+			store.Signup{Event: "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING", PhoneNumberID: "9", NumberStatus: "VERIFIED", Stage: "ready"},
+			after},
+		{"migration", store.PathMigration, store.Signup{Event: "FINISH", PhoneNumberID: "9", NumberStatus: "VERIFIED", Stage: "ready"},
+			append([]ID{VerifyCode}, after...)},
+		{"a session saved before the pop-up's number was read", store.PathNew, store.Signup{Event: "FINISH"},
+			append([]ID{DisplayName, Phone, VerifyCode}, after...)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s store.Session
+			for _, id := range Order[:Position(Signup)-1] {
+				complete(&s, id, tc.path)
+			}
+			if Next(s) != Signup {
+				t.Fatalf("before the pop-up: %s", Next(s))
+			}
+			sg := tc.sg
+			sg.ReadPending = true // saved, not read yet: still the signup step
+			s.Signup = sg
+			if Next(s) != Signup {
+				t.Fatalf("a FINISH not read yet goes to %s, want the signup", Next(s))
+			}
+			s.Signup.ReadPending = false
+			if sg.PhoneNumberID != "" {
+				s.Phone.ID = sg.PhoneNumberID
+			}
+			var seen []ID
+			for range 3 * len(Order) {
+				id := Next(s)
+				seen = append(seen, id)
+				if id == Finished && s.Status == store.StatusDone {
+					break
+				}
+				complete(&s, id, tc.path)
+			}
+			if !slices.Equal(seen, tc.want) {
+				t.Errorf("after the pop-up:\n got %v\nwant %v", seen, tc.want)
+			}
+			for _, id := range Path(s) {
+				if Skipped(s, id) {
+					t.Errorf("Path lists skipped step %s", id)
+				}
+			}
+			for _, id := range Order {
+				if !Skipped(s, id) != slices.Contains(Path(s), id) {
+					t.Errorf("Path and Skipped disagree on %s", id)
+				}
+			}
+		})
+	}
+	// Rows that stay at the signup: a CANCEL (at a step, or with an error) and
+	// a code the provider could not exchange in its 30 seconds.
+	for _, sg := range []store.Signup{
+		{Event: "CANCEL", CancelStep: "PHONE_NUMBER_VERIFICATION"},
+		{Event: "CANCEL", ErrorMessage: "No SMS", ErrorID: "1", ErrorSessionID: "2", ErrorTime: "3"},
+		{Event: "FINISH", PhoneNumberID: "9", Stage: "exchange_failed"},
+	} {
+		var s store.Session
+		for _, id := range Order[:Position(Signup)-1] {
+			complete(&s, id, store.PathNew)
+		}
+		s.Signup = sg
+		if got := Next(s); got != Signup {
+			t.Errorf("%+v: Next = %s, want the signup again", sg, got)
+		}
+		if !CanRevisit(s, NumberStatus) {
+			t.Errorf("%+v: the number questions cannot be revisited", sg)
+		}
+	}
+}

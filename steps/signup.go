@@ -15,9 +15,13 @@ import (
 	"wizard/store"
 )
 
-// signup is step 6: Meta's Embedded Signup, opened in the browser. The wizard
-// takes the only_waba_sharing route: the browser connects the Facebook user and
-// the WhatsApp Business account; the number is added from the terminal afterwards.
+// signup is step 6: Meta's Embedded Signup (v4), opened in the browser. The
+// pop-up connects the Facebook user, the business portfolio and the WhatsApp
+// Business account, and may add the number and verify it; the user may also
+// finish without a number, or with one on the WhatsApp Business app. After a
+// FINISH the step reads the signup (the provider's stage) and the number's
+// state from the provider and saves them; the flow goes on with what is left
+// (flow.go).
 //
 // The result comes back by whichever way is first:
 //  1. the loopback callback: the partner redirects the browser to
@@ -47,6 +51,11 @@ type signup struct {
 	notice      string      // what happened last (browser opened, address copied)
 	lastErr     error       // the last error, shown until the next attempt
 	openErr     error       // opening the browser failed
+	reading     bool        // a FINISH is saved and being read from the provider
+	readFailed  bool        // reading it failed: r tries again
+	stageNote   string      // the provider's reason while its stage is not usable yet
+	via         string      // how the result being read came (for the history)
+	unconfirmed bool        // a result was given that the provider has not received
 }
 
 // liveSignup is the callback server of a signup session started in this run. It
@@ -126,6 +135,13 @@ func (m *signup) waiting() bool {
 // then it waits on it again, with its callback if it was started in this run.
 func (m *signup) Init() tea.Cmd {
 	sg := m.sess.Signup
+	if SignupFinished(sg.Event) && sg.ReadPending && sg.SessionID != "" {
+		// Finished and saved, not read yet (the wizard stopped in between).
+		m.gen = signupGens.Add(1)
+		m.taken, m.via = true, "an earlier run"
+		m.startReading()
+		return m.readFinished()
+	}
 	if sg.SessionID == "" || sg.Event != "" {
 		return m.start()
 	}
@@ -144,6 +160,7 @@ func (m *signup) Init() tea.Cmd {
 func (m *signup) start() tea.Cmd {
 	m.gen = signupGens.Add(1)
 	m.starting, m.failedStart, m.taken, m.resumed, m.lost = true, false, false, false, false
+	m.reading, m.readFailed, m.stageNote, m.unconfirmed = false, false, "", false
 	m.lastErr, m.openErr, m.notice, m.paste = nil, nil, "", nil
 	m.poll.now()
 	old := m.env.signup
@@ -219,12 +236,26 @@ func (m *signup) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		return m, cmd, nil
 	}
 	if due, ours := m.poll.due(msg); ours {
-		if !due || !m.waiting() {
+		switch {
+		case due && m.reading:
+			return m, m.readFinished(), nil
+		case !due || !m.waiting():
 			return m, nil, nil
 		}
 		return m, m.pollNow(), nil
 	}
 	switch msg := msg.(type) {
+	case signupSaved:
+		if msg.gen != m.gen {
+			return m, nil, nil
+		}
+		return m, m.saved(msg), nil
+	case signupRead:
+		if msg.gen != m.gen || !m.reading {
+			return m, nil, nil
+		}
+		cmd, out := m.read(msg)
+		return m, cmd, out
 	case signupStarted:
 		if msg.gen != m.gen {
 			return m, closeLive(msg.live), nil
@@ -313,7 +344,11 @@ func (m *signup) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.retry) && m.failedStart:
 		return m.start()
-	case key.Matches(msg, k.again) && (m.waiting() || m.cancelled()):
+	case key.Matches(msg, k.retry) && m.reading && m.readFailed:
+		m.lastErr, m.readFailed = nil, false
+		m.startReading()
+		return m.readFinished()
+	case key.Matches(msg, k.again) && (m.waiting() || m.cancelled() || m.reading):
 		return m.start()
 	case !m.waiting():
 		return nil
@@ -332,9 +367,12 @@ func (m *signup) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// cancelled: the last signup ended without a FINISH.
+// cancelled: the last signup ended without a FINISH, or with one whose code
+// the provider could not exchange in time: either way the pop-up must be
+// opened again.
 func (m *signup) cancelled() bool {
-	return m.sess.Signup.Event != "" && !SignupFinished(m.sess.Signup.Event)
+	sg := m.sess.Signup
+	return sg.Event != "" && (!SignupFinished(sg.Event) || sg.Stage == client.StageExchangeFailed)
 }
 
 // pageTexts are the callback's browser pages, in the user's language.

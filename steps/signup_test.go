@@ -39,7 +39,13 @@ type suDriver struct {
 
 func newSUDriver(t *testing.T) *suDriver {
 	t.Helper()
-	sb, err := sandbox.Start("127.0.0.1:0", sandbox.Options{AutoVerifyEmail: time.Nanosecond})
+	return newSUDriverWith(t, sandbox.Options{AutoVerifyEmail: time.Nanosecond})
+}
+
+// newSUDriverWith is newSUDriver with the sandbox's options (e.g. its clock).
+func newSUDriverWith(t *testing.T, opts sandbox.Options) *suDriver {
+	t.Helper()
+	sb, err := sandbox.Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,19 +312,19 @@ func TestSignupCancelIsSavedAndCanBeRetried(t *testing.T) {
 	d.waitStarted()
 	first := d.sess.Signup.SessionID
 	oldCallback := d.model().live.srv.URL()
-	browse(t, d.pageResult(url.Values{"event": {"CANCEL"}, "current_step": {"WABA_SETUP"}}))
+	browse(t, d.pageResult(url.Values{"event": {"CANCEL"}, "current_step": {"WABA_PHONE_PROFILE_PICKER"}}))
 	d.pump("the cancel to be saved", func() bool { return d.sess.Signup.Event == "CANCEL" })
 	if d.finished() {
 		t.Fatal("a CANCEL ended the step")
 	}
 	r := d.records[len(d.records)-1]
-	if r.Kind != "signup.cancelled" || !strings.Contains(r.Detail, "WABA_SETUP") {
+	if r.Kind != "signup.cancelled" || !strings.Contains(r.Detail, "WABA_PHONE_PROFILE_PICKER") {
 		t.Fatalf("record %+v", r)
 	}
-	if d.sess.Signup.CancelStep != "WABA_SETUP" {
+	if d.sess.Signup.CancelStep != "WABA_PHONE_PROFILE_PICKER" {
 		t.Fatalf("cancel step not saved: %+v", d.sess.Signup)
 	}
-	d.mustSee("cancelled in the browser at: choosing the WhatsApp Business account (WABA_SETUP)", "Press n to start a new signup")
+	d.mustSee("You stopped while choosing the WhatsApp Business account. (WABA_PHONE_PROFILE_PICKER)", "Press n to open the signup again")
 
 	d.key("n")
 	d.waitStarted()
@@ -403,7 +409,8 @@ func TestSignupPasteTypedResult(t *testing.T) {
 	d.send(tea.PasteMsg{Content: "finish " + res.WABAID + " " + res.BusinessID})
 	d.enter()
 	d.pump("the step to finish", d.finished)
-	if sg := d.sess.Signup; sg.WABAID != res.WABAID || sg.BusinessID != res.BusinessID || sg.Event != "FINISH" {
+	if sg := d.sess.Signup; sg.WABAID != res.WABAID || sg.BusinessID != res.BusinessID || sg.Event != "FINISH" ||
+		sg.ReadPending || sg.Stage != "ready" {
 		t.Fatalf("saved %+v", sg)
 	}
 }
@@ -574,7 +581,7 @@ func TestSignupStartFailureOffersRetry(t *testing.T) {
 }
 
 func TestHardWrapKeepsEveryCharacter(t *testing.T) {
-	u := "https://business.facebook.com/messaging/whatsapp/onboard/?app_id=123&config_id=456&extras=%7B%22featureType%22%3A%22only_waba_sharing%22%7D"
+	u := "https://business.facebook.com/messaging/whatsapp/onboard/?app_id=123&config_id=456&response_type=code&override_default_response_type=true&state=b1f0c6a2e9d84f7a"
 	lines := hardWrap(u, 40)
 	if strings.Join(lines, "") != u {
 		t.Fatalf("lost characters: %q", lines)

@@ -1,12 +1,15 @@
 package steps
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"wizard/client"
 	"wizard/termsafe"
 )
 
@@ -36,6 +39,10 @@ func (m *signup) Help() []key.Binding {
 		return nil
 	case m.failedStart:
 		return []key.Binding{k.retry}
+	case m.reading && m.readFailed:
+		return []key.Binding{k.retry, k.again}
+	case m.reading:
+		return []key.Binding{k.again}
 	case m.cancelled():
 		return []key.Binding{k.again}
 	case m.waiting():
@@ -53,7 +60,17 @@ func (m *signup) View(width int) string {
 		bullets(width, t("signup.need_account"), t("signup.popups"), t("signup.in_browser"))}
 	switch {
 	case m.cancelled():
-		return paragraphs(width, append(intro, m.env.S().Error.Render(m.cancelText()), t("signup.try_again"))...)
+		// Only the title above it: a reported error's ids must fit beside it.
+		return paragraphs(width, intro[0], m.env.S().Error.Render(m.cancelText()), t("signup.try_again"))
+	case m.reading:
+		var note, retry string
+		if m.stageNote != "" {
+			note = m.env.S().Faint.Render(termsafe.Text(t("signup.not_ready", m.stageNote)))
+		}
+		if m.readFailed {
+			retry = t("signup.read_failed")
+		}
+		return paragraphs(width, append(intro, m.env.S().OK.Render(t("signup.finished_in_browser")), m.poll.view(), note, m.errorLine(), retry)...)
 	case !m.waiting():
 		var retry string
 		if m.failedStart {
@@ -71,6 +88,9 @@ func (m *signup) View(width int) string {
 		note = t("signup.resumed")
 	case m.lost:
 		note = t("signup.callback_lost")
+	}
+	if m.unconfirmed {
+		note = m.env.S().Error.Render(t("signup.unconfirmed"))
 	}
 	top := paragraphs(width, append(intro, t("signup.url"))...) + "\n\n" + m.urlBlock(width) + "\n\n"
 	if m.paste != nil { // the form keeps its own layout: a long address scrolls in its field
@@ -130,20 +150,48 @@ func (m *signup) browserLine() string {
 	return t("signup.no_browser")
 }
 
-// cancelText says how the last signup ended without a FINISH.
+// cancelText says how the last signup ended without a FINISH (or with a
+// FINISH whose code expired): the screen they stopped at, in words, or the
+// error they reported with what Meta's support asks for.
 func (m *signup) cancelText() string {
 	t, sg := m.env.T, m.sess.Signup
-	where := termsafe.Line(sg.CancelStep)
-	if k := "signup.step." + where; where != "" && m.env.Words.Has(k) {
-		where = t(k) + " (" + termsafe.Line(sg.CancelStep) + ")"
+	if sg.Stage == client.StageExchangeFailed {
+		return t("signup.exchange_failed")
 	}
-	switch {
-	case sg.ErrorMessage != "":
-		return t("signup.error", termsafe.Line(sg.ErrorMessage))
-	case where != "":
-		return t("signup.cancelled_at", where)
+	if sg.ErrorMessage != "" {
+		out := t("signup.error", termsafe.Line(sg.ErrorMessage))
+		var ids []string
+		for _, kv := range [][2]string{{"signup.error_id", sg.ErrorID}, {"signup.error_session", sg.ErrorSessionID},
+			{"signup.error_time", m.errorTime(sg.ErrorTime)}} {
+			if kv[1] != "" {
+				ids = append(ids, t(kv[0], termsafe.Line(kv[1])))
+			}
+		}
+		if len(ids) > 0 {
+			out += "\n" + t("signup.error_support") + "\n" + strings.Join(ids, "\n")
+		}
+		return out
+	}
+	step := termsafe.Line(sg.CancelStep)
+	if k := "signup.stopped." + step; step != "" && m.env.Words.Has(k) {
+		return t("signup.cancelled") + " " + t(k) + " (" + step + ")"
+	}
+	if step != "" {
+		return t("signup.cancelled_at", step)
 	}
 	return t("signup.cancelled")
+}
+
+// errorTime shows Meta's timestamp (seconds since 1970) as a time in UTC, with
+// the number itself, which is what support asks for; anything else as it is.
+func (m *signup) errorTime(ts string) string {
+	if ts == "" {
+		return ""
+	}
+	if n, err := strconv.ParseInt(ts, 10, 64); err == nil && n > 0 {
+		return ts + " (" + time.Unix(n, 0).UTC().Format("2006-01-02 15:04:05 UTC") + ")"
+	}
+	return ts
 }
 
 func (m *signup) errorLine() string {

@@ -178,6 +178,9 @@ func New(id ID, env *Env, sess store.Session) Step {
 	case VerifyCode:
 		return newVerifyCode(env, sess)
 	case Activation:
+		if AppOnboarding(sess) && sess.Signup.AppNoticeAt.IsZero() {
+			return newAppNotice(env, sess)
+		}
 		return newActivation(env, sess)
 	case AlphaName:
 		return newAlphaName(env, sess)

@@ -127,7 +127,8 @@ func newVerifyCode(env *Env, sess store.Session) Step {
 		bar: progress.New(progress.WithWidth(30), progress.WithoutPercentage())}
 	now := env.Clock.Now()
 	switch {
-	case sess.Path == store.PathMigration || !sess.Code.VerifiedAt.IsZero():
+	case sess.Path == store.PathMigration || PopupVerified(sess) || !sess.Code.VerifiedAt.IsZero():
+		// Verified already: by the move, in Meta's pop-up, or here before.
 		m.phase = codePIN
 		m.form = m.pinForm()
 	case sess.Code.RequestedAt.IsZero():
@@ -603,8 +604,11 @@ func (m *verifyCode) View(width int) string {
 		return paragraphs(width, st.Title.Render(env.T("code.title")), m.busy.view())
 	case codePIN:
 		body := env.T("code.pin_body")
-		if m.sess.Path == store.PathMigration {
+		switch {
+		case m.sess.Path == store.PathMigration:
 			body = env.T("code.pin_body_migration")
+		case PopupVerified(m.sess) && m.sess.Code.VerifiedAt.IsZero():
+			body = env.T("code.pin_body_popup")
 		}
 		var form, weak string
 		if m.form != nil {

@@ -91,13 +91,36 @@ type Signup struct {
 	SessionID     string    `json:"session_id,omitempty"` // the partner's signup session
 	URL           string    `json:"url,omitempty"`
 	StartedAt     time.Time `json:"started_at,omitzero"`
-	Event         string    `json:"event,omitempty"` // FINISH, FINISH_ONLY_WABA, CANCEL, ERROR
+	Event         string    `json:"event,omitempty"` // Meta's: FINISH, FINISH_ONLY_WABA, FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING, CANCEL, …
 	WABAID        string    `json:"waba_id,omitempty"`
 	BusinessID    string    `json:"business_id,omitempty"`
-	PhoneNumberID string    `json:"phone_number_id,omitempty"` // set by a migration signup
-	CancelStep    string    `json:"cancel_step,omitempty"`
+	PhoneNumberID string    `json:"phone_number_id,omitempty"` // the number the pop-up added (or moved, or left on the Business app)
+	CancelStep    string    `json:"cancel_step,omitempty"`     // Meta's current_step of a CANCEL
 	ErrorMessage  string    `json:"error_message,omitempty"`
-	FinishedAt    time.Time `json:"finished_at,omitzero"`
+	// What Meta's support asks for about an error the user reported in the
+	// pop-up: its id, the pop-up's session id and when (Meta's timestamp).
+	ErrorID        string    `json:"error_id,omitempty"`
+	ErrorSessionID string    `json:"error_session_id,omitempty"`
+	ErrorTime      string    `json:"error_timestamp,omitempty"`
+	ErrorCode      string    `json:"error_code,omitempty"`
+	FinishedAt     time.Time `json:"finished_at,omitzero"`
+
+	// After a FINISH…: the provider's stage when the signup was read, and the
+	// state of the pop-up's number as the provider read it from Meta. ReadAt
+	// is when both were read. ReadPending: the FINISH is saved but not read
+	// yet; the flow goes on from the signup only once it is read (a session
+	// saved before the reading existed has neither, and goes on).
+	ReadPending  bool      `json:"read_pending,omitempty"`
+	Stage        string    `json:"stage,omitempty"` // e.g. ready; exchange_failed: the pop-up must be opened again
+	StageReason  string    `json:"stage_reason,omitempty"`
+	NumberStatus string    `json:"code_verification_status,omitempty"` // VERIFIED, NOT_VERIFIED, EXPIRED
+	VerifiedName string    `json:"verified_name,omitempty"`
+	NameStatus   string    `json:"name_status,omitempty"` // e.g. PENDING_REVIEW, APPROVED
+	DisplayPhone string    `json:"display_phone_number,omitempty"`
+	ReadAt       time.Time `json:"read_at,omitzero"`
+	// AppNoticeAt: the number is on the WhatsApp Business app (coexistence)
+	// and the user has read what happens to the app, before the activation.
+	AppNoticeAt time.Time `json:"app_notice_at,omitzero"`
 }
 
 type Profile struct {
@@ -107,6 +130,9 @@ type Profile struct {
 	Website     string    `json:"website,omitempty"`
 	ConfirmedAt time.Time `json:"confirmed_at,omitzero"`
 	SentAt      time.Time `json:"sent_at,omitzero"` // when the business profile reached Graph
+	// NewNameStatus: a change of the name Meta held was asked for
+	// (new_display_name); Meta's review state of it when it was sent.
+	NewNameStatus string `json:"new_name_status,omitempty"`
 }
 
 type Phone struct {

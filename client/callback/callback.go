@@ -48,13 +48,17 @@ type Result struct {
 	CurrentStep   string `json:"current_step,omitempty"`  // where a CANCEL stopped
 	ErrorMessage  string `json:"error_message,omitempty"` // an error the user reported
 	ErrorCode     string `json:"error_code,omitempty"`
+	ErrorID       string `json:"error_id,omitempty"`   // Meta's id of a reported error
+	SessionID     string `json:"session_id,omitempty"` // the pop-up's session, with a reported error
+	Timestamp     string `json:"timestamp,omitempty"`  // when the error was reported
 }
 
 // ResultFromQuery reads a result from the callback's query parameters.
 func ResultFromQuery(q url.Values) Result {
 	return Result{SignupID: q.Get("signup_id"), Status: q.Get("status"), Event: q.Get("event"),
 		WABAID: q.Get("waba_id"), BusinessID: q.Get("business_id"), PhoneNumberID: q.Get("phone_number_id"),
-		CurrentStep: q.Get("current_step"), ErrorMessage: q.Get("error_message"), ErrorCode: q.Get("error_code")}
+		CurrentStep: q.Get("current_step"), ErrorMessage: q.Get("error_message"), ErrorCode: q.Get("error_code"),
+		ErrorID: q.Get("error_id"), SessionID: q.Get("session_id"), Timestamp: q.Get("timestamp")}
 }
 
 // NewState returns a fresh random state (128 bits from crypto/rand).

@@ -52,6 +52,7 @@ type phone struct {
 	nameStatus                             string
 	newName, newNameStatus                 string // a requested display-name change, "" if none
 	profile                                map[string]any
+	fromPopup                              bool // added on the signup page's number screen
 }
 
 // codeStatus is code_verification_status as of now.
@@ -322,16 +323,26 @@ func (s *Server) requestCode(w http.ResponseWriter, r *http.Request, p url.Value
 	if ph == nil {
 		return
 	}
+	if e := s.sendCode(ph, method, lang); e != nil {
+		graphError(w, *e)
+		return
+	}
+	ok(w)
+}
+
+// sendCode sends a new verification code to the sandbox phone of ph, within
+// Meta's request limit; the Graph route and the pop-up's number screen both
+// use it. Called with s.mu held.
+func (s *Server) sendCode(ph *phone, method, lang string) *graphErr {
 	now := s.now()
 	recent := slices.DeleteFunc(ph.requests[method], func(t time.Time) bool { return now.Sub(t) >= CodeWindow })
 	if len(recent) >= CodeRequestLimit {
 		ph.requests[method] = recent
 		other := map[string]string{"SMS": "a voice call", "VOICE": "an SMS"}[method]
-		graphError(w, graphErr{code: 136024, message: "Request code error",
+		return &graphErr{code: 136024, message: "Request code error",
 			details:   fmt.Sprintf("Too many %s code requests for this number: at most %d in %v. Wait, or try %s.", method, CodeRequestLimit, CodeWindow, other),
 			userTitle: "Too many code requests",
-			userMsg:   "Wait a few minutes before requesting another code, or try " + other + "."})
-		return
+			userMsg:   "Wait a few minutes before requesting another code, or try " + other + "."}
 	}
 	ph.requests[method] = append(recent, now)
 	ph.code, ph.codeAt = fmt.Sprintf("%06d", rand.IntN(1_000_000)), now
@@ -341,7 +352,7 @@ func (s *Server) requestCode(w http.ResponseWriter, r *http.Request, p url.Value
 	}
 	s.outbox.Messages = append(s.outbox.Messages, Message{PhoneNumberID: ph.id, To: "+" + ph.cc + ph.national,
 		Method: method, Language: lang, Text: text, Code: ph.code, SentAt: now})
-	ok(w)
+	return nil
 }
 
 func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request, p url.Values) {
@@ -356,23 +367,29 @@ func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request, p url.Values
 	if ph == nil {
 		return
 	}
-	fail := func(details string) {
-		graphError(w, graphErr{code: 136025, message: "Verify code error", details: details,
+	if why := s.checkCode(ph, code); why != "" {
+		graphError(w, graphErr{code: 136025, message: "Verify code error", details: why,
 			userTitle: "Code couldn't be verified", userMsg: "Check the code, or request a new one."})
+		return
 	}
+	ok(w)
+}
+
+// checkCode verifies code for ph: "" when it is right (or the number is
+// verified already), else why not. Called with s.mu held.
+func (s *Server) checkCode(ph *phone, code string) string {
 	switch {
 	case ph.verified:
-		ok(w)
+		return ""
 	case ph.code == "":
-		fail("no code was requested for this number")
+		return "no code was requested for this number"
 	case s.now().Sub(ph.codeAt) > CodeTTL:
-		fail("expired")
+		return "expired"
 	case code != ph.code:
-		fail("The code you entered is incorrect.")
-	default:
-		ph.verified = true
-		ok(w)
+		return "The code you entered is incorrect."
 	}
+	ph.verified = true
+	return ""
 }
 
 // registerAllowed counts a register/deregister call against the 72-hour limit.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,11 +40,25 @@ type signup struct {
 	// request is carrying the setup forward right now.
 	code, token string
 	busy        bool
+
+	// What the pop-up's screens chose before Finish (popupNumber): the
+	// portfolio, the account and the number they created in Meta, and the
+	// business profile's display name and category.
+	draft popupDraft
+}
+
+// popupDraft is what a signup's pop-up set up in Meta before its result.
+type popupDraft struct {
+	businessID, wabaID, phoneID string
+	displayName, category       string
 }
 
 func (s *Server) signupRoutes() {
 	s.mux.HandleFunc("GET /signup/{id}", s.signupPage)
 	s.mux.HandleFunc("POST /signup/{id}/result", s.signupResult)
+	s.mux.HandleFunc("POST /signup/{id}/number", s.popupNumber)
+	s.mux.HandleFunc("POST /signup/{id}/number/code", s.popupCode)
+	s.mux.HandleFunc("POST /signup/{id}/number/verify", s.popupVerify)
 }
 
 // startSignup is POST /partner/v1/accounts/{id}/signups.
@@ -112,6 +127,10 @@ type signupPageData struct {
 	ID, Mode, User, Status, ResultURL string
 	Open                              bool
 	Businesses, WABAs                 []pageOption
+	Categories                        []string // Meta's verticals, for the business profile
+	// PageSession and ErrorID are what "Report a problem" sends, as Meta's
+	// pop-up does: its session's id and an id for the report.
+	PageSession, ErrorID string
 }
 
 func (s *Server) signupPage(w http.ResponseWriter, r *http.Request) {
@@ -120,7 +139,8 @@ func (s *Server) signupPage(w http.ResponseWriter, r *http.Request) {
 	var d signupPageData
 	if su != nil {
 		d = signupPageData{ID: su.result.ID, Mode: su.mode, User: SandboxUser, Status: su.result.Status,
-			ResultURL: "/signup/" + su.result.ID + "/result", Open: su.result.Status == client.SignupPending}
+			ResultURL: "/signup/" + su.result.ID + "/result", Open: su.result.Status == client.SignupPending,
+			Categories: verticals[:len(verticals)-2], PageSession: numericID(16), ErrorID: numericID(10)}
 		for _, b := range s.businesses {
 			d.Businesses = append(d.Businesses, pageOption{ID: b.id, Name: b.name})
 		}
@@ -148,6 +168,9 @@ type signupInput struct {
 	CurrentStep   string `json:"current_step"`
 	ErrorMessage  string `json:"error_message"`
 	ErrorCode     string `json:"error_code"`
+	ErrorID       string `json:"error_id"`
+	SessionID     string `json:"session_id"`
+	Timestamp     string `json:"timestamp"`
 }
 
 func (s *Server) signupResult(w http.ResponseWriter, r *http.Request) {
@@ -165,7 +188,8 @@ func (s *Server) signupResult(w http.ResponseWriter, r *http.Request) {
 		}
 		f := r.PostForm.Get
 		in = signupInput{f("event"), f("waba_id"), f("waba_name"), f("business_id"), f("business_name"),
-			f("phone_number_id"), f("current_step"), f("error_message"), f("error_code")}
+			f("phone_number_id"), f("current_step"), f("error_message"), f("error_code"),
+			f("error_id"), f("session_id"), f("timestamp")}
 	}
 	in.Event = strings.ToUpper(strings.TrimSpace(in.Event))
 	if !slices.Contains(signupEvents, in.Event) {
@@ -215,18 +239,33 @@ func (s *Server) applyResult(su *signup, in signupInput) {
 	res.Event = in.Event
 	if in.Event == "CANCEL" {
 		res.Status = client.SignupCancelled
+		res.CurrentStep = in.CurrentStep
 		if in.ErrorMessage != "" || in.ErrorCode != "" {
 			res.Status = client.SignupError
+			res.ErrorMessage, res.ErrorCode, res.ErrorID, res.SessionID = in.ErrorMessage, in.ErrorCode, in.ErrorID, in.SessionID
+			if res.Timestamp = in.Timestamp; res.Timestamp == "" {
+				res.Timestamp = strconv.FormatInt(s.now().Unix(), 10) // Meta's: seconds since 1970
+			}
 		}
-		res.CurrentStep, res.ErrorMessage, res.ErrorCode = in.CurrentStep, in.ErrorMessage, in.ErrorCode
 		return
 	}
 	res.Status = client.SignupFinished
+	d := su.draft
+	if d.businessID != "" && in.BusinessID == "" {
+		in.BusinessID = d.businessID
+	}
+	if d.wabaID != "" && in.WABAID == "" {
+		in.WABAID = d.wabaID
+	}
 	res.BusinessID = s.ensureBusiness(in.BusinessID, in.BusinessName)
 	res.WABAID = s.ensureWABA(in.WABAID, in.WABAName, res.BusinessID)
-	res.PhoneNumberID = in.PhoneNumberID
+	// Only a number on the signup's account counts (one the pop-up added, or
+	// one already there); FINISH_ONLY_WABA carries none.
+	if ph := s.phones[in.PhoneNumberID]; ph != nil && ph.wabaID == res.WABAID && in.Event != "FINISH_ONLY_WABA" {
+		res.PhoneNumberID = ph.id
+	}
 	if su.mode == ModeMigration && res.PhoneNumberID == "" && in.Event != "FINISH_ONLY_WABA" {
-		res.PhoneNumberID = s.migratedPhone(res.WABAID).id
+		res.PhoneNumberID = s.migratedPhone(res.WABAID, "7", "", d.displayName).id
 	}
 	s.startSetup(su)
 }
@@ -260,13 +299,17 @@ func (s *Server) ensureWABA(id, name, businessID string) string {
 }
 
 // migratedPhone adds a number that moved in from another provider: its code
-// is already verified, so it can be registered at once.
-func (s *Server) migratedPhone(wabaID string) *phone {
-	national := ""
-	for national == "" || s.phoneByE164["7"+national] != "" {
+// is already verified and its name approved, so it can be registered at once.
+// An empty national part picks a free one; an empty name is the account's.
+// Called with s.mu held.
+func (s *Server) migratedPhone(wabaID, cc, national, name string) *phone {
+	for national == "" || s.phoneByE164[cc+national] != "" {
 		national = fmt.Sprintf("701%07d", rand.IntN(9_000_000)+1)
 	}
-	ph := s.newPhone(wabaID, "7", national, s.wabas[wabaID].name)
+	if name == "" {
+		name = s.wabas[wabaID].name
+	}
+	ph := s.newPhone(wabaID, cc, national, name)
 	ph.verified, ph.nameStatus = true, "APPROVED"
 	return ph
 }
@@ -304,6 +347,7 @@ func callbackWith(callback, state string, res client.SignupResult) string {
 		{"state", state}, {"signup_id", res.ID}, {"status", res.Status}, {"event", res.Event},
 		{"waba_id", res.WABAID}, {"business_id", res.BusinessID}, {"phone_number_id", res.PhoneNumberID},
 		{"current_step", res.CurrentStep}, {"error_message", res.ErrorMessage}, {"error_code", res.ErrorCode},
+		{"error_id", res.ErrorID}, {"session_id", res.SessionID}, {"timestamp", res.Timestamp},
 	} {
 		if kv[1] != "" {
 			q.Set(kv[0], kv[1])

@@ -9,11 +9,16 @@ package main
 // WIZARD_PTY_SEED=N repeats a run (its seed is in the log).
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -40,18 +45,31 @@ const (
 	krApp                      // on the WhatsApp Business app: parks at number-status
 	krPersonal                 // on a personal WhatsApp account: parks at number-status
 	krChecklist                // on the Business API, a checklist item unconfirmed: parks
+	// The pop-up (Embedded Signup v4) adds the number itself:
+	krPopupVerified   // …and verifies it: Meta's name confirmed, then PIN + register only
+	krPopupUnverified // …and leaves the verification: the code here, then PIN + register
+	krPopupApp        // …a number on the WhatsApp Business app: what happens to the app, then activation
 	krPaths
 )
 
 func (p krPath) String() string {
-	return [...]string{"new-number", "migration", "government", "business-app", "personal", "checklist"}[p]
+	return [...]string{"new-number", "migration", "government", "business-app", "personal", "checklist",
+		"popup-verified", "popup-unverified", "popup-app"}[p]
 }
 
+// krPopup: the pop-up adds the number on this path.
+func (p krPath) krPopup() bool { return p >= krPopupVerified }
+
+// krParked are the paths that park (short runs).
+var krParked = []krPath{krGovernment, krApp, krPersonal, krChecklist}
+
 // krWeights: the long paths get most runs (and so most kills).
-var krWeights = [krPaths]int{krNew: 9, krMigration: 7, krGovernment: 1, krApp: 1, krPersonal: 1, krChecklist: 1}
+var krWeights = [krPaths]int{krNew: 9, krMigration: 7, krGovernment: 1, krApp: 1, krPersonal: 1, krChecklist: 1,
+	krPopupVerified: 3, krPopupUnverified: 3, krPopupApp: 2}
 
 // krKillsPerRun is about how many kills a run of each path takes (to plan a wave).
-var krKillsPerRun = [krPaths]float64{krNew: 5.5, krMigration: 5.5, krGovernment: 2.5, krApp: 2, krPersonal: 2, krChecklist: 2}
+var krKillsPerRun = [krPaths]float64{krNew: 5.5, krMigration: 5.5, krGovernment: 2.5, krApp: 2, krPersonal: 2, krChecklist: 2,
+	krPopupVerified: 5, krPopupUnverified: 5, krPopupApp: 4}
 
 // Kill moments: after the N-th action (a key or a typed string) from the
 // start of a wizard run, N in [1, krMaxActions], wait 0–krMaxDelay, kill.
@@ -200,7 +218,7 @@ func TestKillAtRandomMomentsOnEveryPath(t *testing.T) {
 		expect := 0.0
 		if wave == 1 {
 			if testing.Short() {
-				plan = []krPath{krNew, krMigration, krGovernment + krPath(rng.IntN(int(krPaths-krGovernment)))}
+				plan = []krPath{krNew, krMigration, krParked[rng.IntN(len(krParked))], krPopupVerified + krPath(rng.IntN(3))}
 			} else {
 				for path := krGovernment; path < krPaths; path++ {
 					plan = append(plan, path, path)
@@ -403,8 +421,118 @@ func (r *krRun) steps() []krStep {
 			krStep{9, r.pinOnly}, krStep{10, on(k.activation)}, krStep{11, r.alphaMigrated}, krStep{12, on(k.done)})
 	case krGovernment:
 		return append(first, krStep{4, r.government})
+	case krPopupVerified:
+		return append(first, krStep{4, on(k.company)}, krStep{5, on(k.numberStatus)}, krStep{6, r.signup},
+			krStep{7, r.metaName}, krStep{9, r.pinPopup}, krStep{10, on(k.activation)}, krStep{11, on(k.alphaName)}, krStep{12, on(k.done)})
+	case krPopupUnverified:
+		return append(first, krStep{4, on(k.company)}, krStep{5, on(k.numberStatus)}, krStep{6, r.signup},
+			krStep{9, r.verifyCode}, krStep{10, on(k.activation)}, krStep{11, on(k.alphaName)}, krStep{12, on(k.done)})
+	case krPopupApp:
+		return append(first, krStep{4, on(k.company)}, krStep{5, on(k.numberStatus)}, krStep{6, r.signup},
+			krStep{10, r.appNotice}, krStep{11, on(k.alphaName)}, krStep{12, on(k.done)})
 	}
 	return append(first, krStep{4, on(k.company)}, krStep{5, r.numberStatus})
+}
+
+// krAfterSignup is the step the run's path goes to from the signup.
+func (r *krRun) krAfterSignup() int {
+	switch r.path {
+	case krMigration, krPopupUnverified:
+		return 9
+	case krPopupApp:
+		return 10
+	}
+	return 7
+}
+
+// popupFinish plays the pop-up of the run's path: the number screen adds the
+// number (the run's own, with its display name), the verification screen
+// verifies it by SMS or is left, and Finish posts the result. A pop-up whose
+// signup has a result already (posted before a kill) is closed: the wizard
+// learns the result from the provider.
+func (r *krRun) popupFinish(link string) {
+	k, a := r.k, r.k.a
+	kind := "new"
+	if r.path == krPopupApp {
+		kind = "app"
+	}
+	n, status := krPopupCall(k, link+"/number", map[string]string{"business_name": a.Company, "waba_name": a.DisplayName,
+		"display_name": a.DisplayName, "category": "HEALTH", "cc": "7", "phone_number": strings.TrimPrefix(a.E164, "+7"), "kind": kind})
+	if status == http.StatusConflict {
+		r.t.Logf("the pop-up of this signup is closed already (%v): its result was posted before the kill", n)
+		return
+	}
+	if status != http.StatusOK {
+		k.p.Fatalf("the pop-up's number screen answered %d: %v", status, n)
+	}
+	id := n["phone_number_id"]
+	if r.path == krPopupVerified {
+		if _, status := krPopupCall(k, link+"/number/code", map[string]string{"phone_number_id": id, "method": "SMS"}); status != http.StatusOK {
+			k.p.Fatalf("the pop-up's code: %d", status)
+		}
+		if _, status := krPopupCall(k, link+"/number/verify", map[string]string{"phone_number_id": id, "code": r.smsCode()}); status != http.StatusOK {
+			k.p.Fatalf("the pop-up's verification: %d", status)
+		}
+	}
+	event := "FINISH"
+	if r.path == krPopupApp {
+		event = "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING"
+	}
+	k.postSignupResult(link, url.Values{"event": {event}, "phone_number_id": {id}, "waba_id": {n["waba_id"]},
+		"business_id": {n["business_id"]}}, true)
+}
+
+// krPopupCall posts JSON to one of the signup page's own routes.
+func krPopupCall(k *ptyWalk, u string, in map[string]string) (map[string]string, int) {
+	b, _ := json.Marshal(in)
+	resp, err := ptyBrowser.Post(u, "application/json", bytes.NewReader(b))
+	if err != nil {
+		k.p.Fatalf("the pop-up: %v", err)
+	}
+	defer resp.Body.Close()
+	var out map[string]string
+	raw, _ := io.ReadAll(resp.Body)
+	if json.Unmarshal(raw, &out) != nil {
+		out = map[string]string{"body": string(raw)}
+	}
+	return out, resp.StatusCode
+}
+
+// metaName is the display-name step when the pop-up verified the number:
+// the name Meta holds (the run's own) is kept.
+func (r *krRun) metaName() bool {
+	p, a := r.k.p, r.k.a
+	if r.arrive(7, 9, ptyWords.T("display_name.meta_title")) == ptyMovedOn {
+		return false
+	}
+	p.WaitFor(a.DisplayName)
+	p.Key("enter")
+	return false
+}
+
+// pinPopup is the verify-code step of a number the pop-up verified: only the
+// PIN, to register it.
+func (r *krRun) pinPopup() bool {
+	p := r.k.p
+	if r.arrive(9, 10, "┃ PIN") == ptyMovedOn {
+		return false
+	}
+	if !strings.Contains(p.Screen(), "verified in Meta's pop-up") {
+		p.Errorf("the PIN screen of a number the pop-up verified does not say so")
+	}
+	r.typePIN()
+	return false
+}
+
+// appNotice is the activation step of a Business-app number: first what
+// happens to the app (Enter), then the activation as on every path.
+func (r *krRun) appNotice() bool {
+	k, p := r.k, r.k.p
+	title := ptyWords.T("app_onboarding.title")
+	if r.arrive(10, 11, title, "Waiting, checking with the provider", "Your Alpha Name code:") == 0 {
+		p.Key("enter")
+	}
+	return k.activation()
 }
 
 // arrive is ptyWalk.arrive for a step that moves on to step after (the
@@ -432,10 +560,7 @@ func (r *krRun) arrive(n, after int, texts ...string) int {
 // received".
 func (r *krRun) signup() bool {
 	k, p := r.k, r.k.p
-	after := 7
-	if r.path == krMigration {
-		after = 9
-	}
+	after := r.krAfterSignup()
 	next := fmt.Sprintf("Step %d of 12", after)
 	if r.arrive(6, after) == ptyMovedOn {
 		return false
@@ -450,6 +575,10 @@ func (r *krRun) signup() bool {
 		}
 		return -1
 	}) == 1 {
+		return false
+	}
+	if r.path.krPopup() {
+		r.popupFinish(link)
 		return false
 	}
 	k.finishSignup(link, true)
@@ -654,13 +783,20 @@ func (r *krRun) smsCode() string {
 // pinOnly is the verify-code step of the migration path: the number moved with
 // its verification, so only the PIN is asked to register it.
 func (r *krRun) pinOnly() bool {
-	p, a := r.k.p, r.k.a
+	p := r.k.p
 	if r.arrive(9, 10, "┃ PIN") == ptyMovedOn {
 		return false
 	}
 	if !strings.Contains(p.Screen(), "Register the number for the Cloud API") {
 		p.Errorf("the migration path's PIN screen does not say it registers the number for the Cloud API")
 	}
+	r.typePIN()
+	return false
+}
+
+// typePIN types the run's PIN twice.
+func (r *krRun) typePIN() {
+	p, a := r.k.p, r.k.a
 	p.Type(a.PIN)
 	p.WaitFor("┃ > " + strings.Repeat("*", len(a.PIN)))
 	p.Key("enter")
@@ -668,7 +804,6 @@ func (r *krRun) pinOnly() bool {
 	p.Type(a.PIN)
 	p.WaitFor("┃ > " + strings.Repeat("*", len(a.PIN)))
 	p.Key("enter")
-	return false
 }
 
 // alphaMigrated is the alpha-name step of the migration path: the name is the
@@ -862,6 +997,10 @@ func (r *krRun) checkAnswers(s store.Session, pos int, when string) {
 		if n.OnBusinessApp || n.OnPersonal || (!n.ConfirmedAt.IsZero() && !n.OnBusinessAPI) || (done(5) && s.Path != store.PathMigration) || waiting {
 			bad("number-status: answers %+v path %q status %q, want on the Business API, migration", n, s.Path, s.Status)
 		}
+	case krPopupVerified, krPopupUnverified, krPopupApp:
+		if n.OnBusinessAPI || n.OnBusinessApp || n.OnPersonal || (done(5) && s.Path != store.PathNew) || waiting {
+			bad("number-status: answers %+v path %q status %q, want three No, new", n, s.Path, s.Status)
+		}
 	default: // the parked number paths
 		want := store.Number{OnBusinessAPI: r.path == krChecklist, OnBusinessApp: r.path == krApp, OnPersonal: r.path == krPersonal}
 		got := n
@@ -903,6 +1042,40 @@ func (r *krRun) checkAnswers(s store.Session, pos int, when string) {
 			bad("done: status %q finished at %v", s.Status, s.FinishedAt)
 		}
 	}
+	if r.path.krPopup() {
+		sg := s.Signup
+		event, status := "FINISH", map[krPath]string{krPopupVerified: "VERIFIED", krPopupUnverified: "NOT_VERIFIED", krPopupApp: "VERIFIED"}[r.path]
+		if r.path == krPopupApp {
+			event = "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING"
+		}
+		if done(6) && (sg.Event != event || sg.ReadPending || sg.PhoneNumberID == "" || sg.NumberStatus != status ||
+			sg.VerifiedName != a.DisplayName || s.Phone.ID != sg.PhoneNumberID || s.Phone.E164 != a.E164) {
+			bad("signup: %+v phone %+v, want %s with the number %s %s named %q", sg, s.Phone, event, a.E164, status, a.DisplayName)
+		}
+		same("display name", s.Profile.DisplayName, a.DisplayName, done(6))
+		if done(7) && r.path == krPopupVerified && s.Profile.ConfirmedAt.IsZero() {
+			bad("display-name: Meta's name not confirmed: %+v", s.Profile)
+		}
+		if done(9) && r.path != krPopupApp && s.Code.RegisteredAt.IsZero() {
+			bad("verify-code: not registered: %+v", s.Code)
+		}
+		if r.path == krPopupApp && (!s.Code.RegisteredAt.IsZero() || !s.Code.RequestedAt.IsZero()) {
+			bad("a Business-app number was sent a code or registered: %+v", s.Code)
+		}
+		if k.alpha != "" {
+			same("alpha-name code", s.Activation.AlphaCode, k.alpha, done(10))
+		}
+		if done(10) && (s.Activation.AlphaCode == "" || s.Activation.ActivatedAt.IsZero()) {
+			bad("activation: %+v, want active with an alpha-name code", s.Activation)
+		}
+		if done(10) && r.path == krPopupApp && sg.AppNoticeAt.IsZero() {
+			bad("activation: the Business-app notice is not saved")
+		}
+		same("alpha-name", s.Alpha.Name, a.DisplayName, done(11))
+		if done(12) && (s.Status != store.StatusDone || s.FinishedAt.IsZero()) {
+			bad("done: status %q finished at %v", s.Status, s.FinishedAt)
+		}
+	}
 	if len(problems) > 0 {
 		r.t.Errorf("%s path, %s: signup %s at step %q has lost or wrong answers:\n  %s\nsession: %+v",
 			r.path, when, s.ID, s.Step, strings.Join(problems, "\n  "), s)
@@ -912,7 +1085,7 @@ func (r *krRun) checkAnswers(s store.Session, pos int, when string) {
 // checkEnd: where the flow ended, the signup is where its path leads.
 func (r *krRun) checkEnd(s store.Session) {
 	switch r.path {
-	case krNew, krMigration:
+	case krNew, krMigration, krPopupVerified, krPopupUnverified, krPopupApp:
 		if s.Status != store.StatusDone {
 			r.t.Errorf("the %s flow ended with the signup %q at step %q", r.path, s.Status, s.Step)
 		}

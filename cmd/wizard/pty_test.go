@@ -588,7 +588,14 @@ var ptyBrowser = &http.Client{
 // polling the partner.
 func (k *ptyWalk) finishSignup(link string, follow bool) {
 	k.t.Helper()
-	resp, err := ptyBrowser.PostForm(link+"/result", url.Values{"event": {"FINISH"}, "current_step": {"WABA_SETUP"}})
+	k.postSignupResult(link, url.Values{"event": {"FINISH"}}, follow)
+}
+
+// postSignupResult posts the signup page's result form, and follows the
+// redirect to the wizard's callback if follow is set.
+func (k *ptyWalk) postSignupResult(link string, form url.Values, follow bool) {
+	k.t.Helper()
+	resp, err := ptyBrowser.PostForm(link+"/result", form)
 	if err != nil {
 		k.p.Fatalf("posting the signup result: %v", err)
 	}
