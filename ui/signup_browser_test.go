@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -205,8 +206,9 @@ func addNumber(t *testing.T, ctx context.Context, choice string) {
 }
 
 // finishInBrowser clicks Finish on the permissions screen and checks that the
-// browser ends on the wizard's callback, which thanks the user.
-func finishInBrowser(t *testing.T, ctx context.Context, sum string) {
+// browser ends on the wizard's callback, which thanks the user. It returns the
+// callback's one-time state.
+func finishInBrowser(t *testing.T, ctx context.Context, sum string) string {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("finish"))); err != nil {
 		t.Fatalf("the permissions screen: %v", err)
@@ -224,6 +226,15 @@ func finishInBrowser(t *testing.T, ctx context.Context, sum string) {
 	if err != nil || !strings.HasPrefix(loc, "http://127.0.0.1:") || !strings.Contains(loc, "/callback?") {
 		t.Fatalf("the browser ended on %s (%v), want the wizard's callback", loc, err)
 	}
+	cb, err := url.Parse(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := cb.Query().Get("state")
+	if len(state) < 20 {
+		t.Fatalf("the callback's state %q is too short to be random", state)
+	}
+	return state
 }
 
 // latestCode is the code the sandbox phone received last.
@@ -289,7 +300,7 @@ func TestSignupInChromiumVerifiedNumber(t *testing.T) {
 	if got := text(t, ctx, "sum-business"); got != "Acme Pharma LLP" {
 		t.Errorf("the summary shows business %q", got)
 	}
-	finishInBrowser(t, ctx, "(verified)")
+	state := finishInBrowser(t, ctx, "(verified)")
 
 	tailVerified(t, h)
 	s, err := w.st.Load(context.Background(), a.Session().ID)
@@ -304,7 +315,7 @@ func TestSignupInChromiumVerifiedNumber(t *testing.T) {
 	if !slices.Contains(w.sb.Server.WABAIDs(), sg.WABAID) {
 		t.Errorf("saved WABA %s, which the sandbox does not know", sg.WABAID)
 	}
-	assertNoSecrets(t, w.path, testPassword, testPIN)
+	assertNoSecrets(t, w.path, state, testPassword, testPIN) // the state lives in memory only
 }
 
 func TestSignupInChromiumUnverifiedNumber(t *testing.T) {
