@@ -176,7 +176,11 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 	add("done.label.business", sess.Signup.BusinessID)
 	add("done.label.number", ShowNumber(sess.Phone))
 	add("done.label.phone_id", sess.Phone.ID)
-	add("done.label.display_name", sess.Profile.DisplayName)
+	name := sess.Profile.DisplayName
+	if name == "" {
+		name = sess.Signup.VerifiedName // a moved number brings the name Meta holds for it
+	}
+	add("done.label.display_name", name)
 	if sess.Profile.Category != "" {
 		add("done.label.category", verticalLabel(w, sess.Profile.Category))
 	}

@@ -396,8 +396,17 @@ func TestSignupInChromiumMigration(t *testing.T) {
 	h.typeText(testPIN)
 	h.key("enter")
 	h.waitScreen("Your Alpha Name code:")
-	if s, _ := w.st.Load(context.Background(), a.Session().ID); s.Path != store.PathMigration || s.Phone.E164 != "+7"+popupNational || s.Code.RegisteredAt.IsZero() {
+	s, _ := w.st.Load(context.Background(), a.Session().ID)
+	if s.Path != store.PathMigration || s.Phone.E164 != "+7"+popupNational || s.Code.RegisteredAt.IsZero() {
 		t.Fatalf("saved path %s phone %+v code %+v", s.Path, s.Phone, s.Code)
+	}
+	// What `wizard show` prints (and the list's number): the moved number and its name.
+	summary := map[string]string{}
+	for _, l := range steps.Summary(w.env.Words, s) {
+		summary[l.Label] = l.Value
+	}
+	if summary["Number"] == "" || !strings.Contains(strings.ReplaceAll(summary["Number"], " ", ""), popupNational) || summary["Display name"] != s.Signup.VerifiedName || s.Signup.VerifiedName == "" {
+		t.Errorf("the summary of a moved number: %v (verified name %q)", summary, s.Signup.VerifiedName)
 	}
 }
 
