@@ -206,7 +206,7 @@ func BenchmarkSaveVsBare(b *testing.B) {
 		out := make([]record, n)
 		for i := range out {
 			s := sess
-			s.Rev, s.Schema, s.UpdatedAt = uint64(i+1), SchemaVersion, at(i)
+			s.Rev, s.Schema, s.UpdatedAt = uint64(i+1), SessionSchema, at(i)
 			e := ev
 			e.Seq, e.At = uint64(i+1), s.UpdatedAt
 			r := &out[i]
