@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ func fillByUsers(t *testing.T, s *Store, n int) []Session {
 	var out []Session
 	for i := range n {
 		sess := Session{ID: NewID(), Status: StatusActive, Step: "terms", UpdatedAt: at(i), UpdatedBy: byUsers[i%len(byUsers)]}
+		sess.Company.CompanyName = "Firm " + strconv.Itoa(i)
 		mustSave(t, s, &sess, Event{Kind: "created"})
 		for j := range i % 4 {
 			sess.UpdatedBy = byUsers[(i/2+j+1)%len(byUsers)]
@@ -55,16 +57,19 @@ func wantBy(all []Session, q Query) string {
 }
 
 // checkByQueries compares List and Latest with By (every user, with and
-// without statuses, in pages of 1, 3 and all) with what all calls for.
+// without statuses and a search, in pages of 1, 3 and all) with what all
+// calls for.
 func checkByQueries(t *testing.T, s *Store, all []Session) {
 	t.Helper()
 	for _, by := range append(byUsers[:len(byUsers):len(byUsers)], "nobody", "alice\x00") {
 		for _, st := range [][]Status{nil, Resumable} {
 			for _, limit := range []int{0, 1, 3} {
-				q := Query{By: by, Statuses: st, Limit: limit}
-				want := wantBy(all, q)
-				if got := ids(listAll(t, s, q)); got != want {
-					t.Errorf("List(By %q, Statuses %v, Limit %d) = %q, want %q", by, st, limit, got, want)
+				for _, search := range []string{"", "FIRM 1"} {
+					q := Query{By: by, Statuses: st, Limit: limit, Search: search}
+					want := wantBy(all, q)
+					if got := ids(listAll(t, s, q)); got != want {
+						t.Errorf("List(By %q, Statuses %v, Limit %d, Search %q) = %q, want %q", by, st, limit, search, got, want)
+					}
 				}
 			}
 			latest, ok, err := s.Latest(ctx, Query{By: by, Statuses: st})
