@@ -14,19 +14,25 @@ import (
 
 // The benchmarks of issue 15 (ratios in one run, see BENCHMARKS.md):
 //
-//	go test -run '^$' -bench 'OpenFirstRead|List20|SaveVsBare|ListSearch' -benchmem -count=3 ./store/
+//	go test -run '^$' -bench 'OpenFirstRead|ResumeOffer|List20|SaveVsBare|ListSearch' -benchmem -count=3 ./store/
 //
 // and a file of N signups for measuring `wizard list` (peak RSS) by hand:
 //
 //	STORE_BUILD_FILE=/tmp/100k.db STORE_BUILD_N=100000 go test -run '^TestBuildFile$' ./store/
 //	/usr/bin/time -v wizard list --data /tmp/100k.db
 
+// sampleUsers are the staff of a built file, by turns: the i-th signup was
+// last updated by sampleUsers[i%3], so alice has the newest of a file of
+// 1,000 or 100,000.
+var sampleUsers = []string{"alice", "aigerim", "daniyar"}
+
 // sampleSession is the i-th signup of a built file: a realistic size, with
 // company, e-mail and number filled in, as a signup half-way through.
 func sampleSession(i int) Session {
 	id := NewID()
+	by := sampleUsers[i%len(sampleUsers)]
 	sess := Session{ID: id, Status: StatusActive, Step: "phone", CreatedAt: at(i), UpdatedAt: at(i),
-		CreatedBy: "alice", UpdatedBy: "alice", Path: PathNew}
+		CreatedBy: by, UpdatedBy: by, Path: PathNew}
 	if i%4 == 0 {
 		sess.Status = StatusDone
 	}
@@ -53,10 +59,10 @@ func buildFile(path string, n int) error {
 		err := s.update(ctx, func(tx *bolt.Tx) error {
 			for i := done; i < done+batch; i++ {
 				sess := sampleSession(i)
-				if _, err := saveTx(tx, &sess, Event{Kind: "created", By: "alice"}, t0); err != nil {
+				if _, err := saveTx(tx, &sess, Event{Kind: "created", By: sess.UpdatedBy}, t0); err != nil {
 					return err
 				}
-				if _, err := saveTx(tx, &sess, Event{Kind: "step.done", By: "alice", Detail: "the company's details"}, t0); err != nil {
+				if _, err := saveTx(tx, &sess, Event{Kind: "step.done", By: sess.UpdatedBy, Detail: "the company's details"}, t0); err != nil {
 					return err
 				}
 			}
@@ -155,6 +161,41 @@ func BenchmarkOpenFirstRead(b *testing.B) {
 	}
 }
 
+// BenchmarkResumeOffer is what `wizard` asks before its first frame
+// (cmd/wizard offerToResume): open the file as a writer, then the 20 newest
+// resumable signups last updated by the one at the keyboard — on an empty
+// file and on one of 100,000, for someone with no signups in it ("nobody")
+// and for someone who has the newest (alice, a third of the file). With
+// by_updater the cost is that user's signups, not the file's: compare each
+// case's ns/op with signups=0.
+func BenchmarkResumeOffer(b *testing.B) {
+	for _, n := range []int{0, 100_000} {
+		for _, by := range []string{"nobody", "alice"} {
+			b.Run(fmt.Sprintf("signups=%d/by=%s", n, by), func(b *testing.B) {
+				path := filepath.Join(b.TempDir(), "empty.db")
+				if n > 0 {
+					path = builtFile(b, n)
+				}
+				want := 0
+				if n > 0 && by == "alice" {
+					want = 20
+				}
+				for b.Loop() {
+					s, err := Open(path, Options{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					page, err := s.List(ctx, Query{Statuses: Resumable, By: by, Limit: 20})
+					if err != nil || len(page.Sessions) != want {
+						b.Fatal(len(page.Sessions), err)
+					}
+					s.Close()
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkList20 is `wizard list`'s default view on a file of 1,000 and of
 // 100,000 signups: open read-only, then the 20 newest.
 func BenchmarkList20(b *testing.B) {
@@ -181,7 +222,7 @@ func BenchmarkList20(b *testing.B) {
 // records, commit, close) with bare bbolt writes:
 //
 //   - bare-same: the same bytes in the same buckets — the session's JSON,
-//     its index key (the old one deleted), the event's JSON in the
+//     its two index keys (the old ones deleted), the event's JSON in the
 //     signup's history, the last-write and change records — in one
 //     transaction on a file kept open, without the store's checks: what the
 //     store adds to bbolt's own cost of writing what a save writes;
@@ -201,12 +242,12 @@ func BenchmarkSaveVsBare(b *testing.B) {
 		}
 	})
 	// What the i-th save writes (of a ring of them), made before the timer runs.
-	type record struct{ data, evData, lastWrite, change, oldKey, newKey []byte }
+	type record struct{ data, evData, lastWrite, change, oldKey, newKey, oldByKey, newByKey []byte }
 	records := func(n int) []record {
 		out := make([]record, n)
 		for i := range out {
 			s := sess
-			s.Rev, s.Schema, s.UpdatedAt = uint64(i+1), SchemaVersion, at(i)
+			s.Rev, s.Schema, s.UpdatedAt = uint64(i+1), SessionSchema, at(i)
 			e := ev
 			e.Seq, e.At = uint64(i+1), s.UpdatedAt
 			r := &out[i]
@@ -215,6 +256,7 @@ func BenchmarkSaveVsBare(b *testing.B) {
 			r.lastWrite, _ = json.Marshal(LastWrite{Txid: uint64(i + 2), ID: s.ID, Step: s.Step, Kind: e.Kind, Seq: e.Seq, At: e.At})
 			r.change, _ = json.Marshal(change{N: uint64(i + 1), ID: s.ID, Rev: s.Rev})
 			r.oldKey, r.newKey = indexKey(at(i-1), s.ID), indexKey(s.UpdatedAt, s.ID)
+			r.oldByKey, r.newByKey = updaterKey(s.UpdatedBy, at(i-1), s.ID), updaterKey(s.UpdatedBy, s.UpdatedAt, s.ID)
 		}
 		return out
 	}
@@ -227,6 +269,13 @@ func BenchmarkSaveVsBare(b *testing.B) {
 			return err
 		}
 		if err := index.Put(r.newKey, nil); err != nil {
+			return err
+		}
+		byUpdater := tx.Bucket(bucketByUpdater)
+		if err := byUpdater.Delete(r.oldByKey); err != nil {
+			return err
+		}
+		if err := byUpdater.Put(r.newByKey, nil); err != nil {
 			return err
 		}
 		h, err := tx.Bucket(bucketEvents).CreateBucketIfNotExists([]byte(sess.ID))

@@ -77,8 +77,8 @@ func DecodeBundle(data []byte) (Bundle, error) {
 		return Bundle{}, fmt.Errorf("%w: %v", ErrNotBundle, err)
 	}
 	switch {
-	case b.Session.Schema > SchemaVersion:
-		return Bundle{}, &BundleVersionError{Schema: true, Have: b.Session.Schema, Want: SchemaVersion}
+	case b.Session.Schema > SessionSchema:
+		return Bundle{}, &BundleVersionError{Schema: true, Have: b.Session.Schema, Want: SessionSchema}
 	case NormaliseID(b.Session.ID) == "":
 		return Bundle{}, fmt.Errorf("%w: the session has no id", ErrNotBundle)
 	}
@@ -122,7 +122,8 @@ func (s *Store) Import(ctx context.Context, sess Session, events []Event, replac
 // importTx does the work of Import and returns the events it numbered; the
 // events have passed validateSeqs.
 func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool, now time.Time) ([]Event, error) {
-	sessions, index, history := tx.Bucket(bucketSessions), tx.Bucket(bucketByUpdated), tx.Bucket(bucketEvents)
+	sessions, history := tx.Bucket(bucketSessions), tx.Bucket(bucketEvents)
+	index, byUpdater := tx.Bucket(bucketByUpdated), tx.Bucket(bucketByUpdater)
 	key := []byte(sess.ID)
 
 	var prevRev uint64
@@ -148,7 +149,10 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool, now time
 	}
 	// Drop every index key of this id (even one a damaged record left behind)
 	// and the old history.
-	if err := dropIndexKeys(index, sess.ID); err != nil {
+	if err := dropIndexKeys(index, sess.ID, indexKeyID); err != nil {
+		return nil, err
+	}
+	if err := dropIndexKeys(byUpdater, sess.ID, updaterKeyID); err != nil {
 		return nil, err
 	}
 	if history.Bucket(key) != nil {
@@ -160,7 +164,7 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool, now time
 	if sess.UpdatedAt.IsZero() {
 		sess.UpdatedAt = now
 	}
-	if err := putSession(sessions, index, sess, max(prevRev, sess.Rev)); err != nil {
+	if err := putSession(sessions, index, byUpdater, sess, max(prevRev, sess.Rev)); err != nil {
 		return nil, err
 	}
 	b, err := history.CreateBucket(key)
@@ -222,11 +226,27 @@ func bySeqZeroLast(a, b Event) int {
 	return 1
 }
 
-// dropIndexKeys deletes every by_updated key that belongs to id.
-func dropIndexKeys(index *bolt.Bucket, id string) error {
+// indexKeyID is the id in a by_updated key; "" if none.
+func indexKeyID(k []byte) string {
+	if len(k) <= 8 {
+		return ""
+	}
+	return string(k[8:])
+}
+
+// updaterKeyID is the id in a by_updater key; "" if none.
+func updaterKeyID(k []byte) string {
+	if _, rest, ok := splitUpdaterKey(k); ok {
+		return indexKeyID(rest)
+	}
+	return ""
+}
+
+// dropIndexKeys deletes every key of index that belongs to id (as keyID reads it).
+func dropIndexKeys(index *bolt.Bucket, id string, keyID func([]byte) string) error {
 	var stale [][]byte
 	err := index.ForEach(func(k, _ []byte) error {
-		if len(k) > 8 && string(k[8:]) == id {
+		if keyID(k) == id {
 			stale = append(stale, bytes.Clone(k))
 		}
 		return nil

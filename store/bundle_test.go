@@ -133,7 +133,7 @@ func TestDecodeBundle(t *testing.T) {
 		{"newer format", `{"format":"wizard-signup","version":2,"session":{"id":"K7MQ-4XPD"}}`, nil,
 			&BundleVersionError{Have: 2, Want: BundleVersion}},
 		{"newer schema", `{"format":"wizard-signup","version":1,"session":{"id":"K7MQ-4XPD","schema":99}}`, nil,
-			&BundleVersionError{Schema: true, Have: 99, Want: SchemaVersion}},
+			&BundleVersionError{Schema: true, Have: 99, Want: SessionSchema}},
 		{"no id", `{"format":"wizard-signup","version":1,"session":{}}`, ErrNotBundle, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

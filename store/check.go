@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -31,8 +32,8 @@ func (r Report) OK() bool { return len(r.Problems) == 0 && len(r.Invalid) == 0 &
 // Check verifies the file — bbolt's own consistency check of every page
 // (after a walk of every page in this goroutine, so that a damaged page is a
 // *CorruptError rather than a crash), then that every session reads, that
-// the index holds exactly one key per session (at its UpdatedAt) and nothing
-// else, and that every history belongs to a session — and each stored
+// each index holds exactly one key per session (by_updated at its UpdatedAt,
+// by_updater at its UpdatedBy and UpdatedAt) and nothing else, and that every history belongs to a session — and each stored
 // session and its history against the import rules (times against now),
 // and adds what Open found on the meta pages. It reads only, and is the one
 // call that reads the whole file (doctor). The error is for a file it could
@@ -76,10 +77,11 @@ func (s *Store) Check(ctx context.Context, now time.Time) (Report, error) {
 	return r, err
 }
 
-// checkRecords compares the sessions with the index and the histories.
+// checkRecords compares the sessions with both indexes and the histories.
 func checkRecords(tx *bolt.Tx) []error {
 	var errs []error
-	want := map[string]bool{} // index keys the sessions call for
+	want := map[string]bool{}   // by_updated keys the sessions call for
+	wantBy := map[string]bool{} // by_updater keys
 	err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
 		var sess Session
 		if err := json.Unmarshal(v, &sess); err != nil {
@@ -87,25 +89,23 @@ func checkRecords(tx *bolt.Tx) []error {
 			return nil
 		}
 		want[string(indexKey(sess.UpdatedAt, string(k)))] = true
+		wantBy[string(updaterKey(sess.UpdatedBy, sess.UpdatedAt, string(k)))] = true
 		return nil
 	})
 	if err != nil {
 		return append(errs, err)
 	}
-	index := tx.Bucket(bucketByUpdated)
-	err = index.ForEach(func(k, _ []byte) error {
-		if !want[string(k)] {
-			errs = append(errs, fmt.Errorf("index key %x has no session", k))
-		}
-		delete(want, string(k))
-		return nil
-	})
-	if err != nil {
-		return append(errs, err)
+	errs = append(errs, checkIndex(tx.Bucket(bucketByUpdated), "index", want, indexKeyID)...)
+
+	byUpdater := tx.Bucket(bucketByUpdater)
+	v, verr := readVersion(tx)
+	switch {
+	case byUpdater != nil:
+		errs = append(errs, checkIndex(byUpdater, "index by user", wantBy, updaterKeyID)...)
+	case verr != nil || v >= 2: // (a schema-1 file, opened read-only, has none yet)
+		errs = append(errs, fmt.Errorf("the index by user (bucket %s) is missing", bucketByUpdater))
 	}
-	for k := range want {
-		errs = append(errs, fmt.Errorf("session %s is missing from the index", k[8:]))
-	}
+
 	sessions := tx.Bucket(bucketSessions)
 	err = tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
 		if v != nil || sessions.Get(k) == nil {
@@ -115,6 +115,32 @@ func checkRecords(tx *bolt.Tx) []error {
 	})
 	if err != nil {
 		errs = append(errs, err)
+	}
+	return errs
+}
+
+// checkIndex reports every key of index that is not in want (which it
+// empties as it goes) and every key of want not in index, naming the
+// session by keyID.
+func checkIndex(index *bolt.Bucket, name string, want map[string]bool, keyID func([]byte) string) []error {
+	var errs []error
+	err := index.ForEach(func(k, _ []byte) error {
+		if !want[string(k)] {
+			errs = append(errs, fmt.Errorf("%s key %x has no session", name, k))
+		}
+		delete(want, string(k))
+		return nil
+	})
+	if err != nil {
+		return append(errs, err)
+	}
+	var missing []string
+	for k := range want {
+		missing = append(missing, keyID([]byte(k)))
+	}
+	slices.Sort(missing)
+	for _, id := range missing {
+		errs = append(errs, fmt.Errorf("session %s is missing from the %s", id, name))
 	}
 	return errs
 }

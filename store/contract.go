@@ -36,7 +36,7 @@ type Engine interface {
 	// anyone refuses the save with a *HeldError.
 	//
 	// On success sess.Rev is the new revision (sess.Rev+1), sess.Schema is
-	// SchemaVersion, and the rest is filled in as documented on Store.Save.
+	// SessionSchema, and the rest is filled in as documented on Store.Save.
 	// sess is changed only if the save succeeds.
 	Save(ctx context.Context, sess *Session, ev Event, hold *Hold) error
 

@@ -14,7 +14,7 @@ import (
 )
 
 // Holds are records in the file, in a bucket of their own (created by the
-// first Acquire, so a file without one is still schema 1):
+// first Acquire, not by a migration: a file without one is still of its schema):
 //
 //	holds   id → JSON Hold
 //

@@ -13,10 +13,13 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// List returns the sessions q selects, newest UpdatedAt first, walking the
-// by_updated index backwards from q.Cursor. Each record is first filtered on
-// its raw JSON bytes (status, by, search) and decoded only if it may match;
-// the decoded session then decides.
+// List returns the sessions q selects, newest UpdatedAt first, walking an
+// index backwards from q.Cursor: with q.By, the keys of that user in
+// by_updater, so that the cost is that user's signups and not the file's
+// (a schema-1 file, read-only, has only by_updated); else by_updated. Each
+// record is first filtered on its raw JSON bytes (status, by, search) and
+// decoded only if it may match; the decoded session then decides. A cursor
+// is a by_updated key (time and id) either way.
 func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	var from []byte
 	if q.Cursor != "" {
@@ -29,20 +32,18 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 	var page Page
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		sessions := tx.Bucket(bucketSessions)
-		c := tx.Bucket(bucketByUpdated).Cursor()
+		w := indexWalk{c: tx.Bucket(bucketByUpdated).Cursor()}
+		if b := tx.Bucket(bucketByUpdater); q.By != "" && b != nil {
+			w = indexWalk{c: b.Cursor(), prefix: updaterPrefix(q.By)}
+		}
 		var k []byte
 		if from == nil {
-			k, _ = c.Last()
+			k = w.last()
 		} else {
-			if k, _ = c.Seek(from); k == nil {
-				k, _ = c.Last()
-			}
-			for k != nil && bytes.Compare(k, from) >= 0 {
-				k, _ = c.Prev()
-			}
+			k = w.before(from)
 		}
 		var last []byte
-		for ; k != nil; k, _ = c.Prev() {
+		for ; k != nil; k = w.prev() {
 			if len(k) <= 8 {
 				continue
 			}
@@ -71,6 +72,70 @@ func (s *Store) List(ctx context.Context, q Query) (Page, error) {
 		return Page{}, err
 	}
 	return page, nil
+}
+
+// indexWalk walks, backwards, the keys of an index that start with prefix
+// (all of them if it is empty) and gives each without the prefix: a
+// by_updated key (time and id).
+type indexWalk struct {
+	c      *bolt.Cursor
+	prefix []byte
+}
+
+// trim is k without the prefix; nil if k is nil or has another prefix.
+func (w indexWalk) trim(k []byte) []byte {
+	if k == nil || !bytes.HasPrefix(k, w.prefix) {
+		return nil
+	}
+	return k[len(w.prefix):]
+}
+
+// last is the greatest key with the prefix.
+func (w indexWalk) last() []byte {
+	end := prefixEnd(w.prefix)
+	if end == nil {
+		k, _ := w.c.Last()
+		return w.trim(k)
+	}
+	k, _ := w.c.Seek(end)
+	if k == nil {
+		k, _ = w.c.Last()
+	} else {
+		k, _ = w.c.Prev()
+	}
+	return w.trim(k)
+}
+
+// before is the greatest key with the prefix below prefix+from.
+func (w indexWalk) before(from []byte) []byte {
+	target := append(bytes.Clone(w.prefix), from...)
+	k, _ := w.c.Seek(target)
+	if k == nil {
+		k, _ = w.c.Last()
+	}
+	for k != nil && bytes.Compare(k, target) >= 0 {
+		k, _ = w.c.Prev()
+	}
+	return w.trim(k)
+}
+
+// prev is the key before the current one, if it has the prefix.
+func (w indexWalk) prev() []byte {
+	k, _ := w.c.Prev()
+	return w.trim(k)
+}
+
+// prefixEnd is the least key above every key that starts with p; nil if
+// there is none (p empty, or all 0xff).
+func prefixEnd(p []byte) []byte {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] != 0xff {
+			end := bytes.Clone(p[:i+1])
+			end[i]++
+			return end
+		}
+	}
+	return nil
 }
 
 // Latest returns the most recently updated session q selects (its Limit and

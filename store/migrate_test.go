@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestMigrateFromZero(t *testing.T) {
 
 	sess.UpdatedAt = sess.UpdatedAt.Add(time.Minute)
 	mustSave(t, s, &sess, Event{Kind: "resumed"})
-	if sess.Rev != 4 || sess.Schema != SchemaVersion {
+	if sess.Rev != 4 || sess.Schema != SessionSchema {
 		t.Fatalf("after save: rev %d schema %d", sess.Rev, sess.Schema)
 	}
 	if n := countKeys(t, s, bucketByUpdated); n != 1 {
@@ -97,7 +98,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return b.Put(keySchemaVersion, []byte("2"))
+		return b.Put(keySchemaVersion, []byte(strconv.Itoa(SchemaVersion+1)))
 	})
 	for _, ro := range []bool{false, true} {
 		s, err := Open(path, Options{ReadOnly: ro})
@@ -106,7 +107,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 			t.Fatalf("ReadOnly=%v: Open succeeded", ro)
 		}
 		var se *SchemaError
-		if !errors.As(err, &se) || se.Have != 2 || se.Want != SchemaVersion {
+		if !errors.As(err, &se) || se.Have != SchemaVersion+1 || se.Want != SchemaVersion {
 			t.Fatalf("ReadOnly=%v: got %T %v, want *SchemaError", ro, err, err)
 		}
 		if msg := err.Error(); !strings.Contains(msg, "newer wizard") || !strings.Contains(msg, "update the wizard") ||

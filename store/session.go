@@ -28,8 +28,8 @@ const (
 // Secrets (passwords, verification codes, two-step PINs, tokens) are never fields here.
 type Session struct {
 	ID        string    `json:"id"`
-	Schema    int       `json:"schema"`
-	Rev       uint64    `json:"rev"` // incremented by every save
+	Schema    int       `json:"schema"` // the record's version: SessionSchema when written
+	Rev       uint64    `json:"rev"`    // incremented by every save
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	CreatedBy string    `json:"created_by,omitempty"`

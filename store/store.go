@@ -9,6 +9,9 @@
 //	sessions    id → session JSON
 //	events      id → nested bucket: 8-byte big-endian seq → event JSON
 //	by_updated  8-byte big-endian unix nanos of UpdatedAt + id → empty
+//	by_updater  uvarint length of UpdatedBy + UpdatedBy + 8-byte big-endian
+//	            unix nanos of UpdatedAt + id → empty (schema 2: "latest
+//	            for me" reads only that user's signups)
 //	holds       id → JSON Hold (created by the first Acquire)
 //
 // The file is open only for the length of one transaction: every call opens
@@ -45,6 +48,7 @@ var (
 	bucketSessions  = []byte("sessions")
 	bucketEvents    = []byte("events")
 	bucketByUpdated = []byte("by_updated")
+	bucketByUpdater = []byte("by_updater")
 
 	keySchemaVersion = []byte("schema_version")
 )
@@ -175,8 +179,10 @@ func Open(path string, opt Options) (*Store, error) {
 // shared lock, a read-only descriptor and mapping), for commands that only
 // read. It works on a file and directory that are not writable (a read-only
 // mount) and never creates anything: a missing or empty file is a
-// *NoFileError ("no data file at PATH yet"). A file of an older schema is a
-// *SchemaError, as it is not migrated.
+// *NoFileError ("no data file at PATH yet"). A file of a schema older than
+// MinReadSchema is a *SchemaError, as it is not migrated; one from
+// MinReadSchema up is read as it is (List then walks the index that schema
+// has), and migrated by the next writable Open.
 func OpenReadOnly(path string, timeout time.Duration) (*Store, error) {
 	return Open(path, Options{Timeout: timeout, ReadOnly: true})
 }
@@ -402,7 +408,7 @@ func (s *Store) init(ctx context.Context) error {
 		return nil
 	})
 	switch {
-	case s.readOnly && err == nil && have != SchemaVersion:
+	case s.readOnly && err == nil && (have > SchemaVersion || have < MinReadSchema):
 		return &SchemaError{Path: s.path, Have: have, Want: SchemaVersion}
 	case s.readOnly || (err == nil && have == SchemaVersion):
 		if err == nil && !s.readOnly {
@@ -467,7 +473,7 @@ func checkRoots(tx *bolt.Tx) error {
 	}
 	defer f.Close()
 	h := header{pageSize: uint32(tx.DB().Info().PageSize), pgid: uint64(tx.Size()) / uint64(tx.DB().Info().PageSize)}
-	for _, name := range [][]byte{bucketMeta, bucketSessions, bucketEvents, bucketByUpdated, bucketHolds} {
+	for _, name := range [][]byte{bucketMeta, bucketSessions, bucketEvents, bucketByUpdated, bucketByUpdater, bucketHolds} {
 		b := tx.Bucket(name)
 		if b == nil || b.Root() == 0 { // missing, or inline in its parent's page
 			continue
@@ -524,6 +530,30 @@ func indexKey(t time.Time, id string) []byte {
 	return append(k, id...)
 }
 
+// updaterPrefix is the start of every by_updater key of user by: the
+// uvarint length of by, then by. It is prefix-free (no user's prefix starts
+// another's), so a user's keys are exactly those that start with it, and any
+// byte, even 0x00, may be in a name.
+func updaterPrefix(by string) []byte {
+	return append(binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(by)+8+9), uint64(len(by))), by...)
+}
+
+// updaterKey is the by_updater key: updaterPrefix(by), then the by_updated
+// key (indexKey) of the session.
+func updaterKey(by string, t time.Time, id string) []byte {
+	return append(updaterPrefix(by), indexKey(t, id)...)
+}
+
+// splitUpdaterKey returns the by_updated key (time and id) inside a
+// by_updater key, and the user; ok is false for a key not made by updaterKey.
+func splitUpdaterKey(k []byte) (by string, rest []byte, ok bool) {
+	n, w := binary.Uvarint(k)
+	if w <= 0 || n > uint64(len(k)-w) || len(k)-w-int(n) <= 8 {
+		return "", nil, false
+	}
+	return string(k[w : w+int(n)]), k[w+int(n):], true
+}
+
 func seqKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, seq)
 }
@@ -532,7 +562,7 @@ func seqKey(seq uint64) []byte {
 // stored revision is sess.Rev and the hold allows it (see Engine.Save).
 //
 // It sets sess.ID to its canonical form (see NormaliseID), sess.Rev to one more
-// than the stored revision, and sess.Schema to SchemaVersion. A zero
+// than the stored revision, and sess.Schema to SessionSchema. A zero
 // sess.UpdatedAt becomes ev.At (and a zero ev.At becomes sess.UpdatedAt; if
 // both are zero, the store's clock); a zero sess.CreatedAt is kept from the
 // stored session, or else becomes UpdatedAt. An empty ev.Step becomes
@@ -587,13 +617,13 @@ func saveError(what, id string, err error) error {
 }
 
 // putSession writes sess (as revision prevRev+1, in this schema) and its
-// index key; the caller has removed the old index key.
-func putSession(sessions, index *bolt.Bucket, sess *Session, prevRev uint64) error {
+// keys in both indexes; the caller has removed the old ones.
+func putSession(sessions, index, byUpdater *bolt.Bucket, sess *Session, prevRev uint64) error {
 	if sess.CreatedAt.IsZero() {
 		sess.CreatedAt = sess.UpdatedAt
 	}
 	sess.Rev = prevRev + 1
-	sess.Schema = SchemaVersion
+	sess.Schema = SessionSchema
 	data, err := json.Marshal(sess)
 	if err != nil {
 		return err
@@ -601,7 +631,10 @@ func putSession(sessions, index *bolt.Bucket, sess *Session, prevRev uint64) err
 	if err := sessions.Put([]byte(sess.ID), data); err != nil {
 		return err
 	}
-	return index.Put(indexKey(sess.UpdatedAt, sess.ID), nil)
+	if err := index.Put(indexKey(sess.UpdatedAt, sess.ID), nil); err != nil {
+		return err
+	}
+	return byUpdater.Put(updaterKey(sess.UpdatedBy, sess.UpdatedAt, sess.ID), nil)
 }
 
 // decodeSession reads a stored session record; one that does not decode is
@@ -618,7 +651,7 @@ func decodeSession(path string, id, v []byte) (Session, error) {
 // sess.ID must already be canonical. now stands in for times left zero.
 func saveTx(tx *bolt.Tx, sess *Session, ev Event, now time.Time) (Event, error) {
 	sessions := tx.Bucket(bucketSessions)
-	index := tx.Bucket(bucketByUpdated)
+	index, byUpdater := tx.Bucket(bucketByUpdated), tx.Bucket(bucketByUpdater)
 	key := []byte(sess.ID)
 
 	if sess.UpdatedAt.IsZero() {
@@ -643,6 +676,9 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event, now time.Time) (Event, error) 
 		if err := index.Delete(indexKey(prev.UpdatedAt, sess.ID)); err != nil {
 			return ev, err
 		}
+		if err := byUpdater.Delete(updaterKey(prev.UpdatedBy, prev.UpdatedAt, sess.ID)); err != nil {
+			return ev, err
+		}
 		prevRev = prev.Rev
 		if sess.CreatedAt.IsZero() {
 			sess.CreatedAt = prev.CreatedAt
@@ -650,7 +686,7 @@ func saveTx(tx *bolt.Tx, sess *Session, ev Event, now time.Time) (Event, error) 
 	} else if sess.Rev != 0 {
 		return ev, &ConflictError{ID: sess.ID, Loaded: sess.Rev}
 	}
-	if err := putSession(sessions, index, sess, prevRev); err != nil {
+	if err := putSession(sessions, index, byUpdater, sess, prevRev); err != nil {
 		return ev, err
 	}
 

@@ -132,7 +132,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 	mustSave(t, s, &sess, Event{Kind: "step.done", By: "bob", At: at(5)})
 
-	if sess.ID != "K7MQ-4XPD" || sess.Rev != 1 || sess.Schema != SchemaVersion {
+	if sess.ID != "K7MQ-4XPD" || sess.Rev != 1 || sess.Schema != SessionSchema {
 		t.Fatalf("after save: id %q rev %d schema %d", sess.ID, sess.Rev, sess.Schema)
 	}
 	for _, id := range []string{"K7MQ-4XPD", "k7mq-4xpd", "K7MQ4XPD", " k7mq 4xpd "} {

@@ -261,8 +261,8 @@ func (v *validator) step(field, s string) {
 }
 
 func (v *validator) session(s Session) {
-	if s.Schema < 0 || s.Schema > SchemaVersion {
-		v.fail(ProblemNumber, "schema", "schema %d is not between 0 and %d", s.Schema, SchemaVersion)
+	if s.Schema < 0 || s.Schema > SessionSchema {
+		v.fail(ProblemNumber, "schema", "schema %d is not between 0 and %d", s.Schema, SessionSchema)
 	}
 	if s.Rev > maxRev {
 		v.fail(ProblemNumber, "rev", "rev %d is above the limit %d", s.Rev, uint64(maxRev))

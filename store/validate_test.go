@@ -17,7 +17,7 @@ var vNow = t0.Add(24 * time.Hour)
 // goodSession is a session as the wizard saves it, half way through.
 func goodSession() Session {
 	return Session{
-		ID: "K7MQ-4XPD", Schema: SchemaVersion, Rev: 4, CreatedAt: at(0), UpdatedAt: at(9),
+		ID: "K7MQ-4XPD", Schema: SessionSchema, Rev: 4, CreatedAt: at(0), UpdatedAt: at(9),
 		CreatedBy: "alice", UpdatedBy: "bob", Status: StatusActive, Step: "verify-code", Path: PathNew,
 		Terms:   Terms{AcceptedAt: at(1)},
 		Account: Account{Email: "ops@acme.kz", ID: "acc-1", CreatedAt: at(2), VerifiedAt: at(3)},

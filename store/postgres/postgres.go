@@ -307,7 +307,7 @@ func (e *Engine) Save(ctx context.Context, sess *store.Session, ev store.Event, 
 	}
 	loaded := next.Rev
 	next.Rev = loaded + 1
-	next.Schema = store.SchemaVersion
+	next.Schema = store.SessionSchema
 
 	data, err := json.Marshal(&next)
 	if err != nil {
@@ -726,7 +726,7 @@ func (e *Engine) Import(ctx context.Context, sess store.Session, events []store.
 	if sess.CreatedAt.IsZero() {
 		sess.CreatedAt = sess.UpdatedAt
 	}
-	sess.Schema = store.SchemaVersion
+	sess.Schema = store.SessionSchema
 	events, added := numberEvents(sess, events)
 	for attempt := 0; ; attempt++ {
 		out, err := e.importTx(ctx, sess, events, replace)

@@ -66,7 +66,7 @@ func TestSaveLoad(t *testing.T) {
 	if err := e.Save(ctx, &s, store.Event{At: t0, Kind: "created"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if s.ID != want || s.Rev != 1 || s.Schema != store.SchemaVersion || !s.UpdatedAt.Equal(t0) || !s.CreatedAt.Equal(t0) {
+	if s.ID != want || s.Rev != 1 || s.Schema != store.SessionSchema || !s.UpdatedAt.Equal(t0) || !s.CreatedAt.Equal(t0) {
 		t.Fatalf("after the first save: id %s rev %d schema %d updated %v created %v", s.ID, s.Rev, s.Schema, s.UpdatedAt, s.CreatedAt)
 	}
 	got, err := e.Load(ctx, strings.ToLower(want))

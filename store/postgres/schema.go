@@ -12,9 +12,14 @@ import (
 )
 
 // LayoutVersion is the version of the database layout (tables, indexes,
-// triggers) this build creates and uses. It is not store.SchemaVersion, the
-// version of a session's JSON, which each row's data carries.
-const LayoutVersion = 1
+// triggers) this build creates and uses. It is not store.SessionSchema, the
+// version of a session's JSON, which each row's data carries, nor
+// store.SchemaVersion, the layout of the local file.
+//
+//	1  tables, the index of List's order, triggers
+//	2  wizard_sessions_by_updater: "latest for me" (Query.By) reads only
+//	   that user's rows, newest first
+const LayoutVersion = 2
 
 // migrationLock is the key of the advisory lock the migration transaction
 // takes, so that wizards connecting at once create the tables once.
@@ -81,6 +86,10 @@ CREATE TRIGGER wizard_holds_given AFTER INSERT OR DELETE ON wizard_holds
 -- A renewal changes only expires: not worth waking every watcher.
 CREATE TRIGGER wizard_holds_taken AFTER UPDATE ON wizard_holds
 	FOR EACH ROW WHEN (OLD.token IS DISTINCT FROM NEW.token) EXECUTE FUNCTION wizard_notify();
+`,
+	// 2: List with Query.By (the resume offer) walks this user's rows only.
+	`
+CREATE INDEX wizard_sessions_by_updater ON wizard_sessions (updated_by, updated_ns DESC, id DESC);
 `,
 }
 

@@ -192,7 +192,7 @@ func testRoundTrip(e *env) {
 		Phone:   store.Phone{Country: "KZ", E164: "+77011234567", CC: "7", Number: "7011234567"},
 	}
 	e.save(&sess, store.Event{Kind: "step.done", By: "bob", At: at(5), Detail: "saved"}, nil)
-	if sess.ID != "K7MQ-4XPD" || sess.Rev != 1 || sess.Schema != store.SchemaVersion {
+	if sess.ID != "K7MQ-4XPD" || sess.Rev != 1 || sess.Schema != store.SessionSchema {
 		t.Fatalf("after the first save: id %q rev %d schema %d", sess.ID, sess.Rev, sess.Schema)
 	}
 	for _, id := range []string{"K7MQ-4XPD", "k7mq-4xpd", "K7MQ4XPD"} {
