@@ -180,7 +180,7 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool, now time
 	}
 	var added []Event
 	var last Event
-	for _, ev := range slices.SortedStableFunc(slices.Values(events), bySeqZeroLast) {
+	for _, ev := range slices.SortedStableFunc(slices.Values(events), BySeqZeroLast) {
 		if ev.Seq == 0 {
 			if ev.Seq, err = nextSeq(b); err != nil {
 				return nil, err
@@ -211,8 +211,9 @@ func importTx(tx *bolt.Tx, sess *Session, events []Event, replace bool, now time
 	return added, putChange(tx, sess.ID, sess.Rev)
 }
 
-// bySeqZeroLast orders numbered events by number, then the unnumbered ones.
-func bySeqZeroLast(a, b Event) int {
+// BySeqZeroLast orders numbered events by number, then the unnumbered ones
+// (an import's own notes), as every engine numbers an imported history.
+func BySeqZeroLast(a, b Event) int {
 	switch {
 	case a.Seq == b.Seq:
 		return 0

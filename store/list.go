@@ -176,8 +176,8 @@ func newSearch(q string) search {
 	return search{
 		lower:      lower,
 		compact:    strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(q)),
-		digits:     phoneDigits(q),
-		digitBytes: []byte(phoneDigits(q)),
+		digits:     SearchDigits(q),
+		digitBytes: []byte(SearchDigits(q)),
 		// encoding/json writes these escaped: a field holding them does not
 		// hold them verbatim in the record.
 		raw: utf8.ValidString(q) && !strings.ContainsFunc(q, func(r rune) bool {
@@ -252,9 +252,10 @@ func containsFold(b []byte, lower string) bool {
 	return false
 }
 
-// phoneDigits is the digits of q if q looks like (part of) a phone number,
-// such as "+7 701 123-45" or "(701) 123"; else "".
-func phoneDigits(q string) string {
+// SearchDigits is the digits of q if q looks like (part of) a phone number,
+// such as "+7 701 123-45" or "(701) 123"; else "". A search matches a number
+// by these digits (see MatchSearch), on every engine.
+func SearchDigits(q string) string {
 	var b strings.Builder
 	for _, r := range q {
 		switch {

@@ -542,26 +542,10 @@ func searchCondition(q string, arg func(any) string) string {
 	if compact != "" {
 		conds = append(conds, "replace(id, '-', '') LIKE "+arg(like(compact)))
 	}
-	if d := phoneDigits(q); d != "" {
+	if d := store.SearchDigits(q); d != "" {
 		conds = append(conds, "phone LIKE "+arg(like(d)))
 	}
 	return "(" + strings.Join(conds, " OR ") + ")"
-}
-
-// phoneDigits is the digits of q if q looks like (part of) a phone number,
-// such as "+7 701 123-45" or "(701) 123"; else "".
-func phoneDigits(q string) string {
-	var b strings.Builder
-	for _, r := range q {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case strings.ContainsRune("+-(). ", r):
-		default:
-			return ""
-		}
-	}
-	return b.String()
 }
 
 // Latest returns the most recently updated signup q selects.
@@ -746,19 +730,7 @@ func (e *Engine) Import(ctx context.Context, sess store.Session, events []store.
 // those it numbered.
 func numberEvents(sess store.Session, events []store.Event) (out, added []store.Event) {
 	out = slices.Clone(events)
-	slices.SortStableFunc(out, func(a, b store.Event) int {
-		switch {
-		case a.Seq == b.Seq:
-			return 0
-		case a.Seq == 0:
-			return 1
-		case b.Seq == 0:
-			return -1
-		case a.Seq < b.Seq:
-			return -1
-		}
-		return 1
-	})
+	slices.SortStableFunc(out, store.BySeqZeroLast)
 	var top uint64
 	for i := range out {
 		if out[i].Seq == 0 {
