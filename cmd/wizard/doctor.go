@@ -160,20 +160,9 @@ func doctorData(opts *doctorOptions, r *report) {
 	} else {
 		r.ok(w.T("cli.doctor.schema", v, store.SchemaVersion))
 	}
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	rep, err := st.Check(context.Background(), now())
-	if err != nil {
-		r.fail(w.T("cli.doctor.check_failed", oneLine(err.Error())))
+	rep, ok := doctorCheck(opts, r, st)
+	if !ok {
 		return
-	}
-	for _, p := range rep.Problems {
-		r.fail(w.T("cli.doctor.check_failed", oneLine(p.Error())))
-	}
-	for _, p := range rep.Invalid {
-		r.fail(w.T("cli.doctor.invalid_session", oneLine(p.Error())))
 	}
 	switch {
 	case rep.Meta.MayHaveLost():
@@ -195,6 +184,27 @@ func doctorData(opts *doctorOptions, r *report) {
 	}
 }
 
+// doctorCheck runs the store's own check and reports every problem it finds;
+// ok is false when the store could not be checked at all.
+func doctorCheck(opts *doctorOptions, r *report, st store.Engine) (store.Report, bool) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	rep, err := st.Check(context.Background(), now())
+	if err != nil {
+		r.fail(opts.Words.T("cli.doctor.check_failed", oneLine(err.Error())))
+		return rep, false
+	}
+	for _, p := range rep.Problems {
+		r.fail(opts.Words.T("cli.doctor.check_failed", oneLine(p.Error())))
+	}
+	for _, p := range rep.Invalid {
+		r.fail(opts.Words.T("cli.doctor.invalid_session", oneLine(p.Error())))
+	}
+	return rep, true
+}
+
 // doctorTeam checks the team store: that it answers, its layout, every signup
 // in it against the rules of a saved signup, and who holds what. It changes
 // nothing (connecting creates the tables only if there are none yet).
@@ -207,21 +217,10 @@ func doctorTeam(opts *doctorOptions, r *report) {
 	}
 	defer st.Close()
 	r.ok(w.T("cli.doctor.team_ok", st.Where()))
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
 	ctx := context.Background()
-	rep, err := st.Check(ctx, now())
-	if err != nil {
-		r.fail(w.T("cli.doctor.check_failed", oneLine(err.Error())))
+	rep, ok := doctorCheck(opts, r, st)
+	if !ok {
 		return
-	}
-	for _, p := range rep.Problems {
-		r.fail(w.T("cli.doctor.check_failed", oneLine(p.Error())))
-	}
-	for _, p := range rep.Invalid {
-		r.fail(w.T("cli.doctor.invalid_session", oneLine(p.Error())))
 	}
 	if stats, ok := st.(interface {
 		Stats(context.Context) (store.Stats, error)
