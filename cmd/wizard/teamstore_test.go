@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -300,5 +301,32 @@ func TestDoctorOnTeamStore(t *testing.T) {
 	}
 	if strings.Contains(r.stdout, "data file") && strings.Contains(r.stdout, "wizard.db") {
 		t.Errorf("doctor on a team store checked a data file:\n%s", r.stdout)
+	}
+}
+
+// A bundle moves between the engines: exported from an office's file,
+// imported into the team store, and back.
+func TestExportImportAcrossEngines(t *testing.T) {
+	path := seeded(t)
+	url := pgtest.NewDB(t)
+	bundle := filepath.Join(t.TempDir(), "acme.json")
+	mustOK(t, wiz(t, "export", "K7MQ-4XPD", "-o", bundle, "--data", path))
+	mustOK(t, wiz(t, "import", bundle, "--store", url))
+	r := wiz(t, "show", "K7MQ-4XPD", "--store", url)
+	mustOK(t, r)
+	if !strings.Contains(r.stdout, "Acme Trading LLP") || !strings.Contains(r.stdout, "imported") {
+		t.Fatalf("show on the team store after import:\n%s", r.stdout)
+	}
+	// Imported again, it is refused: the team store has it (and, with
+	// --replace, a newer revision of it: the import made one).
+	mustFail(t, wiz(t, "import", bundle, "--store", url), 1, "K7MQ-4XPD")
+	mustFail(t, wiz(t, "import", "--replace", bundle, "--store", url), 1, "has changed since the file was made")
+	// And back to another office's file.
+	back := filepath.Join(t.TempDir(), "back.json")
+	mustOK(t, wiz(t, "export", "K7MQ-4XPD", "-o", back, "--store", url))
+	other := filepath.Join(t.TempDir(), "other.db")
+	mustOK(t, wiz(t, "import", back, "--data", other))
+	if s, evs := load(t, other, "K7MQ-4XPD"); s.Company.CompanyName != "Acme Trading LLP" || len(evs) < 3 {
+		t.Fatalf("round trip: %+v, %d events", s.Company, len(evs))
 	}
 }
