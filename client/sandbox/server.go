@@ -95,9 +95,10 @@ type Server struct {
 	selfClient   *http.Client          // the provider half's client for its calls to the graph half
 
 	// The state on disk (state.go), when Options.StatePath is set.
-	baseURLs []string // the addresses it has been reached at, latest last (saved)
-	base     string   // the current one (Start's URL)
-	db       *bolt.DB
+	baseURLs []string   // the addresses it has been reached at, latest last (saved)
+	base     string     // the current one (Start's URL)
+	stateful bool       // the state is on disk: answers wait for its write (set in New, never changed)
+	db       *bolt.DB   // the state file; nil once closed. Guarded by saveMu
 	saveMu   sync.Mutex // one write of the state at a time; taken before mu
 	saved    []byte     // the snapshot last written
 	notice   string     // what Notice says
@@ -165,7 +166,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(w, r) {
 		return
 	}
-	if s.db == nil {
+	if !s.stateful {
 		s.mux.ServeHTTP(w, r)
 		return
 	}

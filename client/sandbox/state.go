@@ -266,7 +266,7 @@ func (s *Server) openState(path string) {
 			return
 		}
 	}
-	s.db = db
+	s.db, s.stateful = db, true
 	if sn != nil {
 		s.restore(*sn)
 	}
@@ -328,11 +328,14 @@ func loadState(path string) (db *bolt.DB, sn *snapshot, err error) {
 
 // persist writes the state when it changed since it was last written.
 func (s *Server) persist() error {
-	if s.db == nil {
+	if !s.stateful {
 		return nil
 	}
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
+	if s.db == nil {
+		return errors.New("the sandbox's state file is closed")
+	}
 	s.mu.Lock()
 	data, err := json.Marshal(s.snapshotLocked())
 	s.mu.Unlock()
@@ -361,16 +364,16 @@ func (s *Server) persist() error {
 func (s *Server) Notice() string { return s.notice }
 
 // Persistent says whether the sandbox keeps its state on disk.
-func (s *Server) Persistent() bool { return s.db != nil }
+func (s *Server) Persistent() bool { return s.stateful }
 
 // Close closes the state file. Every change was written as it was made, so
 // there is nothing left to write: a sandbox that is killed loses nothing.
 func (s *Server) Close() error {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
 	if s.db == nil {
 		return nil
 	}
-	s.saveMu.Lock()
-	defer s.saveMu.Unlock()
 	err := s.db.Close()
 	s.db = nil
 	return err
