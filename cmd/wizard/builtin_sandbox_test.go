@@ -19,22 +19,31 @@ import (
 // TestKillAtEveryStepOnTheBuiltInSandbox is TestKillAtEveryStepAndResume on
 // the built-in sandbox: SIGKILL ends the wizard and its sandbox at once, and
 // the resumed run must find the account, signup, number and activation in
-// what that sandbox saved. Every kill point without a held answer runs (a
-// held answer needs a sandbox outside the wizard); -short runs 2 of them,
-// picked by the seed.
+// what that sandbox saved (and work on another port: the killed run's is
+// taken meanwhile). It kills at every step of the happy path, at one of the
+// step's kill points picked by the seed (a held answer needs a sandbox outside
+// the wizard, so those points are left to TestKillAtEveryStepAndResume); -short
+// runs 2 of the 12.
 func TestKillAtEveryStepOnTheBuiltInSandbox(t *testing.T) {
 	seed := ptySeed(t)
 	t.Logf("seed %d (WIZARD_PTY_SEED=%d go test -run TestKillAtEveryStepOnTheBuiltInSandbox ./cmd/wizard repeats this run)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 2))
-	var points []ptyPoint
+	byStep := map[int][]ptyPoint{}
 	for _, pt := range ptyPoints() {
 		if pt.Hold == nil {
-			points = append(points, pt)
+			byStep[pt.Step] = append(byStep[pt.Step], pt)
 		}
+	}
+	var points []ptyPoint
+	for step := 1; step <= len(steps.Order); step++ {
+		if len(byStep[step]) == 0 {
+			t.Fatalf("no kill point without a held answer at step %d", step)
+		}
+		points = append(points, byStep[step][rng.IntN(len(byStep[step]))])
 	}
 	rng.Shuffle(len(points), func(i, j int) { points[i], points[j] = points[j], points[i] })
 	if testing.Short() {
-		t.Logf("-short: 2 of the %d kill points; make test runs them all", len(points))
+		t.Logf("-short: 2 of the %d steps; make test kills at every one", len(points))
 		points = points[:2]
 	}
 	ptyBinary(t)
