@@ -254,6 +254,9 @@ func (s *Server) openState(path string) {
 	}
 	if err != nil {
 		aside := fmt.Sprintf("%s.corrupt-%s", path, s.now().Format("20060102-150405"))
+		for i := 2; fileExists(aside); i++ { // never over an earlier one
+			aside = fmt.Sprintf("%s.corrupt-%s-%d", path, s.now().Format("20060102-150405"), i)
+		}
 		if rerr := os.Rename(path, aside); rerr != nil {
 			s.notice = fmt.Sprintf("The sandbox's saved state %s could not be read (%v) nor moved aside (%v); "+
 				"this sandbox keeps its state in memory only. Move or delete that file.", path, err, rerr)
@@ -273,6 +276,11 @@ func (s *Server) openState(path string) {
 	s.mu.Lock()
 	s.saved, _ = json.Marshal(s.snapshotLocked())
 	s.mu.Unlock()
+}
+
+func fileExists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
 }
 
 // loadState opens the bbolt file at path, 0600, and reads its snapshot (nil
