@@ -5,6 +5,8 @@ package main
 // These tests run the built wizard with NO --sandbox-url.
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -148,4 +150,29 @@ func TestResumeAtTheCodeOnTheBuiltInSandbox(t *testing.T) {
 	}
 	final, _ := ptyLoad(t, k.home.DefaultDataFile(), k.id)
 	k.checkSaved(final, 13, fmt.Sprintf("after resuming at %s on the built-in sandbox", pt))
+}
+
+// `wizard sandbox --state FILE` keeps its state in FILE (mode 0600); a damaged
+// FILE is moved aside, and the command says so.
+func TestSandboxCommandState(t *testing.T) {
+	hermetic(t)
+	path := filepath.Join(t.TempDir(), "trainer.sandbox")
+	if err := os.WriteFile(path, []byte("not a sandbox state"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // serve, print, and stop at once
+	var out bytes.Buffer
+	root := newRootCmd(newFactory(strings.NewReader(""), &out, &out))
+	root.SetArgs([]string{"sandbox", "--addr", "127.0.0.1:0", "--state", path})
+	if err := root.ExecuteContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	aside, _ := filepath.Glob(path + ".corrupt-*")
+	if len(aside) != 1 || !strings.Contains(out.String(), "could not be read") || !strings.Contains(out.String(), aside[0]) {
+		t.Errorf("set aside %v; output:\n%s", aside, out.String())
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the new state file: %v %v", fi, err)
+	}
 }
