@@ -47,7 +47,7 @@ type phone struct {
 	codeAt                                 time.Time
 	requests                               map[string][]time.Time // by method
 	registered                             bool
-	pin                                    string
+	pin                                    string // hashPIN's salted hash of the two-step PIN, "" if none
 	registerCalls                          []time.Time
 	nameStatus                             string
 	newName, newNameStatus                 string // a requested display-name change, "" if none
@@ -426,13 +426,16 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, p url.Values) 
 	case !ph.verified:
 		graphError(w, graphErr{code: 133006, message: "Phone number re-verification needed",
 			details: "Phone number needs to be verified before registering: request a code and verify it first."})
-	case ph.pin != "" && pin != ph.pin:
+	case ph.pin != "" && !pinMatches(ph.pin, pin):
 		if s.registerAllowed(w, ph) {
 			graphError(w, graphErr{code: 133005, message: "Two step verification PIN Mismatch",
 				details: "The PIN does not match the number's two-step verification PIN."})
 		}
 	case s.registerAllowed(w, ph):
-		ph.registered, ph.pin, ph.nameStatus = true, pin, "APPROVED"
+		if ph.pin == "" {
+			ph.pin = hashPIN(pin)
+		}
+		ph.registered, ph.nameStatus = true, "APPROVED"
 		ok(w)
 	}
 }

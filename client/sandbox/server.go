@@ -22,6 +22,8 @@ import (
 	"sync"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"wizard/assets"
 	"wizard/client"
 )
@@ -53,6 +55,12 @@ type Options struct {
 	// header (401 missing_token). Off, they are let through as before; a call
 	// that does carry one must carry the operator token either way.
 	RequireOperatorToken bool
+
+	// StatePath, when set, is the bbolt file the sandbox keeps its state in
+	// (state.go): New and Start load what it holds (a missing file is a fresh
+	// state), and every request that changes the state writes it before its
+	// answer is sent. Empty: the state lives in memory only.
+	StatePath string
 }
 
 // DefaultActivationDelay is used when Options.ActivationDelay is 0.
@@ -85,10 +93,21 @@ type Server struct {
 	oauthCodes   map[string]*oauthCode // graph: Embedded Signup codes by value
 	creditLineID string                // graph: the provider's credit line
 	selfClient   *http.Client          // the provider half's client for its calls to the graph half
+
+	// The state on disk (state.go), when Options.StatePath is set.
+	baseURLs []string   // the addresses it has been reached at, latest last (saved)
+	base     string     // the current one (Start's URL)
+	stateful bool       // the state is on disk: answers wait for its write (set in New, never changed)
+	db       *bolt.DB   // the state file; nil once closed. Guarded by saveMu
+	saveMu   sync.Mutex // one write of the state at a time; taken before mu
+	saved    []byte     // the snapshot last written
+	notice   string     // what Notice says
 }
 
 // New builds a sandbox with an empty state, except for the sandbox Facebook
-// user's one existing business portfolio and WhatsApp Business account.
+// user's one existing business portfolio and WhatsApp Business account; or,
+// with Options.StatePath, with the state saved there (see Notice when that
+// file could not be used).
 func New(opts Options) *Server {
 	if opts.ActivationDelay <= 0 {
 		opts.ActivationDelay = DefaultActivationDelay
@@ -116,6 +135,9 @@ func New(opts Options) *Server {
 		selfClient:   newSelfClient(),
 	}
 	s.seed()
+	if opts.StatePath != "" {
+		s.openState(opts.StatePath)
+	}
 	s.routes()
 	return s
 }
@@ -144,7 +166,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(w, r) {
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	if !s.stateful {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	// With the state on disk, the answer waits until what the request changed
+	// is written: a client never holds an answer the sandbox would forget.
+	b := &bufferedAnswer{header: http.Header{}}
+	s.mux.ServeHTTP(b, r)
+	if err := s.persist(); err != nil {
+		apiError(w, http.StatusServiceUnavailable, "state_not_saved",
+			"The sandbox could not save its state ("+err.Error()+"). Free some disk space or check the file, then try again.", "")
+		return
+	}
+	b.send(w)
 }
 
 func (s *Server) now() time.Time { return s.opts.Now().UTC() }
@@ -203,6 +238,7 @@ func Start(addr string, opts Options) (*Running, error) {
 		srv:    &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second},
 		done:   make(chan struct{}),
 	}
+	s.listening(r.URL)
 	go func() {
 		defer close(r.done)
 		_ = r.srv.Serve(ln)
@@ -243,10 +279,13 @@ func (r *Running) EveryInterface() bool { return r.listen.IP.IsUnspecified() }
 // open (loopback without Options.Token).
 func (r *Running) Token() string { return r.Server.opts.Token }
 
-// Close stops the server and closes its connections.
+// Close stops the server, closes its connections and its state file.
 func (r *Running) Close() error {
 	err := r.srv.Close()
 	<-r.done
+	if cerr := r.Server.Close(); err == nil {
+		err = cerr
+	}
 	return err
 }
 

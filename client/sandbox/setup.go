@@ -311,6 +311,15 @@ func (s *Server) advanceSetup(ctx context.Context, self string, su *signup) {
 		}
 		reason = fmt.Sprintf("The provider could not %s just now (%s); it tries again the next time the signup is read.", what, why)
 	}
+	// Each stage reached is kept at once (and written, with a state file), so
+	// that a sandbox stopped midway goes on from there: the code, once
+	// exchanged, cannot be exchanged again.
+	reached := func() {
+		s.mu.Lock()
+		su.result.Stage, su.result.Reason, su.token = stage, reason, bearer
+		s.mu.Unlock()
+		_ = s.persist()
+	}
 	for {
 		switch stage {
 		case client.StageCodeReceived:
@@ -322,6 +331,7 @@ func (s *Server) advanceSetup(ctx context.Context, self string, su *signup) {
 			switch {
 			case err == nil && g.ok() && json.Unmarshal(g.body, &tok) == nil && tok.AccessToken != "":
 				bearer, stage, reason = tok.AccessToken, client.StageCodeExchanged, reasonExchanged
+				reached()
 				continue
 			case err == nil && g.refusesCode():
 				stage = client.StageExchangeFailed
@@ -333,6 +343,7 @@ func (s *Server) advanceSetup(ctx context.Context, self string, su *signup) {
 			g, err := s.callGraph(ctx, self, http.MethodPost, "/"+url.PathEscape(wabaID)+"/subscribed_apps", nil, bearer, struct{}{})
 			if err == nil && g.ok() {
 				stage, reason = client.StageWebhooksSubscribed, reasonSubscribed
+				reached()
 				continue
 			}
 			retry("subscribe its app to the WhatsApp Business account's webhooks", g, err)
@@ -341,6 +352,7 @@ func (s *Server) advanceSetup(ctx context.Context, self string, su *signup) {
 				url.Values{"waba_id": {wabaID}, "waba_currency": {"USD"}}, bearer, nil)
 			if err == nil && g.ok() {
 				stage, reason = client.StageCreditShared, reasonCreditShared
+				reached()
 				continue
 			}
 			retry("share its credit line with the WhatsApp Business account", g, err)
@@ -348,6 +360,7 @@ func (s *Server) advanceSetup(ctx context.Context, self string, su *signup) {
 			g, err := s.callGraph(ctx, self, http.MethodGet, "/"+url.PathEscape(wabaID), nil, bearer, nil)
 			if err == nil && g.ok() {
 				stage, reason = client.StageReady, reasonReady
+				reached()
 				continue
 			}
 			retry("read the WhatsApp Business account", g, err)

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -309,6 +310,42 @@ type ptyWalk struct {
 	step  int // the step being walked
 	id    string
 	alpha string // the alpha-name code shown at activation
+
+	// urlFile, on the built-in sandbox (no --sandbox-url), is where each wizard
+	// run writes the address its sandbox listens at (WIZARD_TEST_SANDBOX_URL_FILE).
+	urlFile string
+}
+
+// sandboxURL is where the walk's sandbox listens: the test's own, or the
+// built-in one of the wizard run under way (its port may change between runs).
+func (k *ptyWalk) sandboxURL() string {
+	k.t.Helper()
+	if k.urlFile == "" {
+		return k.sb.URL
+	}
+	deadline := time.Now().Add(ptyWait)
+	for {
+		if b, err := os.ReadFile(k.urlFile); err == nil && strings.HasPrefix(string(b), "http://127.0.0.1:") {
+			return string(b)
+		}
+		if time.Now().After(deadline) {
+			k.p.Fatalf("the wizard never said where its built-in sandbox listens (%s)", k.urlFile)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// start runs the wizard in a new pseudo-terminal; on the built-in sandbox it
+// first forgets where the last run's sandbox listened.
+func (k *ptyWalk) start(name string, args ...string) *ptyTerm {
+	k.t.Helper()
+	if k.urlFile != "" {
+		if err := os.Remove(k.urlFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			k.t.Fatal(err)
+		}
+	}
+	k.p = ptyStart(k.t, k.home, name, args...)
+	return k.p
 }
 
 // at reports whether the walk's kill point is here, in the current step.
@@ -437,7 +474,7 @@ func (k *ptyWalk) account() bool {
 // clickVerifyLink does what the user does in the mail client.
 func (k *ptyWalk) clickVerifyLink() {
 	k.t.Helper()
-	link, err := sandbox.LatestVerifyLink(context.Background(), k.sb.URL, k.a.Email)
+	link, err := sandbox.LatestVerifyLink(context.Background(), k.sandboxURL(), k.a.Email)
 	if err != nil {
 		k.p.Fatalf("no verification e-mail: %v", err)
 	}
@@ -695,7 +732,7 @@ func (k *ptyWalk) phone() bool {
 // smsCode reads the code the sandbox "sent" to the number, as its owner reads the SMS.
 func (k *ptyWalk) smsCode() string {
 	k.t.Helper()
-	o, err := sandbox.ReadOutbox(context.Background(), k.sb.URL)
+	o, err := sandbox.ReadOutbox(context.Background(), k.sandboxURL())
 	if err != nil {
 		k.p.Fatalf("reading the sandbox outbox: %v", err)
 	}
@@ -1013,22 +1050,29 @@ func TestKillAtEveryStepAndResume(t *testing.T) {
 			t.Parallel()
 			ptyParallel <- struct{}{}
 			defer func() { <-ptyParallel }()
-			ptyKillAndResume(t, pt, pointSeed)
+			ptyKillAndResume(t, pt, pointSeed, false)
 		})
 	}
 }
 
-func ptyKillAndResume(t *testing.T, pt ptyPoint, seed uint64) {
+// ptyKillAndResume walks to pt, kills the wizard, resumes and finishes. With
+// builtin the wizard uses its built-in sandbox (no --sandbox-url), which dies
+// with it: what the resumed run finds is what that sandbox saved.
+func ptyKillAndResume(t *testing.T, pt ptyPoint, seed uint64, builtin bool) {
 	start := time.Now()
 	rng := rand.New(rand.NewPCG(seed, 1))
-	hold := pt.Hold.new()
-	sb := newPtySandbox(t, hold)
 	home := newPtyHome(t)
-	home.extra = append(home.extra, "WIZARD_SANDBOX_URL="+sb.URL) // so that `wizard` needs no arguments
-	k := &ptyWalk{t: t, home: home, sb: sb, a: newPtyAnswers(t, rng), rng: rng}
+	k := &ptyWalk{t: t, home: home, a: newPtyAnswers(t, rng), rng: rng}
+	if builtin {
+		k.urlFile = filepath.Join(home.dir, "sandbox-url")
+		home.extra = append(home.extra, "WIZARD_TEST_SANDBOX_URL_FILE="+k.urlFile)
+	} else {
+		k.sb = newPtySandbox(t, pt.Hold.new())
+		home.extra = append(home.extra, "WIZARD_SANDBOX_URL="+k.sb.URL) // so that `wizard` needs no arguments
+	}
 
 	// Run 1: walk to the kill point and kill.
-	k.p = ptyStart(t, home, "run 1", "--lang", "en")
+	k.start("run 1", "--lang", "en")
 	k.stop = &pt
 	if !k.walk(1) {
 		t.Fatalf("the walk never reached the kill point %s", pt)
@@ -1048,9 +1092,19 @@ func ptyKillAndResume(t *testing.T, pt ptyPoint, seed uint64) {
 	}
 	k.checkSaved(saved, pos, "after the kill")
 	k.checkShow(saved)
+	if builtin {
+		// Something else takes the port the killed run's sandbox had: the next
+		// run's listens elsewhere, and what the first one gave out (the signup
+		// page's address) must still work.
+		if ln, err := net.Listen("tcp", strings.TrimPrefix(k.sandboxURL(), "http://")); err == nil {
+			t.Cleanup(func() { _ = ln.Close() })
+		} else {
+			t.Logf("the killed run's port is still taken (%v): run 2 listens elsewhere anyway", err)
+		}
+	}
 
 	// Run 2: `wizard` again.
-	k.p = ptyStart(t, home, "run 2", "--lang", "en")
+	k.start("run 2", "--lang", "en")
 	k.stop = nil
 	if saved.Status == store.StatusDone {
 		// Nothing to resume: a finished signup is never offered; a new one starts.

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"os/user"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -251,7 +254,10 @@ func regionFromEnv(getenv func(string) string) string {
 type services struct {
 	config     client.Config
 	sandboxURL string
-	stop       func()
+	// rebase, for the built-in sandbox, moves an address it gave out in an
+	// earlier run (a signup page's) to the port it listens on now.
+	rebase func(string) string
+	stop   func()
 }
 
 // Services are the services the global flags name (see services).
@@ -277,14 +283,68 @@ func (f *factory) Services() (services, error) {
 		cfg.OperatorToken = f.Getenv("WIZARD_PARTNER_TOKEN") // the outbox shows the sandbox's
 		return services{config: cfg, sandboxURL: base, stop: func() {}}, nil
 	default:
-		r, err := sandbox.Start("127.0.0.1:0", sandbox.Options{AutoVerifyEmail: 5 * time.Second})
-		if err != nil {
-			return services{}, fail(1, "cannot start the built-in sandbox: %v", err)
-		}
-		cfg := client.SandboxConfig(r.URL)
-		cfg.OperatorToken = r.Server.OperatorToken() // the built-in sandbox's own
-		return services{config: cfg, sandboxURL: r.URL, stop: func() { _ = r.Close() }}, nil
+		return f.builtinSandbox()
 	}
+}
+
+// The built-in sandbox listens on BuiltinSandboxPort, or the next free one of
+// builtinSandboxPorts, or else any free port: the outbox's address on a
+// trainer's second screen stays the same from one run to the next.
+const (
+	builtinSandboxPort  = 8790
+	builtinSandboxPorts = 20 // 8790–8809
+)
+
+// builtinSandbox starts the sandbox in this process, keeping its state next to
+// the data file (sandboxStatePath), so that a signup resumed later finds its
+// account, signup, number and activation again.
+func (f *factory) builtinSandbox() (services, error) {
+	w := f.Words()
+	opts := sandbox.Options{AutoVerifyEmail: 5 * time.Second, StatePath: f.sandboxStatePath()}
+	var r *sandbox.Running
+	var err error
+	for port := builtinSandboxPort; r == nil && port < builtinSandboxPort+builtinSandboxPorts; port++ {
+		r, err = sandbox.Start(net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), opts)
+	}
+	if r == nil {
+		r, err = sandbox.Start("127.0.0.1:0", opts)
+	}
+	if err != nil {
+		return services{}, fail(1, "cannot start the built-in sandbox: %v", err)
+	}
+	if n := r.Server.Notice(); n != "" {
+		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.state", termsafe.Text(n)))
+	}
+	if _, port, _ := net.SplitHostPort(r.ListenAddr()); port != strconv.Itoa(builtinSandboxPort) {
+		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.builtin_port", r.URL, builtinSandboxPort, sandbox.Hints{BaseURL: r.URL}.OutboxURL()))
+	}
+	if file := f.Getenv("WIZARD_TEST_SANDBOX_URL_FILE"); file != "" {
+		_ = os.WriteFile(file, []byte(r.URL), 0o600) // for the tests only: where the built-in sandbox listens this run
+	}
+	cfg := client.SandboxConfig(r.URL)
+	cfg.OperatorToken = r.Server.OperatorToken() // the built-in sandbox's own
+	return services{config: cfg, sandboxURL: r.URL, rebase: r.Server.Rebase, stop: func() { _ = r.Close() }}, nil
+}
+
+// sandboxStatePath is where the built-in sandbox keeps its state: next to
+// the data file (DATA.sandbox) or, with a team store, in the data directory
+// of this computer. "" (in memory) when there is no such place.
+func (f *factory) sandboxStatePath() string {
+	if f.flags.storeURL != "" {
+		p, err := store.DefaultPath()
+		if err != nil {
+			return ""
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return ""
+		}
+		return filepath.Join(filepath.Dir(p), "team-store.sandbox")
+	}
+	p, err := f.DataFile()
+	if err != nil {
+		return ""
+	}
+	return p + ".sandbox"
 }
 
 // Env is what the steps are given to work with the services svc.

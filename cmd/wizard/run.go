@@ -278,6 +278,11 @@ func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess st
 		return err
 	}
 	defer svc.stop()
+	if svc.rebase != nil && sess.Signup.URL != "" {
+		// The built-in sandbox may listen on another port than when it gave
+		// the signup page's address: the page is the same at the new one.
+		sess.Signup.URL = svc.rebase(sess.Signup.URL)
+	}
 	env := opts.Env(svc)
 	env.Theme = ui.Theme
 	app := ui.New(ui.Options{Store: st, Env: env, Session: sess, Resumed: resumed, User: opts.Who(), Hold: hold})

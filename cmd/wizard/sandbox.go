@@ -12,6 +12,7 @@ import (
 
 	"wizard/assets"
 	"wizard/client/sandbox"
+	"wizard/termsafe"
 )
 
 // sandboxOptions are the options of `wizard sandbox`.
@@ -20,7 +21,7 @@ type sandboxOptions struct {
 	Words *assets.Words
 
 	Addr    string          // --addr
-	Sandbox sandbox.Options // --auto-verify-email, --activation-delay, --latency
+	Sandbox sandbox.Options // --auto-verify-email, --activation-delay, --latency, --state
 	Faults  []string        // --fault, as written
 }
 
@@ -58,6 +59,7 @@ count=0 (the default) fails every matching request until the faults are cleared.
 	fl.DurationVar(&opts.Sandbox.AutoVerifyEmail, "auto-verify-email", 0, "verify new e-mail addresses by themselves after this long (0: only the link does)")
 	fl.DurationVar(&opts.Sandbox.ActivationDelay, "activation-delay", 5*time.Second, "how long an activation stays pending")
 	fl.DurationVar(&opts.Sandbox.Latency, "latency", 0, "added before every answer, to show the waiting screens")
+	fl.StringVar(&opts.Sandbox.StatePath, "state", "", "keep the sandbox's state in this file, so that a restart forgets nothing (default: in memory only)")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, "make matching requests fail: prefix=/graph/,kind=status|timeout|malformed|reset,status=503,count=2,retry_after=1s,delay=20s,method=GET (repeatable)")
 	return cmd
 }
@@ -84,6 +86,9 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 		return fail(1, "cannot serve the sandbox on %s: %v", opts.Addr, err)
 	}
 	defer r.Close()
+	if n := r.Server.Notice(); n != "" {
+		printf(opts.IO.ErrOut, "%s\n", w.T("cli.sandbox.state", termsafe.Text(n)))
+	}
 	for _, f := range parsed {
 		if err := r.Server.AddFault(f); err != nil {
 			return failT(w, 2, "cli.sandbox.bad_fault", err)
