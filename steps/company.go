@@ -71,6 +71,7 @@ func newCompany(env *Env, sess store.Session) Step {
 	if m.c.Country == "" {
 		m.c.Country = env.Region
 	}
+	m.c.NotRobot = true // "I am not a robot" is the default: a plain Enter goes forward
 	m.form = m.newForm()
 	if sess.Status == store.StatusWaiting && CompanyRoute(m.c).Park == ParkGovernment {
 		// Parked until Meta approves: ask whether it has, "keep waiting" first.

@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -33,6 +32,17 @@ func newNumberStatus(env *Env, sess store.Session) Step {
 	if sess.Path != store.PathBlocked { // a parked number is asked about again
 		m.n = sess.Number
 	}
+	m.form = m.questions()
+	return m
+}
+
+// questions is the form of the questions, from the first, with the answers
+// given so far. Its last field, "Confirm number details", defaults to
+// "Confirm"; "Change answers" (Enter or n) brings the questions back from the
+// first, and shift+tab goes back one question.
+func (m *numberStatus) questions() *huh.Form {
+	env := m.env
+	m.confirm = true
 	yesNo := func(yes, no string) []huh.Option[bool] {
 		return []huh.Option[bool]{huh.NewOption(env.T(no), false), huh.NewOption(env.T(yes), true)}
 	}
@@ -40,7 +50,7 @@ func newNumberStatus(env *Env, sess store.Session) Step {
 	for _, it := range MigrationItems {
 		items = append(items, huh.NewOption(env.T("migration."+it), it))
 	}
-	m.form = newForm(env,
+	return newForm(env,
 		huh.NewGroup(huh.NewSelect[bool]().Key("api").Title(env.T("number.q_api")).
 			Description(env.T("number.q_api_help")).
 			Options(yesNo("number.api_yes", "number.api_no")...).Value(&m.n.OnBusinessAPI)),
@@ -55,14 +65,8 @@ func newNumberStatus(env *Env, sess store.Session) Step {
 			WithHideFunc(func() bool { return !m.n.OnBusinessAPI }),
 		huh.NewGroup(huh.NewConfirm().Key("confirm").Title(env.T("number.confirm")).
 			Affirmative(env.T("number.confirm_yes")).Negative(env.T("number.confirm_no")).
-			Value(&m.confirm).Validate(func(ok bool) error {
-			if !ok {
-				return errors.New(env.T("number.confirm_required"))
-			}
-			return nil
-		})),
+			Value(&m.confirm)),
 	)
-	return m
 }
 
 // summary repeats the answers before they are confirmed.
@@ -150,6 +154,10 @@ func (m *numberStatus) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.form, cmd, submitted = submitForm(m.form, msg)
 	if !submitted {
 		return m, cmd, nil
+	}
+	if !m.confirm { // "Change answers": the questions again, with the answers given
+		m.form = m.questions()
+		return m, tea.Batch(cmd, m.form.Init()), nil
 	}
 	n := m.n
 	n.ConfirmedAt = m.env.Clock.Now()

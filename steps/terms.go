@@ -10,7 +10,8 @@ import (
 	"wizard/store"
 )
 
-// terms is step 1: the provider's terms, accepted with "Allow All".
+// terms is step 1: the provider's terms, accepted with "Allow All" (the
+// default: accepting is how the signup goes forward, and nothing is sent yet).
 type terms struct {
 	env      *Env
 	form     *huh.Form
@@ -18,7 +19,7 @@ type terms struct {
 }
 
 func newTerms(env *Env, _ store.Session) Step {
-	m := &terms{env: env}
+	m := &terms{env: env, accepted: true}
 	m.form = newForm(env, huh.NewGroup(
 		huh.NewNote().Title(env.T("terms.title")).Description(env.T("terms.body")),
 		huh.NewConfirm().Key("accept").

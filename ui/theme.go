@@ -20,8 +20,23 @@ func (t cachedTheme) Theme(isDark bool) *huh.Styles {
 	return t.light
 }
 
-// Theme is the huh theme every step's form uses.
-var Theme huh.Theme = cachedTheme{dark: huh.ThemeCharm(true), light: huh.ThemeCharm(false)}
+// Theme is the huh theme every step's form uses: huh's Charm theme, with the
+// chosen button of a confirmation marked by brackets as well as by colour.
+var Theme huh.Theme = cachedTheme{dark: markButtons(huh.ThemeCharm(true)), light: markButtons(huh.ThemeCharm(false))}
+
+// markButtons brackets the chosen button of a confirmation, "[ Allow All ]
+// Not now ", so that it reads with NO_COLOR, TERM=dumb and on a monochrome
+// screen. Both buttons keep the same width (huh pads them by two columns), so
+// the row does not move when the choice changes. A select's chosen option and
+// the focused field are already marked without colour by huh ("> " and the
+// bar on the left).
+func markButtons(t *huh.Styles) *huh.Styles {
+	bracket := func(s string) string { return "[ " + s + " ]" }
+	for _, fs := range []*huh.FieldStyles{&t.Focused, &t.Blurred} {
+		fs.FocusedButton = fs.FocusedButton.PaddingLeft(0).PaddingRight(0).Transform(bracket)
+	}
+	return t
+}
 
 // palette is the few colours of the whole screen, for a light or a dark
 // terminal: the shell's frame and the step bodies are drawn with them.

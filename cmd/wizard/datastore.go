@@ -102,6 +102,12 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
+// isTerminalReader reports whether r is a terminal (the answers of the screens come from it).
+func isTerminalReader(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
 // openStoreAt opens the store named by where: a team store's address, or a
 // data file's path (created if need be, unless readOnly).
 func (f *factory) openStoreAt(where string, readOnly bool) (dataStore, error) {

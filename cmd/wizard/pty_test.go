@@ -1130,7 +1130,7 @@ func ptyKillAndResume(t *testing.T, pt ptyPoint, seed uint64, builtin bool) {
 		return
 	}
 	k.p.WaitFor("Resume signup " + k.id + "?")
-	k.p.WaitFor("Resume it")
+	k.p.WaitFor("[ Resume it ]") // the default, marked without colour
 	if where := fmt.Sprintf(`stopped at "%s"`, ptyWords.T("step."+string(next))); !strings.Contains(k.p.Screen(), where) {
 		k.p.Errorf("the offer to resume does not say %s, the step it resumes at", where)
 	}

@@ -29,11 +29,24 @@ type sessionOptions struct {
 	Now       func() time.Time          // the clock of the reopen event
 	Who       func() string             // who is at work
 	Program   []tea.ProgramOption       // more options of the Bubble Tea program
+	Terminal  func() bool               // whether the answers come from a terminal (standard input is one)
 }
 
 func (f *factory) sessionOptions() sessionOptions {
 	return sessionOptions{IO: f.IO, OpenStore: f.OpenStore, Services: f.Services, Env: f.Env, Now: f.Now, Who: f.Who,
-		Program: []tea.ProgramOption{tea.WithFPS(frameRate)}}
+		Program:  []tea.ProgramOption{tea.WithFPS(frameRate)},
+		Terminal: func() bool { return isTerminalReader(f.IO.In) }}
+}
+
+// needTerminal is the refusal of `wizard` and `wizard resume` to run when
+// standard input is no terminal (a pipe, a file, /dev/null): the screens
+// would read no answers, and a signup would be created for nothing. It is
+// said before anything is created; the support commands work anywhere.
+func needTerminal(opts *sessionOptions, command string) error {
+	if opts.Terminal == nil || opts.Terminal() {
+		return nil
+	}
+	return failT(opts.Words, 1, "cli.no_terminal", command)
 }
 
 // frameRate is how often a screen is drawn at most, per second: Bubble Tea's
@@ -51,6 +64,9 @@ type startOptions struct {
 
 // runStart is `wizard`: offer the most recent unfinished session, or start a new one.
 func runStart(ctx context.Context, opts *startOptions) error {
+	if err := needTerminal(&opts.sessionOptions, "wizard"); err != nil {
+		return err
+	}
 	st, err := opts.OpenStore()
 	if err != nil {
 		return err
@@ -163,7 +179,16 @@ func runResume(ctx context.Context, opts *resumeOptions) error {
 		return err
 	}
 	defer st.Close()
-	sess, hold, err := resumeTarget(ctx, opts, st, opts.ID)
+	chosen, err := resumeChoice(opts, st, opts.ID)
+	if err != nil {
+		return err
+	}
+	if chosen.Status != store.StatusDone { // a finished one's name review is asked for without screens
+		if err := needTerminal(&opts.sessionOptions, "wizard resume "+chosen.ID); err != nil {
+			return err
+		}
+	}
+	sess, hold, err := takeResumed(ctx, opts, st, chosen)
 	if err != nil {
 		return err
 	}
@@ -184,6 +209,12 @@ func resumeTarget(ctx context.Context, opts *resumeOptions, st dataStore, id str
 	if err != nil {
 		return s, nil, err
 	}
+	return takeResumed(ctx, opts, st, s)
+}
+
+// takeResumed holds s, the signup resumeChoice picked, and reopens it if it
+// was abandoned.
+func takeResumed(ctx context.Context, opts *resumeOptions, st dataStore, s store.Session) (store.Session, *store.Hold, error) {
 	hold, err := holdSignup(ctx, &opts.sessionOptions, st, s.ID)
 	if err != nil {
 		return s, nil, err
