@@ -1,7 +1,9 @@
 package assets
 
 import (
+	"encoding/json"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -83,6 +85,93 @@ func TestCatalogTextsAreWellFormed(t *testing.T) {
 			if strings.Contains(missingArg.ReplaceAllString(text, ""), "%!") {
 				t.Errorf("%s: %s has a broken verb: %q", tag, k, text)
 			}
+		}
+	}
+}
+
+// verbs are the format verbs of a catalog text, as written ("%s", "%[2]d", …).
+var verbs = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
+
+// verbCounts counts each verb of text (with its index, if any).
+func verbCounts(text string) map[string]int {
+	m := map[string]int{}
+	for _, v := range verbs.FindAllString(text, -1) {
+		if v != "%%" {
+			m[v]++
+		}
+	}
+	return m
+}
+
+// Every catalog is complete: the same keys as English, and in each text the
+// same format verbs (with the same indexes), so no screen shows an English
+// fallback or a garbled "%!s(MISSING)" in another language. Tabs, which line
+// up the columns of a table, are kept too.
+func TestEveryCatalogMatchesEnglish(t *testing.T) {
+	en := NewWords("en")
+	enKeys := map[string]bool{}
+	for _, k := range Keys(DefaultLanguage) {
+		enKeys[k] = true
+	}
+	raw := func(tag string) map[string]string {
+		out := map[string]string{}
+		files, err := fs.Glob(messagesFS, "messages/"+tag+"/*.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			data, err := messagesFS.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var texts map[string]string
+			if err := json.Unmarshal(data, &texts); err != nil {
+				t.Fatal(err)
+			}
+			maps.Copy(out, texts)
+		}
+		return out
+	}
+	enRaw := raw("en")
+	for _, tag := range Languages() {
+		if tag == DefaultLanguage {
+			continue
+		}
+		w := NewWords(tag.String())
+		if w.Language() != tag {
+			t.Errorf("--lang %s picks %s", tag, w.Language())
+		}
+		texts := raw(tag.String())
+		for k := range enKeys {
+			text, ok := texts[k]
+			if !ok {
+				t.Errorf("%s lacks %s (English: %q)", tag, k, en.T(k))
+				continue
+			}
+			if want, got := verbCounts(enRaw[k]), verbCounts(text); !maps.Equal(want, got) {
+				t.Errorf("%s: %s has the verbs %v, English %v: %q", tag, k, got, want, text)
+			}
+			if strings.Count(text, "\t") != strings.Count(enRaw[k], "\t") {
+				t.Errorf("%s: %s has %d tabs, English %d", tag, k, strings.Count(text, "\t"), strings.Count(enRaw[k], "\t"))
+			}
+		}
+		for k := range texts {
+			if !enKeys[k] {
+				t.Errorf("%s has %s, which English lacks (a key no code uses)", tag, k)
+			}
+		}
+	}
+}
+
+func TestVerbCounts(t *testing.T) {
+	for text, want := range map[string]map[string]int{
+		"Step %d of %d · %s":       {"%d": 2, "%s": 1},
+		"%s: wizard show %[1]s":    {"%s": 1, "%[1]s": 1},
+		"100%% sure, %.1f MiB, %q": {"%.1f": 1, "%q": 1},
+		"no verbs":                 {},
+	} {
+		if got := verbCounts(text); !maps.Equal(got, want) {
+			t.Errorf("verbCounts(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
