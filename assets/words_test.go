@@ -12,8 +12,9 @@ import (
 )
 
 // usedKey matches a catalog key written literally in a call such as
-// env.T("account.email") or w.T("ui.title", …).
-var usedKey = regexp.MustCompile(`\bT\("([a-z0-9_.\-]+)"`)
+// env.T("account.email") or w.T("ui.title", …), a key binding's help
+// (key.WithHelp("r", "keys.retry")) or a name of huh's key words ("keys.huh.next").
+var usedKey = regexp.MustCompile(`\bT\("([a-z0-9_.\-]+)"|WithHelp\("[^"]*", "(keys\.[a-z0-9_.\-]+)"\)|"(keys\.huh\.[a-z0-9_]+)"`)
 
 var missingArg = regexp.MustCompile(`%!\w\((MISSING|BADINDEX)\)`)
 
@@ -37,11 +38,12 @@ func TestEveryKeyUsedInCodeIsInTheEnglishCatalog(t *testing.T) {
 		}
 		for _, m := range usedKey.FindAllStringSubmatch(string(src), -1) {
 			seen++
-			if strings.HasSuffix(m[1], ".") {
+			k := m[1] + m[2] + m[3] // one of the three forms matched
+			if strings.HasSuffix(k, ".") {
 				continue // the start of a key built from a code (tested where it is built)
 			}
-			if !w.Has(m[1]) {
-				t.Errorf("%s uses %q, which the English catalog lacks", path, m[1])
+			if !w.Has(k) {
+				t.Errorf("%s uses %q, which the English catalog lacks", path, k)
 			}
 		}
 		return nil

@@ -137,7 +137,10 @@ func (m *account) Init() tea.Cmd {
 	return m.form.Init()
 }
 
-func (m *account) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *account) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *account) keyList() []key.Binding {
 	if m.busy.on {
 		return nil
 	}

@@ -61,13 +61,13 @@ type (
 const maxActivationPoll = 10 * time.Second
 
 var (
-	actKeyCheck    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check now"))
-	actKeyContinue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
-	actKeyRetry    = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "start the activation again"))
-	actKeyRename   = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "choose another display name"))
-	actKeySend     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send it for review"))
-	actKeyEdit     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit"))
-	actKeyCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep the old name"))
+	actKeyCheck    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keys.check_now"))
+	actKeyContinue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keys.continue"))
+	actKeyRetry    = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "keys.activation.again"))
+	actKeyRename   = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "keys.activation.rename"))
+	actKeySend     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keys.activation.send"))
+	actKeyEdit     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "keys.edit"))
+	actKeyCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keys.activation.keep_name"))
 )
 
 // declined: the activation failed because Meta declined the display name.
@@ -98,7 +98,10 @@ func (m *activation) Init() tea.Cmd {
 	return tea.Batch(m.poll.start(m.env.T("activation.waiting"), m.act.StartedAt), m.check())
 }
 
-func (m *activation) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *activation) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *activation) keyList() []key.Binding {
 	switch {
 	case m.renaming:
 		return nil

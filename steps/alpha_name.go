@@ -75,8 +75,8 @@ type (
 )
 
 var (
-	alKeyContinue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
-	alKeyEdit     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "change the country"))
+	alKeyContinue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keys.continue"))
+	alKeyEdit     = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "keys.alpha.change_country"))
 )
 
 func newAlphaName(env *Env, sess store.Session) Step {
@@ -117,7 +117,10 @@ func (m *alphaName) Init() tea.Cmd {
 	return m.form.Init()
 }
 
-func (m *alphaName) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *alphaName) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *alphaName) keyList() []key.Binding {
 	switch m.phase {
 	case alphaAsk:
 		return m.form.KeyBinds()

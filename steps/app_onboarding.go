@@ -27,9 +27,13 @@ func newAppNotice(env *Env, sess store.Session) Step {
 		next: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", env.T("app_onboarding.key_next")))}
 }
 
-func (m *appNotice) ID() ID                          { return Activation }
-func (m *appNotice) Init() tea.Cmd                   { return nil }
-func (m *appNotice) Help() []key.Binding             { return []key.Binding{m.next} }
+func (m *appNotice) ID() ID        { return Activation }
+func (m *appNotice) Init() tea.Cmd { return nil }
+
+// Help is the step's keys, in the user's language.
+func (m *appNotice) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *appNotice) keyList() []key.Binding          { return []key.Binding{m.next} }
 func (m *appNotice) WantsBack(tea.KeyPressMsg) bool  { return false } // the number is connected: nothing earlier to redo
 func (m *appNotice) MovesFocus(tea.KeyPressMsg) bool { return false }
 func (m *appNotice) Focus() string                   { return "" }

@@ -406,8 +406,8 @@ func backoff(d, limit time.Duration) time.Duration {
 }
 
 var (
-	keyRetry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry"))
-	keyQuit  = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "save and quit"))
+	keyRetry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "keys.retry"))
+	keyQuit  = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "keys.save_and_quit"))
 )
 
 // browserOpened is the result of opening a page in the browser.

@@ -197,7 +197,10 @@ func (m *company) current() *huh.Form {
 	return m.form
 }
 
-func (m *company) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *company) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *company) keyList() []key.Binding {
 	if m.busy.on {
 		return nil
 	}
@@ -210,7 +213,7 @@ func (m *company) Help() []key.Binding {
 	return m.form.KeyBinds()
 }
 
-var keyApprovalBack = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the question"))
+var keyApprovalBack = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keys.company.back_to_question"))
 
 func (m *company) View(width int) string {
 	if m.busy.on {

@@ -41,11 +41,11 @@ type displayName struct {
 }
 
 var (
-	dnKeyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm the name"))
-	dnKeyEdit    = key.NewBinding(key.WithKeys("e", "backspace"), key.WithHelp("e", "edit"))
+	dnKeyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keys.display_name.confirm"))
+	dnKeyEdit    = key.NewBinding(key.WithKeys("e", "backspace"), key.WithHelp("e", "keys.edit"))
 	// With warnings shown, Enter takes the safe answer: back to the name.
-	dnKeyEditName = key.NewBinding(key.WithKeys("enter", "e", "backspace"), key.WithHelp("enter/e", "edit the name"))
-	dnKeyOurBrand = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "our brand is written this way"))
+	dnKeyEditName = key.NewBinding(key.WithKeys("enter", "e", "backspace"), key.WithHelp("enter/e", "keys.display_name.edit"))
+	dnKeyOurBrand = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "keys.display_name.our_brand"))
 )
 
 // WantsBack: from the form (not the second look, where e edits), shift+tab on
@@ -189,7 +189,10 @@ func (m *displayName) MovesFocus(k tea.KeyPressMsg) bool {
 }
 func (m *displayName) Focus() string { return formFocus(m.form) + strconv.FormatBool(m.checking) }
 
-func (m *displayName) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *displayName) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *displayName) keyList() []key.Binding {
 	if m.checking && len(m.warnings) > 0 {
 		return []key.Binding{dnKeyEditName, dnKeyOurBrand}
 	}

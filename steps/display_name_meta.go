@@ -73,7 +73,10 @@ func (m *metaName) Focus() string {
 	return formFocus(m.form)
 }
 
-func (m *metaName) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *metaName) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *metaName) keyList() []key.Binding {
 	k := m.keys
 	switch {
 	case m.sending:

@@ -26,14 +26,18 @@ type finished struct {
 // finishedSaved replies to the Record that marks the signup complete.
 type finishedSaved struct{}
 
-var doneKeyQuit = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "quit"))
+var doneKeyQuit = key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter/q", "keys.quit"))
 
 func newFinished(env *Env, sess store.Session) Step {
 	return &finished{env: env, sess: sess}
 }
 
 func (m *finished) ID() ID { return Finished }
-func (m *finished) Help() []key.Binding {
+
+// Help is the step's keys, in the user's language.
+func (m *finished) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *finished) keyList() []key.Binding {
 	if m.saving {
 		return nil
 	}

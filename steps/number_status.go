@@ -96,7 +96,10 @@ func (m *numberStatus) MovesFocus(k tea.KeyPressMsg) bool { return formMovesFocu
 func (m *numberStatus) Focus() string                     { return formFocus(m.form) }
 func (m *numberStatus) Init() tea.Cmd                     { return m.form.Init() }
 
-func (m *numberStatus) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *numberStatus) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *numberStatus) keyList() []key.Binding {
 	if m.parked != "" {
 		return []key.Binding{keyQuit}
 	}

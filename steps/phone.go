@@ -64,8 +64,8 @@ type (
 )
 
 var (
-	phKeyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add this number"))
-	phKeyEdit    = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "change the number"))
+	phKeyConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keys.phone.add"))
+	phKeyEdit    = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "keys.phone.change"))
 )
 
 func newPhone(env *Env, sess store.Session) Step {
@@ -144,7 +144,10 @@ func (m *phone) Init() tea.Cmd {
 	return m.form.Init()
 }
 
-func (m *phone) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *phone) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *phone) keyList() []key.Binding {
 	switch m.phase {
 	case phoneCountry, phoneAsk:
 		return m.form.KeyBinds()

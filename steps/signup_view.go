@@ -30,7 +30,10 @@ func newSignupKeys(env *Env) signupKeys {
 	}
 }
 
-func (m *signup) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *signup) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *signup) keyList() []key.Binding {
 	k := m.keys
 	switch {
 	case m.paste != nil:

@@ -115,10 +115,10 @@ type (
 )
 
 var (
-	codeKeySMS      = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "send by SMS"))
-	codeKeyVoice    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "send by voice call"))
-	codeKeyResendS  = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "resend by SMS"))
-	codeKeyResendV  = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "resend by voice call"))
+	codeKeySMS      = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "keys.code.sms"))
+	codeKeyVoice    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "keys.code.voice"))
+	codeKeyResendS  = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "keys.code.resend_sms"))
+	codeKeyResendV  = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "keys.code.resend_voice"))
 	codeMethodByKey = map[string]string{"s": MethodSMS, "v": MethodVoice}
 )
 
@@ -247,7 +247,10 @@ func (m *verifyCode) Init() tea.Cmd {
 	return nil
 }
 
-func (m *verifyCode) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *verifyCode) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *verifyCode) keyList() []key.Binding {
 	switch m.phase {
 	case codeChoose:
 		if !m.codeSent() {

@@ -42,10 +42,10 @@ func newVerifyEmail(env *Env, sess store.Session) Step {
 }
 
 var (
-	keyResend   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resend e-mail"))
-	keyMailbox  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open sandbox mailbox"))
-	keyCheckNow = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check now"))
-	keyChange   = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change address"))
+	keyResend   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "keys.verify_email.resend"))
+	keyMailbox  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "keys.verify_email.mailbox"))
+	keyCheckNow = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keys.check_now"))
+	keyChange   = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "keys.verify_email.change"))
 )
 
 func (m *verifyEmail) ID() ID { return VerifyEmail }
@@ -59,7 +59,10 @@ func (m *verifyEmail) Init() tea.Cmd {
 	return tea.Batch(cmd, m.check())
 }
 
-func (m *verifyEmail) Help() []key.Binding {
+// Help is the step's keys, in the user's language.
+func (m *verifyEmail) Help() []key.Binding { return m.env.inWords(m.keyList()) }
+
+func (m *verifyEmail) keyList() []key.Binding {
 	keys := []key.Binding{keyCheckNow, keyResend, keyChange}
 	if m.env.Training != nil && m.env.OpenURL != nil {
 		keys = append(keys, keyMailbox)
