@@ -61,24 +61,6 @@ func pendingName(t *testing.T, sb *sandbox.Running) (store.Session, *client.Clie
 	return s, c
 }
 
-func loadOne(t *testing.T, path, id string) (store.Session, []store.Event) {
-	t.Helper()
-	st, err := store.Open(path, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s, err := st.Load(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	evs, err := st.Events(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, evs
-}
-
 // `wizard resume` on a finished signup whose name Meta was still reviewing
 // asks the provider again: still pending, it says so; once Meta approved
 // it, the new state is saved with an event and sent to the OCM record, and
@@ -92,7 +74,7 @@ func TestResumeRefreshesAPendingName(t *testing.T) {
 	t.Cleanup(func() { _ = sb.Close() })
 	sess, c := pendingName(t, sb)
 	seed(t, path, sess)
-	before, _ := loadOne(t, path, sess.ID)
+	before, _ := load(t, path, sess.ID)
 
 	r := wiz(t, "resume", sess.ID, "--data", path, "--sandbox-url", sb.URL)
 	mustOK(t, r)
@@ -122,7 +104,7 @@ func TestResumeRefreshesAPendingName(t *testing.T) {
 	if !strings.Contains(r.stdout, "approved by Meta") || !strings.Contains(r.stdout, sess.Alpha.ID) {
 		t.Fatalf("approved:\n%s", r.stdout)
 	}
-	after, evs := loadOne(t, path, sess.ID)
+	after, evs := load(t, path, sess.ID)
 	if after.Alpha.NameStatus != rules.NameApproved || !after.Alpha.CheckedAt.Equal(tNow) {
 		t.Fatalf("alpha after the refresh: %+v", after.Alpha)
 	}
@@ -163,7 +145,7 @@ func TestResumeRefreshFailuresSaveNothing(t *testing.T) {
 	t.Cleanup(func() { _ = sb.Close() })
 	sess, c := pendingName(t, sb)
 	seed(t, path, sess)
-	before, evs0 := loadOne(t, path, sess.ID)
+	before, evs0 := load(t, path, sess.ID)
 
 	if err := sb.Server.AddFault(sandbox.Fault{PathPrefix: "/partner/v1/signups/", Kind: sandbox.FaultStatus, Status: 500}); err != nil {
 		t.Fatal(err)
@@ -194,7 +176,7 @@ func TestResumeRefreshFailuresSaveNothing(t *testing.T) {
 	if r.code() != 1 || !strings.Contains(r.err.Error(), "could not be updated") || !strings.Contains(r.err.Error(), "Nothing was saved") {
 		t.Fatalf("OCM down: exit %d %v", r.code(), r.err)
 	}
-	after, evs := loadOne(t, path, sess.ID)
+	after, evs := load(t, path, sess.ID)
 	if !reflect.DeepEqual(before, after) || len(evs) != len(evs0) {
 		t.Fatalf("a failed refresh saved something:\nbefore %+v\nafter  %+v", before, after)
 	}
