@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"wizard/steps"
 	"wizard/termsafe"
@@ -50,7 +51,20 @@ func (a *App) Render() string {
 		parts = append(parts, "", a.styles.Quiet.Width(bodyWidth).Render(termsafe.Text(a.words.T("ui.hold_trouble", a.holds.trouble))))
 	}
 	parts = append(parts, "", a.footer())
-	return strings.Join(parts, "\n")
+	return fitWidth(strings.Join(parts, "\n"), width)
+}
+
+// fitWidth cuts every line of s to width columns, so that the terminal never
+// wraps one: what a form pads past the edge (its full width plus the body's
+// margin) is blank, and a longer line is cut rather than wrapped.
+func fitWidth(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // header: the product, the step name, "n of 12" and a row of marks for the steps.
@@ -115,10 +129,13 @@ func (a *App) footer() string {
 	if width <= 0 {
 		width = 80
 	}
+	room := max(width-lipgloss.Width(shellHelp)-lipgloss.Width(sep), 10)
 	stepHelp := a.help
-	stepHelp.SetWidth(max(width-lipgloss.Width(shellHelp)-lipgloss.Width(sep), 10))
+	stepHelp.SetWidth(room)
 	if own := stepHelp.ShortHelpView(a.step.Help()); own != "" {
-		return own + sep + shellHelp
+		// The help model keeps its first key even when it is wider than the
+		// room (longer words, as in Russian): cut it there, never wrap.
+		return ansi.Truncate(own, room, "…") + sep + shellHelp
 	}
 	return shellHelp
 }
