@@ -124,6 +124,10 @@ type Env struct {
 	// sandbox "sent" can be seen) when the services are the sandbox; nil for
 	// real services. The steps never know which services they talk to otherwise.
 	Training Training
+	// Classroom is set for a trainer's demo (wizard demo): the shell and the
+	// steps then offer presenter notes, the pace of the sandbox and a "now" key
+	// on waits. False for every real signup.
+	Classroom bool
 	// OpenURL opens a page in the user's browser; nil when no browser can be used.
 	OpenURL func(url string) error
 	// PollEvery is the first interval between two status polls (default 1s).

@@ -39,6 +39,12 @@ type Session struct {
 	WaitingReason string `json:"waiting_reason,omitempty"`
 	Step          string `json:"step"` // the step the session is at (steps.Next of the rest)
 	Path          Path   `json:"path,omitempty"`
+	// Language is the catalog the signup was worked in ("en", "ru", "kk"), so
+	// that whoever resumes it sees the same words unless they choose others.
+	Language string `json:"language,omitempty"`
+	// Demo names the classroom scenario a trainer's demo signup was made for
+	// (wizard demo); empty for a real signup.
+	Demo string `json:"demo,omitempty"`
 
 	Terms      Terms      `json:"terms"`
 	Account    Account    `json:"account"`
