@@ -187,20 +187,31 @@ func demoServices(f *factory, opts *sessionOptions, sc sandbox.Scenario) (*sandb
 
 // runDemo is `wizard demo [NAME] [--at STEP]`.
 func runDemo(ctx context.Context, f *factory, opts *demoOptions) error {
+	w := opts.Words
+	// What was typed is checked first, so that a mistake is told at once.
+	var sc sandbox.Scenario
+	var err error
+	if opts.Name != "" {
+		if sc, err = findScenario(&opts.sessionOptions, opts.Name); err != nil {
+			return err
+		}
+	}
+	if opts.At != "" && (opts.Name != "" || !slices.Contains(seedableSteps, steps.ID(strings.TrimSpace(opts.At)))) {
+		if _, err := demoStep(&opts.sessionOptions, sc, opts.At); err != nil {
+			return err
+		}
+	}
 	if err := needTerminal(&opts.sessionOptions, "wizard demo"); err != nil {
 		return err
 	}
-	w := opts.Words
 	if opts.Name == "" {
 		name, err := pickScenario(ctx, f, opts)
 		if err != nil {
 			return err
 		}
-		opts.Name = name
-	}
-	sc, err := findScenario(&opts.sessionOptions, opts.Name)
-	if err != nil {
-		return err
+		if sc, err = findScenario(&opts.sessionOptions, name); err != nil {
+			return err
+		}
 	}
 	at := steps.Terms
 	if opts.At != "" {
@@ -299,9 +310,6 @@ func newDemoResumeCmd(f *factory) *cobra.Command {
 // runDemoResume is `wizard demo resume [ID]`: `wizard resume` on a demo
 // signup, with its scenario armed again in the sandbox.
 func runDemoResume(ctx context.Context, f *factory, opts *demoResumeOptions) error {
-	if err := needTerminal(&opts.sessionOptions, "wizard demo resume"); err != nil {
-		return err
-	}
 	st, err := opts.OpenStore()
 	if err != nil {
 		return err
@@ -321,6 +329,9 @@ func runDemoResume(ctx context.Context, f *factory, opts *demoResumeOptions) err
 	}
 	if chosen.Status == store.StatusDone {
 		return failT(opts.Words, 1, "cli.resume.done", chosen.ID)
+	}
+	if err := needTerminal(&opts.sessionOptions, "wizard demo resume "+chosen.ID); err != nil {
+		return err
 	}
 	_, stop, err := demoServices(f, &ro.sessionOptions, sc)
 	if err != nil {

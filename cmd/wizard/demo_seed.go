@@ -72,11 +72,11 @@ func seedDemo(ctx context.Context, o seedOptions, sess *store.Session, at steps.
 	profile := store.Profile{DisplayName: company.CompanyName, Category: "OTHER", Description: demoDescription, Website: demoWebsite}
 
 	sess.Account.Email = email // shown filled in on the account step
-	if !before(steps.Account) {
+	if !before(steps.Terms) {
 		return finishSeed(sess, at)
 	}
 	sess.Terms.AcceptedAt = now()
-	if !before(steps.VerifyEmail) {
+	if !before(steps.Account) {
 		return finishSeed(sess, at)
 	}
 	// A password is needed by the provider; it is made here, used once and forgotten.
@@ -86,14 +86,14 @@ func seedDemo(ctx context.Context, o seedOptions, sess *store.Session, at steps.
 	}
 	sess.Account = store.Account{Email: acc.Email, ID: acc.ID, CreatedAt: now()}
 	sess.Company = company // shown filled in on the company step
-	if !before(steps.Company) {
+	if !before(steps.VerifyEmail) {
 		return finishSeed(sess, at)
 	}
 	if err := confirmEmail(ctx, o.Sandbox.URL, email); err != nil {
 		return fmt.Errorf("confirm the e-mail address: %w", err)
 	}
 	sess.Account.VerifiedAt = now()
-	if !before(steps.NumberStatus) {
+	if !before(steps.Company) {
 		return finishSeed(sess, at)
 	}
 	if sc.OrgType == steps.OrgGovernment {
@@ -104,7 +104,7 @@ func seedDemo(ctx context.Context, o seedOptions, sess *store.Session, at steps.
 		return fmt.Errorf("save the company details: %w", err)
 	}
 	sess.Company.SavedAt = now()
-	if !before(steps.Signup) {
+	if !before(steps.NumberStatus) {
 		return finishSeed(sess, at)
 	}
 	if sc.OnBusinessApp {
@@ -113,7 +113,7 @@ func seedDemo(ctx context.Context, o seedOptions, sess *store.Session, at steps.
 	sess.Number = store.Number{OnBusinessAPI: sc.OnBusinessAPI, ConfirmedAt: now()}
 	route := steps.ChooseRoute(company.OrgType, sess.Number, steps.MigrationItems)
 	sess.Path = route.Path
-	if !before(steps.DisplayName) {
+	if !before(steps.Signup) {
 		return finishSeed(sess, at)
 	}
 	if err := seedSignup(ctx, o, sess); err != nil {
@@ -123,13 +123,13 @@ func seedDemo(ctx context.Context, o seedOptions, sess *store.Session, at steps.
 		sess.Profile = profile
 		sess.Phone = store.Phone{Country: phone.Region, E164: phone.E164, CC: phone.CC, Number: phone.National} // shown on the phone step
 	}
-	if !before(steps.Phone) {
+	if !before(steps.DisplayName) {
 		return finishSeed(sess, at)
 	}
 	if sess.Path == store.PathNew {
 		sess.Profile.ConfirmedAt = now()
 	}
-	if !before(steps.VerifyCode) {
+	if !before(steps.Phone) {
 		return finishSeed(sess, at)
 	}
 	if sess.Path == store.PathNew {
@@ -144,13 +144,13 @@ func seedDemo(ctx context.Context, o seedOptions, sess *store.Session, at steps.
 		}
 		sess.Profile.SentAt = now()
 	}
-	if !before(steps.Activation) {
+	if !before(steps.VerifyCode) {
 		return finishSeed(sess, at)
 	}
 	if err := seedCode(ctx, o, sess); err != nil {
 		return err
 	}
-	if !before(steps.AlphaName) {
+	if !before(steps.Activation) {
 		return finishSeed(sess, at)
 	}
 	if err := seedActivation(ctx, o, sess); err != nil {
