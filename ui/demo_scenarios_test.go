@@ -191,7 +191,7 @@ func TestDemoWrongCode(t *testing.T) {
 	}
 	// A voice call brings a new code, and it is taken.
 	h.key("v")
-	h.waitScreen("Sandbox phone received")
+	h.waitScreen("Meta sent the code by voice call")
 	code, err = sandbox.LatestCode(context.Background(), w.sb.URL, a.Session().Phone.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -215,7 +215,7 @@ func TestDemoCodeExpired(t *testing.T) {
 	w.clock.advance(sandbox.ShortCodeLife + time.Second) // the room waits the countdown out
 	h.waitScreen("The code has expired")
 	h.key("v")
-	h.waitScreen("voice call")
+	h.waitScreen("Meta sent the code by voice call")
 	code, err := sandbox.LatestCode(context.Background(), w.sb.URL, a.Session().Phone.ID)
 	if err != nil {
 		t.Fatal(err)
