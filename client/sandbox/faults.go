@@ -56,6 +56,12 @@ type Fault struct {
 	// sends "1" with 429 and 503 and nothing otherwise; below 0 sends nothing.
 	RetryAfter time.Duration
 	Delay      time.Duration // FaultTimeout: how long the answer is held back
+	// Lasts, when set, makes the fault an outage of that length: it spoils
+	// every matching request from the first one it meets until Lasts has
+	// passed on the sandbox's clock, then it is gone (Count still limits it).
+	Lasts time.Duration
+
+	since time.Time // when a Lasts fault met its first request
 }
 
 // faultJSON is Fault on the wire, with durations such as "1s".
@@ -68,6 +74,7 @@ type faultJSON struct {
 	Count      int       `json:"count"`
 	RetryAfter string    `json:"retry_after,omitempty"`
 	Delay      string    `json:"delay,omitempty"`
+	Lasts      string    `json:"lasts,omitempty"`
 }
 
 // MarshalJSON writes durations as Go duration strings ("1s").
@@ -79,6 +86,9 @@ func (f Fault) MarshalJSON() ([]byte, error) {
 	if f.Delay != 0 {
 		j.Delay = f.Delay.String()
 	}
+	if f.Lasts != 0 {
+		j.Lasts = f.Lasts.String()
+	}
 	return json.Marshal(j)
 }
 
@@ -89,6 +99,7 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 		faultJSON
 		RetryAfter json.RawMessage `json:"retry_after"`
 		Delay      json.RawMessage `json:"delay"`
+		Lasts      json.RawMessage `json:"lasts"`
 	}
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
@@ -101,8 +112,12 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
+	lasts, err := rawDuration("lasts", j.Lasts)
+	if err != nil {
+		return err
+	}
 	*f = Fault{PathPrefix: j.PathPrefix, Method: j.Method, Kind: j.Kind, Status: j.Status, Code: j.Code, Count: j.Count,
-		RetryAfter: ra, Delay: delay}
+		RetryAfter: ra, Delay: delay, Lasts: lasts}
 	return nil
 }
 
@@ -137,8 +152,9 @@ func parseDuration(name, s string) (time.Duration, error) {
 //
 //	prefix=/graph/,kind=status,status=503,count=2,retry_after=1s
 //	prefix=/partner/,method=GET,kind=timeout,delay=20s
+//	prefix=/partner/,kind=status,status=503,lasts=30s
 //
-// Keys: prefix (or path_prefix), method, kind, status, count, retry_after, delay.
+// Keys: prefix (or path_prefix), method, kind, status, count, retry_after, delay, lasts.
 func ParseFault(spec string) (Fault, error) {
 	var f Fault
 	for part := range strings.SplitSeq(spec, ",") {
@@ -168,8 +184,10 @@ func ParseFault(spec string) (Fault, error) {
 			f.RetryAfter, err = parseDuration(k, v)
 		case "delay":
 			f.Delay, err = parseDuration(k, v)
+		case "lasts":
+			f.Lasts, err = parseDuration(k, v)
 		default:
-			err = errors.New("unknown key (use prefix, method, kind, status, code, count, retry_after, delay)")
+			err = errors.New("unknown key (use prefix, method, kind, status, code, count, retry_after, delay, lasts)")
 		}
 		if err != nil {
 			return Fault{}, fmt.Errorf("fault %q: %s: %v", spec, k, err)
@@ -188,6 +206,8 @@ func (f *Fault) check() error {
 		return fmt.Errorf("fault: path prefix %q must start with /", f.PathPrefix)
 	case f.Count < 0:
 		return fmt.Errorf("fault: count %d is negative", f.Count)
+	case f.Lasts < 0:
+		return fmt.Errorf("fault: lasts %v is negative", f.Lasts)
 	}
 	switch f.Kind {
 	case FaultStatus:
@@ -224,6 +244,9 @@ func (f Fault) String() string {
 	n := "every request"
 	if f.Count > 0 {
 		n = fmt.Sprintf("next %d requests", f.Count)
+	}
+	if f.Lasts > 0 {
+		n += " for " + f.Lasts.String() + " from the first"
 	}
 	return fmt.Sprintf("%s on %s (%s)", s, target, n)
 }
@@ -273,9 +296,20 @@ func (s *Server) takeFault(r *http.Request) (Fault, bool) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, f := range s.faults {
+	for i := 0; i < len(s.faults); i++ {
+		f := s.faults[i]
 		if !strings.HasPrefix(r.URL.Path, f.PathPrefix) || (f.Method != "" && f.Method != r.Method) {
 			continue
+		}
+		if f.Lasts > 0 {
+			now := s.now()
+			if f.since.IsZero() {
+				s.faults[i].since = now
+			} else if now.Sub(f.since) >= f.Lasts {
+				s.faults = slices.Delete(s.faults, i, i+1) // the outage is over
+				i--
+				continue
+			}
 		}
 		if f.Count > 0 {
 			s.faults[i].Count--

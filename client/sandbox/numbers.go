@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"wizard/client"
 )
@@ -211,8 +212,17 @@ func (s *Server) requestNumberCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
+	s.mu.Lock()
+	entry, life := s.codeEntry, s.codeLife
+	s.mu.Unlock()
+	if entry <= 0 {
+		entry = CodeEntryWindow * time.Second
+	}
+	if life <= 0 {
+		life = CodeTTL
+	}
 	writeJSON(w, http.StatusOK, client.CodeRequest{PhoneNumberID: phoneID, CodeMethod: in.CodeMethod, Language: in.Language,
-		RequestedAt: now, EnterWithinSeconds: CodeEntryWindow, ExpiresAt: now.Add(CodeTTL)})
+		RequestedAt: now, EnterWithinSeconds: int(entry / time.Second), ExpiresAt: now.Add(life)})
 }
 
 // verifyNumberCode is POST /v1/signups/{id}/numbers/{phone}/verify-code.

@@ -94,6 +94,11 @@ type Server struct {
 	creditLineID string                // graph: the provider's credit line
 	selfClient   *http.Client          // the provider half's client for its calls to the graph half
 
+	// A classroom scenario's code times (scenarios.go): how long a code
+	// request's answer says the code may be typed, and how long it is good;
+	// 0: CodeEntryWindow seconds and CodeTTL. Not saved, as the faults are not.
+	codeEntry, codeLife time.Duration
+
 	// The state on disk (state.go), when Options.StatePath is set.
 	baseURLs []string   // the addresses it has been reached at, latest last (saved)
 	base     string     // the current one (Start's URL)

@@ -81,6 +81,7 @@ type listEntry struct {
 	Status        string     `json:"status"`
 	WaitingReason string     `json:"waiting_reason,omitempty"`
 	Attention     string     `json:"attention,omitempty"` // why it needs someone to look at it
+	Demo          string     `json:"demo,omitempty"`      // a trainer's demo signup: its scenario (wizard demo)
 	UpdatedAt     string     `json:"updated_at"`
 	UpdatedBy     string     `json:"updated_by"`
 	HeldBy        *heldEntry `json:"held_by,omitempty"` // a wizard at work on it now
@@ -189,11 +190,20 @@ func printList(ctx context.Context, opts *listOptions, st dataStore, opt store.Q
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	// A DEMO column, first, when a trainer's demo signup is among them: a
+	// demo is never taken for a real signup, even in the same file.
+	demos := slices.ContainsFunc(sessions, func(s store.Session) bool { return s.Demo != "" })
+	if demos {
+		printf(tw, "%s\t", w.T("demo.list_column"))
+	}
 	printf(tw, "%s\n", w.T("list.header"))
 	for _, s := range sessions {
 		inUse := "-"
 		if h, ok := holds[s.ID]; ok {
 			inUse = heldBy(w, h)
+		}
+		if demos {
+			printf(tw, "%s\t", cell(dash(s.Demo)))
 		}
 		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
 			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"),
@@ -247,7 +257,7 @@ func listEntries(w *assets.Words, sessions []store.Session, holds map[string]sto
 		}
 		out = append(out, listEntry{HeldBy: held, ID: s.ID, Company: s.Company.CompanyName, Email: s.Account.Email,
 			Number: s.Phone.E164, Step: s.Step, Status: string(s.Status), WaitingReason: s.WaitingReason,
-			Attention: steps.Attention(w, s),
+			Attention: steps.Attention(w, s), Demo: s.Demo,
 			UpdatedAt: s.UpdatedAt.UTC().Format(time.RFC3339), UpdatedBy: s.UpdatedBy})
 	}
 	return out

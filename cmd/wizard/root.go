@@ -109,7 +109,7 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 
 	root.Flags().BoolVar(&opts.New, "new", false, "start a new signup without offering to resume the latest one")
 	root.AddCommand(newResumeCmd(f, nil), newListCmd(f, nil), newShowCmd(f, nil), newExportCmd(f, nil),
-		newImportCmd(f, nil), newCopyCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil))
+		newImportCmd(f, nil), newCopyCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil), newDemoCmd(f))
 	return root
 }
 
@@ -283,7 +283,7 @@ func (f *factory) Services() (services, error) {
 		cfg.OperatorToken = f.Getenv("WIZARD_PARTNER_TOKEN") // the outbox shows the sandbox's
 		return services{config: cfg, sandboxURL: base, stop: func() {}}, nil
 	default:
-		return f.builtinSandbox()
+		return f.builtinSandbox(nil)
 	}
 }
 
@@ -297,8 +297,9 @@ const (
 
 // builtinSandbox starts the sandbox in this process, keeping its state next to
 // the data file (sandboxStatePath), so that a signup resumed later finds its
-// account, signup, number and activation again.
-func (f *factory) builtinSandbox() (services, error) {
+// account, signup, number and activation again. setup, when given, prepares
+// the sandbox before it is used (a classroom scenario: see demo.go).
+func (f *factory) builtinSandbox(setup func(*sandbox.Running) error) (services, error) {
 	w := f.Words()
 	opts := sandbox.Options{AutoVerifyEmail: 5 * time.Second, StatePath: f.sandboxStatePath()}
 	var r *sandbox.Running
@@ -314,6 +315,12 @@ func (f *factory) builtinSandbox() (services, error) {
 	}
 	if n := r.Server.Notice(); n != "" {
 		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.state", termsafe.Text(n)))
+	}
+	if setup != nil {
+		if err := setup(r); err != nil {
+			_ = r.Close()
+			return services{}, fail(1, "cannot set up the built-in sandbox: %v", err)
+		}
 	}
 	if _, port, _ := net.SplitHostPort(r.ListenAddr()); port != strconv.Itoa(builtinSandboxPort) {
 		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.builtin_port", r.URL, builtinSandboxPort, sandbox.Hints{BaseURL: r.URL}.OutboxURL()))
