@@ -42,8 +42,14 @@ with --fault (repeatable), or while it runs with POST/GET/DELETE <url>/sandbox/f
   --fault prefix=/partner/,method=GET,kind=timeout,delay=20s  answers come too late
   --fault prefix=/graph/,kind=malformed,count=1               Meta's answer to the provider is not JSON
   --fault prefix=/partner/,kind=reset,count=1                 the connection is cut
+  --fault prefix=/partner/,method=PATCH,status=503,lasts=30s  an outage of 30s from the first
+  --fault prefix=/partner/v1/accounts/*/signups,method=POST,status=429,count=1
+                                                              the next signup start is rate limited
 
-count=0 (the default) fails every matching request until the faults are cleared.`,
+Keys: prefix (a segment * matches any one), method, kind, status, code (a Graph error
+code), count, retry_after, delay, lasts. count=0 (the default) fails every matching
+request until the faults are cleared; lasts=D makes a fault an outage that ends D after
+the first request it spoils.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Words = f.Words()
@@ -60,7 +66,7 @@ count=0 (the default) fails every matching request until the faults are cleared.
 	fl.DurationVar(&opts.Sandbox.ActivationDelay, "activation-delay", 5*time.Second, "how long an activation stays pending")
 	fl.DurationVar(&opts.Sandbox.Latency, "latency", 0, "added before every answer, to show the waiting screens")
 	fl.StringVar(&opts.Sandbox.StatePath, "state", "", "keep the sandbox's state in this file, so that a restart forgets nothing (default: in memory only)")
-	fl.StringArrayVar(&opts.Faults, "fault", nil, "make matching requests fail: prefix=/graph/,kind=status|timeout|malformed|reset,status=503,count=2,retry_after=1s,delay=20s,method=GET (repeatable)")
+	fl.StringArrayVar(&opts.Faults, "fault", nil, "make matching requests fail: prefix=/graph/,kind=status|timeout|malformed|reset,status=503,code=133016,count=2,retry_after=1s,delay=20s,lasts=30s,method=GET (repeatable)")
 	return cmd
 }
 
