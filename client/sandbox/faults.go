@@ -286,11 +286,13 @@ func (s *Server) Faults() []Fault {
 	return append([]Fault{}, s.faults...)
 }
 
-// ClearFaults removes every fault.
+// ClearFaults removes every fault (a scenario's too: with a state file, that
+// is written).
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.faults = nil
+	s.mu.Unlock()
+	_ = s.persist() // on a failed write, the next change writes it
 }
 
 // takeFault returns the first fault matching r, using up one of its count.
