@@ -119,7 +119,7 @@ func (m *activation) keyList() []key.Binding {
 	case m.act.StartedAt.IsZero():
 		return nil
 	case m.env.inClassroom():
-		return []key.Binding{actKeyCheck, keyNow}
+		return []key.Binding{keyNow, actKeyCheck}
 	}
 	return []key.Binding{actKeyCheck}
 }

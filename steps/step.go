@@ -232,3 +232,7 @@ func (e *Env) trainingNow(fn func(ctx context.Context, t Training) error) tea.Cm
 		return nowDone{fn(ctx, t)}
 	}
 }
+
+// Screener is implemented by a step that shows more than one screen: Screen
+// names the one on show ("" for the step's own), for the presenter notes.
+type Screener interface{ Screen() string }

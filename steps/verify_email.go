@@ -64,11 +64,11 @@ func (m *verifyEmail) Help() []key.Binding { return m.env.inWords(m.keyList()) }
 
 func (m *verifyEmail) keyList() []key.Binding {
 	keys := []key.Binding{keyCheckNow, keyResend, keyChange}
+	if m.env.inClassroom() {
+		keys = append([]key.Binding{keyNow}, keys...) // first: the footer may cut the others
+	}
 	if m.env.Training != nil && m.env.OpenURL != nil {
 		keys = append(keys, keyMailbox)
-	}
-	if m.env.inClassroom() {
-		keys = append(keys, keyNow)
 	}
 	return keys
 }

@@ -59,14 +59,9 @@ type classroomKeys struct {
 }
 
 func (a *App) classroomKeys() classroomKeys {
-	w := a.words
-	pace := w.T("classroom.key_pace")
-	if a.class.paceKnown {
-		pace = w.T("classroom.key_pace_is", a.paceName(a.class.pace))
-	}
 	return classroomKeys{
-		Notes: key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", w.T("classroom.key_notes"))),
-		Pace:  key.NewBinding(key.WithKeys("f3"), key.WithHelp("f3", pace)),
+		Notes: key.NewBinding(key.WithKeys("f2"), key.WithHelp("f2", a.words.T("classroom.key_notes"))),
+		Pace:  key.NewBinding(key.WithKeys("f3")), // named on the notes' panel, to keep the footer short
 	}
 }
 
@@ -81,16 +76,13 @@ func (a *App) training() steps.Training {
 	return a.env.Training
 }
 
-// presenterHelp is the shell's classroom keys for the footer.
+// presenterHelp is the shell's classroom key for the footer: the notes, whose
+// panel names the pace key (the footer's room is short in Russian).
 func (a *App) presenterHelp() []key.Binding {
 	if !a.inClassroom() {
 		return nil
 	}
-	k := a.classroomKeys()
-	if a.training() == nil {
-		return []key.Binding{k.Notes}
-	}
-	return []key.Binding{k.Notes, k.Pace}
+	return []key.Binding{a.classroomKeys().Notes}
 }
 
 // presenterKey handles the classroom's keys; ok says the key was theirs. While
@@ -236,9 +228,12 @@ var noteScreens = []string{
 // a branch screen of it, told from the saved session and the form's focus.
 func noteScreen(step steps.Step, sess store.Session) string {
 	id := step.ID()
-	focus := ""
+	focus, shown := "", ""
 	if t, ok := step.(steps.Typist); ok {
 		focus = t.Focus()
+	}
+	if sc, ok := step.(steps.Screener); ok {
+		shown = sc.Screen()
 	}
 	waiting := sess.Status == store.StatusWaiting
 	switch id {
@@ -252,7 +247,7 @@ func noteScreen(step steps.Step, sess store.Session) string {
 			return "number-status.migration-parked"
 		case waiting && sess.Path == store.PathBlocked:
 			return "number-status.parked"
-		case focus == "checklist":
+		case shown == "checklist":
 			return "number-status.checklist"
 		}
 	case steps.Signup:
@@ -286,12 +281,20 @@ func (a *App) notesView(screen string, width int) string {
 		return st.Step.Render(w.T(head)) + "\n" + lipgloss.NewStyle().Width(inner).Render(w.T(text))
 	}
 	k := "presenter." + screen + "."
+	keys := w.T("presenter.close")
+	if a.training() != nil {
+		pace := w.T("classroom.pace_unknown")
+		if a.class.paceKnown {
+			pace = a.paceName(a.class.pace)
+		}
+		keys += " · " + w.T("classroom.pace_key", pace)
+	}
 	body := strings.Join([]string{
 		st.Title.Render(w.T("presenter.title", w.T("presenter."+screen+".name"))),
 		section("presenter.world", k+"world"),
 		section("presenter.mistakes", k+"mistakes"),
 		section("presenter.guide", k+"guide"),
-		st.Quiet.Render(w.T("presenter.close")),
+		st.Quiet.Width(inner).Render(keys),
 	}, "\n")
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Width(width).Render(body)
 }
