@@ -29,7 +29,7 @@ type presenter struct {
 	activate  time.Duration // how long its activation takes
 	paceKnown bool          // the sandbox said its pace
 	paceBusy  bool          // a change of pace is under way
-	paceNote  string        // what the last change of pace did, until the next key
+	paceErr   string        // the last change of pace failed: what to do
 	told      steps.ID      // the step last told to the sandbox
 }
 
@@ -92,7 +92,6 @@ func (a *App) presenterKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	if !a.inClassroom() || key.Matches(msg, a.keys.Quit) {
 		return nil, false
 	}
-	a.class.paceNote = ""
 	k := a.classroomKeys()
 	switch {
 	case key.Matches(msg, k.Notes):
@@ -102,6 +101,7 @@ func (a *App) presenterKey(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 		a.class.open = false
 		return nil, true
 	case key.Matches(msg, k.Pace) && a.training() != nil:
+		a.class.open = true // the notes' panel says what the pace is now
 		return a.changePace(), true
 	}
 	return nil, a.class.open
@@ -170,14 +170,11 @@ func (a *App) classroomUpdate(msg classroomMsg) tea.Cmd {
 	}
 	if m.err != nil {
 		if m.set {
-			a.class.paceNote = termsafe.Text(a.words.T("classroom.pace_failed", m.err))
+			a.class.paceErr = termsafe.Text(a.words.T("classroom.pace_failed", m.err))
 		}
 		return nil
 	}
-	a.class.pace, a.class.email, a.class.activate, a.class.paceKnown = m.name, m.email, m.activate, true
-	if m.set {
-		a.class.paceNote = a.words.T("classroom.pace_set", a.paceName(m.name), a.span(m.email), a.span(m.activate))
-	}
+	a.class.pace, a.class.email, a.class.activate, a.class.paceKnown, a.class.paceErr = m.name, m.email, m.activate, true, ""
 	return nil
 }
 
@@ -207,9 +204,6 @@ func (a *App) stepBody(width int) string {
 	}
 	if a.class.open {
 		return a.notesView(noteScreen(a.step, a.sess), width)
-	}
-	if a.class.paceNote != "" {
-		return a.step.View(width) + "\n\n" + a.styles.Notice.Width(width).Render(a.class.paceNote)
 	}
 	return a.step.View(width)
 }
@@ -281,20 +275,26 @@ func (a *App) notesView(screen string, width int) string {
 		return st.Step.Render(w.T(head)) + "\n" + lipgloss.NewStyle().Width(inner).Render(w.T(text))
 	}
 	k := "presenter." + screen + "."
-	keys := w.T("presenter.close")
-	if a.training() != nil {
-		pace := w.T("classroom.pace_unknown")
-		if a.class.paceKnown {
-			pace = a.paceName(a.class.pace)
-		}
-		keys += " · " + w.T("classroom.pace_key", pace)
-	}
-	body := strings.Join([]string{
+	lines := []string{
 		st.Title.Render(w.T("presenter.title", w.T("presenter."+screen+".name"))),
 		section("presenter.world", k+"world"),
 		section("presenter.mistakes", k+"mistakes"),
 		section("presenter.guide", k+"guide"),
-		st.Quiet.Width(inner).Render(keys),
-	}, "\n")
+		st.Quiet.Width(inner).Render(w.T("presenter.close")),
+	}
+	if a.training() != nil { // the sandbox's pace, which f3 switches
+		pace := w.T("classroom.pace_key", w.T("classroom.pace_unknown"))
+		switch {
+		case a.class.paceKnown && a.class.email <= 0: // no auto-confirmation: only the e-mail's link
+			pace = w.T("classroom.pace_line_link", a.paceName(a.class.pace), a.span(a.class.activate))
+		case a.class.paceKnown:
+			pace = w.T("classroom.pace_line", a.paceName(a.class.pace), a.span(a.class.email), a.span(a.class.activate))
+		}
+		lines = append(lines, st.Quiet.Width(inner).Render(pace))
+		if a.class.paceErr != "" {
+			lines = append(lines, st.Error.Width(inner).Render(a.class.paceErr))
+		}
+	}
+	body := strings.Join(lines, "\n")
 	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Width(width).Render(body)
 }
