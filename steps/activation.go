@@ -29,6 +29,7 @@ type activation struct {
 	lastErr     error
 	rateLimited bool
 	activatedAt time.Time
+	nowErr      string // the classroom's "now" could not reach the sandbox
 
 	// A display name declined in review: another one is asked for, looked at
 	// twice (it goes to Meta's manual review), sent, and the activation starts again.
@@ -117,6 +118,8 @@ func (m *activation) keyList() []key.Binding {
 		return []key.Binding{actKeyRetry}
 	case m.act.StartedAt.IsZero():
 		return nil
+	case m.env.inClassroom():
+		return []key.Binding{keyNow, actKeyCheck}
 	}
 	return []key.Binding{actKeyCheck}
 }
@@ -254,6 +257,17 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	case shownError:
 		m.lastErr = msg.err
 		return m, nil, nil
+	case nowDone:
+		if msg.err != nil {
+			m.nowErr = termsafe.Text(m.env.T("classroom.now_failed", msg.err))
+			return m, nil, nil
+		}
+		m.nowErr = ""
+		if m.active() || m.isFailed() {
+			return m, nil, nil
+		}
+		m.poll.now() // ended: the next check shows how
+		return m, m.check(), nil
 	case activationPolled:
 		if m.active() || m.isFailed() {
 			return m, nil, nil
@@ -301,6 +315,9 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		case key.Matches(msg, actKeyCheck) && !m.act.StartedAt.IsZero() && !m.isFailed():
 			m.poll.now()
 			return m, m.check(), nil
+		case key.Matches(msg, keyNow) && m.env.inClassroom() && !m.act.StartedAt.IsZero() && !m.isFailed():
+			id := m.sess.Phone.ID
+			return m, m.env.trainingNow(func(ctx context.Context, t Training) error { return t.ActivateNow(ctx, id) }), nil
 		}
 	}
 	return m, nil, nil
@@ -379,6 +396,9 @@ func (m *activation) View(width int) string {
 	body := env.T("activation.body")
 	if text := termsafe.Text(m.act.StatusText); strings.TrimSpace(text) != "" {
 		body = text
+	}
+	if m.nowErr != "" {
+		errLine = strings.TrimSpace(errLine + "\n" + st.Error.Render(m.nowErr))
 	}
 	return paragraphs(width, title, body, status, errLine, st.Accent.Render(env.T("activation.safe_to_close")))
 }

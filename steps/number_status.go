@@ -195,3 +195,12 @@ func (m *numberStatus) park(n store.Number, route Route, reason, text string) Re
 		s.Number, s.Path, s.Status, s.WaitingReason = n, route.Path, store.StatusWaiting, reason
 	}, Reply: numberParked{text}}
 }
+
+// Screen names the screen on show (Screener): "checklist" while the migration
+// checklist is asked, else "".
+func (m *numberStatus) Screen() string {
+	if f := m.form.GetFocusedField(); f != nil && m.parked == "" && !m.parking && f.GetKey() == "checklist" {
+		return "checklist"
+	}
+	return ""
+}

@@ -74,6 +74,8 @@ type App struct {
 	takenOver *store.Hold   // someone else holds the signup now: nothing more is saved
 	notice    string        // shown until the next key (someone else changed the signup)
 	endAfter  ExitReason    // after the notice, the next key ends the run with this
+
+	class presenter // a trainer's demo: the presenter notes, the pace, the step told (presenter.go)
 }
 
 // ExitReason says how the shell ended, for the command to print the right words.
@@ -154,7 +156,7 @@ func (a *App) Exit() ExitReason { return a.exit }
 func (a *App) Init() tea.Cmd {
 	a.sess.UpdatedAt, a.sess.UpdatedBy = a.initial.At, a.user
 	return tea.Batch(tea.RequestBackgroundColor, a.save(a.initial, nil, false, nil), a.step.Init(), a.drive(steps.Entered{}),
-		a.holds.start())
+		a.holds.start(), a.classroomInit())
 }
 
 // savedMsg is the result of a save made in a command.
@@ -250,6 +252,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return a, a.quit()
 			}
 		}
+		if cmd, ok := a.presenterKey(msg); ok {
+			return a, cmd
+		}
 		switch {
 		case key.Matches(msg, a.keys.Quit) && a.saveErr != nil && !a.quitAsked:
 			// Quitting now would lose what could not be saved: say so, and let the
@@ -288,6 +293,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.acquired(msg)
 	case reloadedMsg:
 		return a, a.reloaded(msg)
+	case classroomMsg:
+		return a, a.classroomUpdate(msg)
 	case holdTimeout:
 		if a.typed.timedOut(msg) {
 			return a, a.replay()
@@ -447,7 +454,7 @@ func (a *App) enter(id steps.ID) tea.Cmd {
 	if a.size != nil {
 		cmds = append(cmds, a.drive(*a.size))
 	}
-	cmds = append(cmds, a.drive(steps.Entered{}))
+	cmds = append(cmds, a.drive(steps.Entered{}), a.tellStep())
 	return tea.Batch(cmds...)
 }
 

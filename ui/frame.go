@@ -36,7 +36,7 @@ func (a *App) Render() string {
 		parts = append(parts, "", a.footer())
 		return strings.Join(parts, "\n")
 	}
-	body := a.step.View(bodyWidth)
+	body := a.stepBody(bodyWidth)
 	parts = append(parts, lipgloss.NewStyle().PaddingLeft(1).Render(body))
 	if a.notice != "" {
 		parts = append(parts, "", a.styles.Notice.Width(bodyWidth).Render(a.notice))
@@ -119,7 +119,7 @@ func (a *App) footer() string {
 			shell = append(shell, back)
 		}
 	}
-	shell = append(shell, a.keys.Quit)
+	shell = append(append(shell, a.presenterHelp()...), a.keys.Quit)
 	if a.saveErr != nil {
 		shell = append(shell, a.keys.RetrySave)
 	}

@@ -382,10 +382,14 @@ func who() string {
 func printf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
 
 // training is the trainer's hints for the steps: the sandbox's outbox when the
-// services are a sandbox, nil for real services.
+// services are a sandbox, nil for real services. In a classroom demo
+// (Env.Classroom) the shell and the steps also use its controls: the pace,
+// "now" on the waits, and the step on screen for the outbox page.
 func (s services) training() steps.Training {
 	if s.sandboxURL == "" {
 		return nil
 	}
 	return sandbox.Hints{BaseURL: s.sandboxURL, Token: os.Getenv("WIZARD_SANDBOX_TOKEN")}
 }
+
+var _ steps.Training = sandbox.Hints{} // the sandbox's hints are what the steps ask of a training service
