@@ -739,7 +739,7 @@ func TestDoctorProblems(t *testing.T) {
 		"✗ " + path + " has mode 0644", "chmod 600 " + path,
 		"✗ in use by another wizard",
 		"✗ sandbox does not answer at " + closed,
-		"3 problem(s) found",
+		"3 problems found",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("doctor lacks %q", want)
