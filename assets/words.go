@@ -149,6 +149,22 @@ func NewWords(lang string) *Words {
 	return &Words{tag: tag, printer: message.NewPrinter(tag, message.Catalog(catalogs.builder)), keys: catalogs.keys[tag]}
 }
 
+// Supported is the catalog that speaks lang ("ru", "ru-RU", "kk_KZ.UTF-8"),
+// when one does: the same language, whatever the region or script.
+func Supported(lang string) (language.Tag, bool) {
+	t, err := language.Parse(normaliseLocale(strings.TrimSpace(lang)))
+	if err != nil {
+		return DefaultLanguage, false
+	}
+	base, _ := t.Base()
+	for _, c := range catalogs.tags {
+		if cb, _ := c.Base(); cb == base {
+			return c, true
+		}
+	}
+	return DefaultLanguage, false
+}
+
 // normaliseLocale turns a POSIX locale such as "ru_RU.UTF-8" into a BCP 47 tag.
 func normaliseLocale(s string) string {
 	if i := strings.IndexAny(s, ".@"); i >= 0 {

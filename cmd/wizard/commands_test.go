@@ -33,7 +33,7 @@ var tNow = time.Date(2025, 3, 14, 12, 0, 0, 0, time.UTC)
 func hermetic(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{"WIZARD_SANDBOX_URL", "WIZARD_PARTNER_URL", "WIZARD_OCM_URL",
-		"WIZARD_PARTNER_TOKEN", "LC_ALL", "LC_MESSAGES"} {
+		"WIZARD_PARTNER_TOKEN", "WIZARD_LANG", "LC_ALL", "LC_MESSAGES"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("LANG", "en_US.UTF-8")

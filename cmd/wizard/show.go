@@ -94,6 +94,9 @@ func runShow(opts *showOptions) error {
 	if s.Step != "" {
 		printf(tw, "%s\t%s\n", w.T("cli.show.step"), cell(w.T("cli.show.step_value", w.T("step."+s.Step), s.Step)))
 	}
+	if s.Language != "" {
+		printf(tw, "%s\t%s\n", w.T("cli.show.language"), cell(sessionLanguage(s.Language)))
+	}
 	printf(tw, "%s\t%s\n", w.T("cli.show.updated"),
 		cell(w.T("cli.show.updated_value", s.UpdatedAt.Local().Format("2006-01-02 15:04:05 MST"), dash(s.UpdatedBy), s.Rev)))
 	if held {
