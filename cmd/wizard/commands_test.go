@@ -23,6 +23,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"wizard/assets"
 	"wizard/store"
 )
 
@@ -186,7 +187,7 @@ func TestListText(t *testing.T) {
 		{"WXYZ-2345", "Steppe Foods", "it@steppe.uz", "number-status", "waiting: delete the WhatsApp Business app account first", "carol"},
 		{"ABCD-EFGH", "test@example.com", "account", "abandoned", "bob"},
 		{"K7MQ-4XPD", "Acme Trading LLP", "ops@acme.kz", "+7 701 123 4567", "phone", "active",
-			mins(10).Local().Format("2006-01-02 15:04"), "alice"},
+			assets.NewWords("en").DateTime(mins(10).Local()), "alice"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(lines[i+1], w) {

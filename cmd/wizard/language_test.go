@@ -153,3 +153,19 @@ func TestResumeKeepsTheSignupsLanguage(t *testing.T) {
 		t.Fatalf("show %s: %v\n%s", id, err, out.String())
 	}
 }
+
+// 'wizard list' and 'wizard show' write dates in the user's language.
+func TestListAndShowDatesInTheLanguage(t *testing.T) {
+	path := seeded(t) // updated in March 2025
+	for _, c := range []struct{ lang, date string }{
+		{"en", " March 2025, "}, {"ru", " марта 2025, "}, {"kk", "2025 жылғы "},
+	} {
+		for _, args := range [][]string{{"list"}, {"show", "K7MQ-4XPD"}} {
+			r := wiz(t, append(args, "--data", path, "--lang", c.lang)...)
+			mustOK(t, r)
+			if !strings.Contains(r.stdout, c.date) || strings.Contains(r.stdout, "2025-03-14 ") { // the saved fields stay as saved (RFC 3339)
+				t.Errorf("%s --lang %s: no date written as %q:\n%s", args[0], c.lang, c.date, r.stdout)
+			}
+		}
+	}
+}

@@ -296,7 +296,7 @@ func (f *factory) builtinSandbox() (services, error) {
 		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.state", termsafe.Text(n)))
 	}
 	if _, port, _ := net.SplitHostPort(r.ListenAddr()); port != strconv.Itoa(builtinSandboxPort) {
-		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.builtin_port", r.URL, builtinSandboxPort, sandbox.Hints{BaseURL: r.URL}.OutboxURL()))
+		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.builtin_port", r.URL, strconv.Itoa(builtinSandboxPort), sandbox.Hints{BaseURL: r.URL}.OutboxURL()))
 	}
 	if file := f.Getenv("WIZARD_TEST_SANDBOX_URL_FILE"); file != "" {
 		_ = os.WriteFile(file, []byte(r.URL), 0o600) // for the tests only: where the built-in sandbox listens this run

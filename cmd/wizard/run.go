@@ -86,7 +86,7 @@ func runStart(ctx context.Context, opts *startOptions) error {
 			resume := true
 			q := huh.NewConfirm().
 				Title(w.T("start.offer_title", termsafe.Line(latest.ID))).
-				Description(w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), latest.UpdatedAt.Local().Format("2006-01-02 15:04"))).
+				Description(w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), w.DateTime(latest.UpdatedAt.Local()))).
 				Affirmative(w.T("start.offer_resume")).Negative(w.T("start.offer_new")).
 				Value(&resume)
 			// The question is asked in the terminal, as huh does by default (with
