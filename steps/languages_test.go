@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"wizard/assets"
+	"wizard/browser"
 	"wizard/client/sandbox"
 )
 
@@ -39,5 +40,38 @@ func TestVerifyCodeIsRequestedInTheUsersLanguage(t *testing.T) {
 				t.Errorf("the SMS went out in %q as %q, want %s: %q…", m.Language, m.Text, c.meta, c.sms)
 			}
 		})
+	}
+}
+
+// The browser pages the callback shows after Embedded Signup are built from
+// signup.page.<page>.title and .body: every page has both, in every language.
+func TestSignupPagesHaveWords(t *testing.T) {
+	for _, tag := range assets.Languages() {
+		env := &Env{Words: assets.NewWords(tag.String())}
+		texts := (&signup{env: env}).pageTexts()
+		if texts.Lang != tag.String() {
+			t.Errorf("%s: the pages say they are in %q", tag, texts.Lang)
+		}
+		for name, p := range map[string]struct{ Title, Body string }{
+			"finished": texts.Finished, "not_finished": texts.NotFinished, "rejected": texts.Rejected,
+			"incomplete": texts.Incomplete, "already": texts.Already,
+		} {
+			if strings.HasPrefix(p.Title, "signup.page.") || strings.HasPrefix(p.Body, "signup.page.") {
+				t.Errorf("%s: the %s page has no words: %q / %q", tag, name, p.Title, p.Body)
+			}
+		}
+	}
+}
+
+// Why no browser can be opened is told in words for every reason the browser
+// package gives, on the signup screen and by 'wizard doctor'.
+func TestEveryBrowserReasonHasWords(t *testing.T) {
+	w := assets.NewWords("en")
+	for _, why := range []string{browser.ReasonSSH, browser.ReasonNoDisplay, browser.ReasonDisabled, browser.ReasonBadCommand} {
+		for _, k := range []string{"signup.no_browser." + why, "cli.doctor.browser_no." + why} {
+			if !w.Has(k) {
+				t.Errorf("no words for %s", k)
+			}
+		}
 	}
 }
