@@ -3,6 +3,7 @@ package steps
 import (
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/collate"
@@ -24,8 +25,21 @@ type Country struct {
 
 // Countries lists every country that has telephone numbering (libphonenumber's
 // regions) with its name localised by x/text (CLDR's names, Kazakh included),
-// sorted by name in that language.
+// sorted by name in that language. The list is made once per language; the
+// caller gets its own slice (the names in it are shared: read them only).
 func Countries(lang language.Tag) []Country {
+	if l, ok := countryLists.Load(lang); ok {
+		return slices.Clone(l.([]Country))
+	}
+	l := makeCountries(lang)
+	countryLists.Store(lang, l)
+	return slices.Clone(l)
+}
+
+// countryLists holds the list of Countries by language.
+var countryLists sync.Map
+
+func makeCountries(lang language.Tag) []Country {
 	namer := display.Regions(lang)
 	var others []display.Namer
 	for _, t := range assets.Languages() {
