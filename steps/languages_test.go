@@ -75,3 +75,16 @@ func TestEveryBrowserReasonHasWords(t *testing.T) {
 		}
 	}
 }
+
+// The category list says in the user's language when its filter matches nothing.
+func TestCategoryListNoMatchInTheLanguage(t *testing.T) {
+	h := newSHHarness(t)
+	h.env.Words = assets.NewWords("ru")
+	h.start(DisplayName)
+	h.typeText("Acme Pharma")
+	h.enter()
+	h.mustSee(h.T("display_name.category"))
+	h.press('/')
+	h.typeText("qqq")
+	h.mustSee(h.T("picker.no_match"))
+}

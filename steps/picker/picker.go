@@ -123,7 +123,8 @@ func (l *List) Title(t string) *List { l.title, l.wrapped = t, false; l.moved();
 // Description is the line under the title.
 func (l *List) Description(d string) *List { l.description, l.wrapped = d, false; l.moved(); return l }
 
-// NoMatch is what the list says when the filter matches nothing.
+// NoMatch is what the list says when the filter matches nothing (the
+// default, "No matches", is for tests: a wizard's list gives its own words).
 func (l *List) NoMatch(s string) *List { l.noMatch = s; l.changed(); return l }
 
 // Height is the field's height in lines, title and description included.
