@@ -61,7 +61,7 @@ func TestUnknownLanguageIsAUsageError(t *testing.T) {
 	t.Setenv("WIZARD_LANG", "uz")
 	mustFail(t, wiz(t, "show", "K7MQ-4XPD", "--data", path), 2, "WIZARD_LANG=uz", "kk (қазақ тілі)")
 	t.Setenv("LANG", "ru_RU.UTF-8")
-	mustFail(t, wiz(t, "list", "--data", path), 2, "WIZARD_LANG=uz", "на этом языке мастер не говорит")
+	mustFail(t, wiz(t, "list", "--data", path), 2, "WIZARD_LANG=uz", "На этом языке мастер не говорит")
 
 	// --lang wins over WIZARD_LANG, so a good flag mends a bad variable.
 	mustOK(t, wiz(t, "list", "--data", path, "--lang", "en"))
