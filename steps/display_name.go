@@ -164,7 +164,7 @@ func (m *displayName) newForm() *huh.Form {
 			Value(&m.p.DisplayName).
 			Validate(func(s string) error { return displayNameError(env, s) })),
 		huh.NewGroup(picker.New().Key("category").Title(env.T("display_name.category")).
-			Description(env.T("display_name.category_help")).
+			Description(env.T("display_name.category_help")).NoMatch(env.T("picker.no_match")).
 			Options(cats...).Height(8).Value(&m.p.Category)),
 		huh.NewGroup(huh.NewText().Key("description").Title(env.T("display_name.description")).
 			// Not a DescriptionFunc: huh evaluates those in a command, off the

@@ -121,7 +121,7 @@ func copyOne(ctx context.Context, opts *copyOptions, src, dst dataStore, s store
 			return nil
 		}
 		t.refused++
-		printf(out, "%s\n", w.T("cli.copy.newer_there", s.ID, there.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(there.UpdatedBy)))
+		printf(out, "%s\n", w.T("cli.copy.newer_there", s.ID, w.DateTime(there.UpdatedAt.Local()), dash(there.UpdatedBy)))
 		return nil
 	default:
 		replace = true
@@ -143,7 +143,7 @@ func copyOne(ctx context.Context, opts *copyOptions, src, dst dataStore, s store
 	case errors.As(err, new(*store.ConflictError)):
 		ce, _ := errors.AsType[*store.ConflictError](err)
 		t.refused++
-		printf(out, "%s\n", w.T("cli.copy.newer_there", s.ID, ce.Current.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(ce.Current.UpdatedBy)))
+		printf(out, "%s\n", w.T("cli.copy.newer_there", s.ID, w.DateTime(ce.Current.UpdatedAt.Local()), dash(ce.Current.UpdatedBy)))
 	case errors.Is(err, store.ErrInvalidData):
 		t.refused++
 		printf(out, "%s\n", w.T("cli.copy.invalid", s.ID, err))

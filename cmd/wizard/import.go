@@ -88,15 +88,15 @@ func runImport(opts *importOptions) error {
 	case errors.Is(err, store.ErrExists):
 		old, _ := st.Load(context.Background(), sess.ID)
 		return failT(w, 1, "cli.import.exists", store.NormaliseID(sess.ID), st.Where(),
-			old.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(old.UpdatedBy))
+			w.DateTime(old.UpdatedAt.Local()), dash(old.UpdatedBy))
 	case errors.As(err, new(*store.ConflictError)):
 		ce, _ := errors.AsType[*store.ConflictError](err)
 		return failT(w, 1, "cli.import.newer_here", store.NormaliseID(sess.ID), st.Where(), ce.Stored, ce.Loaded,
-			ce.Current.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(ce.Current.UpdatedBy))
+			w.DateTime(ce.Current.UpdatedAt.Local()), dash(ce.Current.UpdatedBy))
 	case errors.As(err, new(*store.HeldError)):
 		he, _ := errors.AsType[*store.HeldError](err)
 		return failT(w, 1, "cli.import.held", store.NormaliseID(sess.ID), dash(he.Hold.Holder.Who), dash(he.Hold.Holder.Machine),
-			he.Hold.Since.Local().Format("15:04"))
+			w.Time(he.Hold.Since.Local()))
 	case err != nil:
 		return failT(w, 1, "cli.save_failed", sess.ID, st.Where(), err)
 	}

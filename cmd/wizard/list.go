@@ -147,7 +147,7 @@ func watchList(ctx context.Context, opts *listOptions, st dataStore, q store.Que
 			return err
 		}
 		if !opts.JSON {
-			printf(opts.IO.Out, "%s\n", opts.Words.T("cli.list.watching", opts.Now().Local().Format("15:04:05")))
+			printf(opts.IO.Out, "%s\n", opts.Words.T("cli.list.watching", opts.Words.TimeSeconds(opts.Now().Local())))
 		}
 		if _, ok := <-changes; !ok {
 			return nil
@@ -206,7 +206,7 @@ func printList(ctx context.Context, opts *listOptions, st dataStore, opt store.Q
 			printf(tw, "%s\t", cell(dash(s.Demo)))
 		}
 		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
-			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"),
+			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), w.DateTime(s.UpdatedAt.Local()),
 			cell(dash(s.UpdatedBy)), inUse)
 	}
 	if err := tw.Flush(); err != nil {

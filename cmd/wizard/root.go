@@ -103,26 +103,15 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 	fl.StringVar(&g.urls.sandbox, "sandbox-url", f.Getenv("WIZARD_SANDBOX_URL"), "use a sandbox already running at this URL (see 'wizard sandbox')")
 	fl.StringVar(&g.urls.partner, "partner-url", f.Getenv("WIZARD_PARTNER_URL"), "the provider's (partner) API base URL")
 	fl.StringVar(&g.urls.ocm, "ocm-url", f.Getenv("WIZARD_OCM_URL"), "the campaign database (OCM) API base URL")
-	fl.StringVar(&g.lang, "lang", "", "language of the screens (default from LANG)")
+	fl.StringVar(&g.lang, "lang", "", "language of the screens: en, ru or kk (default WIZARD_LANG, else from LANG)")
 	fl.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for another wizard to release the data file")
 	fl.BoolVar(&g.repair, "repair", false, "if the data file is damaged, move it aside (FILE.corrupt-TIME) and start a fresh one")
 
 	root.Flags().BoolVar(&opts.New, "new", false, "start a new signup without offering to resume the latest one")
 	root.AddCommand(newResumeCmd(f, nil), newListCmd(f, nil), newShowCmd(f, nil), newExportCmd(f, nil),
 		newImportCmd(f, nil), newCopyCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil), newDemoCmd(f))
+	checkLanguageFirst(f, root)
 	return root
-}
-
-// Words picks the catalog from --lang, then LC_ALL/LC_MESSAGES/LANG.
-func (f *factory) Words() *assets.Words {
-	if f.words == nil {
-		lang := f.flags.lang
-		if lang == "" {
-			lang = localeFromEnv(f.Getenv)
-		}
-		f.words = assets.NewWords(lang)
-	}
-	return f.words
 }
 
 // DataFile is the data file's path: --data, else the default under XDG_DATA_HOME.
@@ -224,15 +213,6 @@ func openError(w *assets.Words, path string, err error) error {
 	return failT(w, 1, "cli.open.other", path, err)
 }
 
-func localeFromEnv(getenv func(string) string) string {
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if s := getenv(v); s != "" && s != "C" && s != "POSIX" {
-			return s
-		}
-	}
-	return ""
-}
-
 // regionFromEnv is the country of the user's locale (en_KZ → KZ), the default country.
 func regionFromEnv(getenv func(string) string) string {
 	loc := localeFromEnv(getenv)
@@ -323,7 +303,7 @@ func (f *factory) builtinSandbox(setup func(*sandbox.Running) error) (services, 
 		}
 	}
 	if _, port, _ := net.SplitHostPort(r.ListenAddr()); port != strconv.Itoa(builtinSandboxPort) {
-		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.builtin_port", r.URL, builtinSandboxPort, sandbox.Hints{BaseURL: r.URL}.OutboxURL()))
+		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.builtin_port", r.URL, strconv.Itoa(builtinSandboxPort), sandbox.Hints{BaseURL: r.URL}.OutboxURL()))
 	}
 	if file := f.Getenv("WIZARD_TEST_SANDBOX_URL_FILE"); file != "" {
 		_ = os.WriteFile(file, []byte(r.URL), 0o600) // for the tests only: where the built-in sandbox listens this run

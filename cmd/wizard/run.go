@@ -30,12 +30,14 @@ type sessionOptions struct {
 	Who       func() string             // who is at work
 	Program   []tea.ProgramOption       // more options of the Bubble Tea program
 	Terminal  func() bool               // whether the answers come from a terminal (standard input is one)
+	// SessionWords are the words a signup is worked in (language.go); nil: Words.
+	SessionWords func(store.Session) *assets.Words
 }
 
 func (f *factory) sessionOptions() sessionOptions {
 	return sessionOptions{IO: f.IO, OpenStore: f.OpenStore, Services: f.Services, Env: f.Env, Now: f.Now, Who: f.Who,
 		Program:  []tea.ProgramOption{tea.WithFPS(frameRate)},
-		Terminal: func() bool { return isTerminalReader(f.IO.In) }}
+		Terminal: func() bool { return isTerminalReader(f.IO.In) }, SessionWords: f.SessionWords}
 }
 
 // needTerminal is the refusal of `wizard` and `wizard resume` to run when
@@ -73,7 +75,7 @@ func runStart(ctx context.Context, opts *startOptions) error {
 	}
 	defer st.Close()
 	w := opts.Words
-	sess := store.Session{ID: store.NewID()}
+	sess := store.Session{ID: store.NewID(), Language: w.Language().String()}
 	resumed := false
 	if !opts.New {
 		latest, ok, err := offerToResume(ctx, opts, st)
@@ -84,7 +86,7 @@ func runStart(ctx context.Context, opts *startOptions) error {
 			resume := true
 			q := huh.NewConfirm().
 				Title(w.T("start.offer_title", termsafe.Line(latest.ID))).
-				Description(w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), latest.UpdatedAt.Local().Format("2006-01-02 15:04"))).
+				Description(w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), w.DateTime(latest.UpdatedAt.Local()))).
 				Affirmative(w.T("start.offer_resume")).Negative(w.T("start.offer_new")).
 				Value(&resume)
 			// The question is asked in the terminal, as huh does by default (with
@@ -315,6 +317,9 @@ func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess st
 		sess.Signup.URL = svc.rebase(sess.Signup.URL)
 	}
 	env := opts.Env(svc)
+	if opts.SessionWords != nil {
+		env.Words = opts.SessionWords(sess)
+	}
 	env.Theme = ui.Theme
 	app := ui.New(ui.Options{Store: st, Env: env, Session: sess, Resumed: resumed, User: opts.Who(), Hold: hold})
 	*shell = app

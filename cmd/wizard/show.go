@@ -94,8 +94,11 @@ func runShow(opts *showOptions) error {
 	if s.Step != "" {
 		printf(tw, "%s\t%s\n", w.T("cli.show.step"), cell(w.T("cli.show.step_value", w.T("step."+s.Step), s.Step)))
 	}
+	if s.Language != "" {
+		printf(tw, "%s\t%s\n", w.T("cli.show.language"), cell(sessionLanguage(s.Language)))
+	}
 	printf(tw, "%s\t%s\n", w.T("cli.show.updated"),
-		cell(w.T("cli.show.updated_value", s.UpdatedAt.Local().Format("2006-01-02 15:04:05 MST"), dash(s.UpdatedBy), s.Rev)))
+		cell(w.T("cli.show.updated_value", w.DateTimeSeconds(s.UpdatedAt.Local())+" "+s.UpdatedAt.Local().Format("MST"), dash(s.UpdatedBy), s.Rev)))
 	if held {
 		printf(tw, "%s\t%s\n", w.T("cli.show.in_use"), w.T("cli.show.in_use_value", heldBy(w, hold)))
 	}
@@ -112,7 +115,7 @@ func runShow(opts *showOptions) error {
 	printf(tw, "\n%s\n", w.T("show.history"))
 	for _, e := range events {
 		line := historyLine(w, e)
-		cells := []string{e.At.Local().Format("2006-01-02 15:04:05"), cell(dash(e.By)), cell(dash(e.Step)), cell(e.Kind)}
+		cells := []string{w.DateTimeSeconds(e.At.Local()), cell(dash(e.By)), cell(dash(e.Step)), cell(e.Kind)}
 		if line = oneLine(line); line != "" {
 			cells = append(cells, cell(line))
 		}
