@@ -266,15 +266,22 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
+// nonBreakingHyphen looks like a hyphen, one column wide, but is no place to break a line.
+const nonBreakingHyphen = "\u2011"
+
 // paint is the function that renders a string in style.
 func paint(style lipgloss.Style) func(string) string {
 	return func(s string) string { return style.Render(s) }
 }
 
-// wrap wraps s at words to width columns (a word longer than that is cut,
+// wrap wraps s at spaces to width columns (a word longer than that is cut,
 // the only way it fits), keeping its line breaks, without trailing spaces.
+// ansi.Wrap also breaks after every hyphen ("e-" / "mail", "--" / "lang"):
+// hyphens are passed to it as non-breaking ones, and put back.
 func wrap(s string, width int) string {
-	lines := strings.Split(ansi.Wrap(s, max(width, 1), ""), "\n")
+	s = strings.ReplaceAll(s, "-", nonBreakingHyphen)
+	s = strings.ReplaceAll(ansi.Wrap(s, max(width, 1), ""), nonBreakingHyphen, "-")
+	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
