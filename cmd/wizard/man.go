@@ -45,12 +45,14 @@ func manPage(root *cobra.Command, w *assets.Words, f *factory) string {
 
 	doc.Section(w.T("help.section.commands"))
 	for _, c := range manCommands(root) {
-		doc.TaggedParagraph(-1)
+		// The command's line, and below it, indented, its paragraphs, examples and flags.
+		doc.Paragraph()
 		doc.TextBold(c.CommandPath())
 		if _, args, ok := strings.Cut(c.Use, " "); ok {
 			doc.Text(" " + args)
 		}
-		doc.EndSection()
+		doc.Indent(4)
+		doc.Paragraph()
 		text := c.Long
 		if text == "" {
 			text = c.Short
@@ -71,6 +73,7 @@ func manPage(root *cobra.Command, w *assets.Words, f *factory) string {
 			manFlagList(doc, local)
 			doc.IndentEnd()
 		}
+		doc.IndentEnd()
 	}
 
 	doc.Section(w.T("help.section.global_flags"))
