@@ -130,3 +130,17 @@ func TestEveryCommandUsesTheTable(t *testing.T) {
 		t.Fatalf("found only %d exit codes in the commands: is the pattern still right?", seen)
 	}
 }
+
+// A file larger than any bundle is refused in the user's words, and nothing is imported.
+func TestImportOfAFileTooLarge(t *testing.T) {
+	data := tempData(t)
+	big := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(big, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, maxBundle+1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	r := wiz(t, "import", big, "--data", data, "--lang", "ru")
+	mustFail(t, r, codeError, big, "64 МБ")
+}

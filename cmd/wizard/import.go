@@ -50,6 +50,9 @@ func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 func runImport(opts *importOptions) error {
 	w, file := opts.Words, opts.File
 	data, err := readBundleFile(opts.IO.In, file)
+	if errors.Is(err, errBundleTooLarge) {
+		return failT(w, codeError, "cli.import.too_large", file, maxBundle>>20)
+	}
 	if err != nil {
 		return failT(w, 1, "cli.import.read_failed", file, err)
 	}
@@ -99,6 +102,9 @@ func runImport(opts *importOptions) error {
 	return nil
 }
 
+// errBundleTooLarge is readBundleFile's error for a file larger than maxBundle.
+var errBundleTooLarge = errors.New("file too large for a signup bundle")
+
 // readBundleFile reads the bundle file, or stdin for "-".
 func readBundleFile(stdin io.Reader, file string) ([]byte, error) {
 	r := stdin
@@ -112,7 +118,7 @@ func readBundleFile(stdin io.Reader, file string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxBundle+1))
 	if err == nil && len(data) > maxBundle {
-		err = errors.New("file too large for a signup bundle")
+		err = errBundleTooLarge
 	}
 	return data, err
 }
