@@ -22,6 +22,33 @@ import (
 // use, unless --lock-timeout is on the line: a shell waits for the answer.
 const completionLockTimeout = 200 * time.Millisecond
 
+// completionWait bounds reaching a team store, and reading the signups.
+const completionWait = 2 * time.Second
+
+// errNoAnswer is openForCompletion's error for a store that did not open in time.
+var errNoAnswer = errors.New("the store did not open in time")
+
+// openForCompletion opens the store of the flags to read, giving up after
+// completionWait (a team store out of reach would keep the shell waiting
+// for its connect timeout); the process ends soon after, whatever is left.
+func openForCompletion(f *factory) (dataStore, error) {
+	type opened struct {
+		st  dataStore
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		st, err := f.OpenStoreReadOnly()
+		done <- opened{st, err}
+	}()
+	select {
+	case o := <-done:
+		return o.st, o.err
+	case <-time.After(completionWait):
+		return nil, errNoAnswer
+	}
+}
+
 // completionLimit is how many signups a completion offers at most, newest first.
 const completionLimit = 200
 
@@ -57,12 +84,12 @@ func signupIDs(f *factory, statuses []store.Status) cobra.CompletionFunc {
 		if fl := cmd.Flags().Lookup("lock-timeout"); fl == nil || !fl.Changed {
 			f.flags.lockTimeout = completionLockTimeout
 		}
-		st, err := f.OpenStoreReadOnly()
+		st, err := openForCompletion(f)
 		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp // no file yet, or in use: nothing to offer
+			return nil, cobra.ShellCompDirectiveNoFileComp // no file yet, in use, or out of reach: nothing to offer
 		}
 		defer st.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), completionWait)
 		defer cancel()
 		page, err := st.List(ctx, store.Query{Statuses: statuses, Limit: completionLimit})
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

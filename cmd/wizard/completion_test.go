@@ -136,3 +136,15 @@ func TestCompletionScriptsAndCommands(t *testing.T) {
 		}
 	}
 }
+
+// The ids come from the store the line names: the data file or a team store.
+func TestCompletionFromEveryStore(t *testing.T) {
+	for _, ec := range seededEngines(t) {
+		t.Run(ec.name, func(t *testing.T) {
+			got, _, _ := complete(t, append(append([]string{"show"}, ec.flags...), "")...)
+			if want := []string{"DDDD-3456", "WXYZ-2345", "ABCD-EFGH", "K7MQ-4XPD"}; !slices.Equal(got, want) {
+				t.Errorf("%q, want %q", got, want)
+			}
+		})
+	}
+}
