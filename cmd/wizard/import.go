@@ -32,12 +32,7 @@ type importOptions struct {
 func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	opts := &importOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
-		Use:   "import FILE",
-		Short: "Add a signup exported with 'wizard export' (from another machine) to the data file",
-		Long: `Reads a file written by 'wizard export' (- for standard input) and stores the signup and
-its whole history in the data file, in one step, with a note in the history saying who
-imported it. A signup with the same id already here is left alone unless --replace is
-given; a file from a newer wizard is refused. Then carry on with 'wizard resume ID'.`,
+		Use:  "import FILE",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File, opts.Words = args[0], f.Words()
@@ -47,7 +42,7 @@ given; a file from a newer wizard is refused. Then carry on with 'wizard resume 
 			return runImport(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Replace, "replace", false, "replace a signup with the same id, and its history")
+	cmd.Flags().BoolVar(&opts.Replace, "replace", false, "")
 	return cmd
 }
 
@@ -55,6 +50,9 @@ given; a file from a newer wizard is refused. Then carry on with 'wizard resume 
 func runImport(opts *importOptions) error {
 	w, file := opts.Words, opts.File
 	data, err := readBundleFile(opts.IO.In, file)
+	if errors.Is(err, errBundleTooLarge) {
+		return failT(w, codeError, "cli.import.too_large", file, maxBundle>>20)
+	}
 	if err != nil {
 		return failT(w, 1, "cli.import.read_failed", file, err)
 	}
@@ -104,6 +102,9 @@ func runImport(opts *importOptions) error {
 	return nil
 }
 
+// errBundleTooLarge is readBundleFile's error for a file larger than maxBundle.
+var errBundleTooLarge = errors.New("file too large for a signup bundle")
+
 // readBundleFile reads the bundle file, or stdin for "-".
 func readBundleFile(stdin io.Reader, file string) ([]byte, error) {
 	r := stdin
@@ -117,7 +118,7 @@ func readBundleFile(stdin io.Reader, file string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxBundle+1))
 	if err == nil && len(data) > maxBundle {
-		err = errors.New("file too large for a signup bundle")
+		err = errBundleTooLarge
 	}
 	return data, err
 }

@@ -95,9 +95,9 @@ func runStart(ctx context.Context, opts *startOptions) error {
 			form := huh.NewForm(huh.NewGroup(q)).WithTheme(ui.Theme).WithProgramOptions(slices.Clip(opts.Program)...)
 			if err := form.RunWithContext(ctx); err != nil {
 				if errors.Is(err, huh.ErrUserAborted) {
-					return fail(130, "cancelled")
+					return failT(w, codeInterrupted, "cli.start.cancelled")
 				}
-				return fail(1, "cannot ask whether to resume: %v; use 'wizard resume %s' or 'wizard --new'", err, latest.ID)
+				return failT(w, codeError, "cli.start.ask_failed", err, latest.ID)
 			}
 			if resume {
 				sess, resumed = latest, true
@@ -152,14 +152,7 @@ type resumeOptions struct {
 func newResumeCmd(f *factory, runF func(*resumeOptions) error) *cobra.Command {
 	opts := &resumeOptions{sessionOptions: f.sessionOptions()}
 	return &cobra.Command{
-		Use:   "resume [ID]",
-		Short: "Carry on with a saved signup (the most recent unfinished one without an ID)",
-		Long: `Opens a saved signup at its step. Without an ID, the most recently updated one that is
-active or waiting. A finished signup cannot be resumed ('wizard show ID' prints it), except
-to ask again about its display name when Meta was still reviewing it: then the provider is
-asked, and the new review state is saved (with an event) and sent to the campaign database;
-nothing else changes. An abandoned signup can be resumed by its ID: that reopens it, and the
-history records who did.`,
+		Use:  "resume [ID]",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {

@@ -31,11 +31,7 @@ type showOptions struct {
 func newShowCmd(f *factory, runF func(*showOptions) error) *cobra.Command {
 	opts := &showOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly}
 	cmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Print what a signup holds and its history, without the terminal UI",
-		Long: `Prints everything a signup holds — a summary, every saved field — and its history:
-what happened, when, by whom, and which error. With --json, the session and its events
-as they are stored. Passwords, codes and tokens never appear: they are never saved.`,
+		Use:  "show ID",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID, opts.Words = args[0], f.Words()
@@ -45,7 +41,7 @@ as they are stored. Passwords, codes and tokens never appear: they are never sav
 			return runShow(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print {"session": …, "events": […]} for scripts`)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "")
 	return cmd
 }
 
