@@ -50,6 +50,11 @@ var builtKeys = map[string]string{
 	"ui.part.":                  "ui: TestEverySessionPartHasWords",
 	"keys.":                     "not built: keyhelp looks up a help text that starts with it (each written in full, checked here)",
 	"date.month.":               "assets: TestEveryMonthHasAName",
+	"presenter.":                "ui: TestEveryNoteFits80x24InEveryLanguage (every note screen, each part, in every language)",
+	"demo.title.":               "cmd/wizard: TestDemoListsItsScenarios (every scenario)",
+	"demo.line.":                "cmd/wizard: TestDemoListsItsScenarios (every scenario)",
+	"help.":                     "cmd/wizard: TestEveryCommandHasItsHelpInTheCatalog (every command)",
+	"help.flag.":                "cmd/wizard: TestEveryCommandHasItsHelpInTheCatalog (every flag)",
 }
 
 // builtFormat is a format that builds a key from a value: "error.graph.%d".

@@ -212,11 +212,15 @@ func (a *App) stepBody(width int) string {
 // steps.Order and the branch screens. Their notes are presenter.SCREEN.world,
 // .mistakes and .guide.
 var noteScreens = []string{
-	"terms", "account", "verify-email", "company", "company.government",
+	"terms", "account", "verify-email", "company", branch(steps.Company, "government"),
 	"number-status", "number-status.checklist", "number-status.parked", "number-status.migration-parked",
-	"signup", "signup.migration", "display-name", "display-name.review", "display-name.meta",
-	"phone", "verify-code", "activation", "activation.app", "activation.declined", "alpha-name", "done",
+	"signup", branch(steps.Signup, "migration"), "display-name", "display-name.review", "display-name.meta",
+	"phone", "verify-code", "activation", branch(steps.Activation, "app"), branch(steps.Activation, "declined"), "alpha-name", "done",
 }
+
+// branch names a branch screen of a step: "company.government" is the
+// company step once a government body waits for Meta's approval.
+func branch(id steps.ID, name string) string { return string(id) + "." + name }
 
 // noteScreen names the screen a step shows, for its notes: the step's id, or
 // a branch screen of it, told from the saved session and the form's focus.
@@ -233,7 +237,7 @@ func noteScreen(step steps.Step, sess store.Session) string {
 	switch id {
 	case steps.Company:
 		if waiting && steps.CompanyRoute(sess.Company).Park == steps.ParkGovernment {
-			return "company.government"
+			return branch(steps.Company, "government")
 		}
 	case steps.NumberStatus:
 		switch {
@@ -246,7 +250,7 @@ func noteScreen(step steps.Step, sess store.Session) string {
 		}
 	case steps.Signup:
 		if sess.Path == store.PathMigration {
-			return "signup.migration"
+			return branch(steps.Signup, "migration")
 		}
 	case steps.DisplayName:
 		switch {
@@ -258,9 +262,9 @@ func noteScreen(step steps.Step, sess store.Session) string {
 	case steps.Activation:
 		switch {
 		case steps.AppOnboarding(sess) && sess.Signup.AppNoticeAt.IsZero():
-			return "activation.app"
+			return branch(steps.Activation, "app")
 		case sess.Activation.Status == client.ActivationFailed && sess.Activation.Reason == client.ActivationNameDeclined:
-			return "activation.declined"
+			return branch(steps.Activation, "declined")
 		}
 	}
 	return string(id)
