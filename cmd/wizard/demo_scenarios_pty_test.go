@@ -164,8 +164,8 @@ func (d *demoRun) finish(displayName string) {
 	p.WaitForMatch(ptyAlphaCode)
 	p.Key("enter")
 	p.WaitFor("Step 11 of 12")
-	p.WaitFor("Press Enter to save") // Meta's review of the name is read first
-	p.Key("enter")                   // the company's country
+	p.WaitFor("Press Enter to save")   // Meta's review of the name is read first
+	p.Key("enter")                     // the company's country
 	p.WaitFor("Saved: " + displayName) // a migrated number's name is Meta's
 	p.Key("enter")
 	p.WaitFor("All done")
@@ -240,15 +240,16 @@ func (d *demoRun) signupPage() {
 	(&ptyWalk{t: d.t, p: d.p}).finishSignup(link, true)
 }
 
-// errorEvent is the first event of the signup's history that saved an error
-// at step, "" when there is none.
-func errorEvent(events []store.Event, step steps.ID) string {
+// errorEvents are the details of the errors the signup's history saved at
+// step, one a line ("" when there is none).
+func errorEvents(events []store.Event, step steps.ID) string {
+	var errs []string
 	for _, e := range events {
 		if e.Kind == "error" && e.Step == string(step) {
-			return e.Detail
+			errs = append(errs, e.Detail)
 		}
 	}
-	return ""
+	return strings.Join(errs, "\n")
 }
 
 // A number moving in from another provider, from the number questions on:
@@ -334,9 +335,9 @@ func TestDemoScenarioInATerminalOnWhatsApp(t *testing.T) {
 		t.Fatalf("wizard list --json while the refusal is shown: %+v, want active at %s", e, steps.Phone)
 	}
 	s, events := d.shown(e.ID)
-	if s.Phone.ID != "" || errorEvent(events, steps.Phone) == "" {
+	if s.Phone.ID != "" || errorEvents(events, steps.Phone) == "" {
 		t.Fatalf("wizard show: phone %+v, error at the phone step %q: Meta refused the number, nothing may be added",
-			s.Phone, errorEvent(events, steps.Phone))
+			s.Phone, errorEvents(events, steps.Phone))
 	}
 	// The room sees the way on: another number goes through.
 	p.Key("e")
@@ -365,7 +366,6 @@ func TestDemoScenarioInATerminalCodeExpired(t *testing.T) {
 	p.WaitFor("How should Meta send the verification code?")
 	p.Key("s")
 	first := d.code()
-	p.WaitFor("0:20")
 	p.waitUntil(sandbox.ShortCodeLife+3*ptyWait, "the code to expire", func(s string) int {
 		return strings.Index(s, "The code has expired")
 	})
@@ -408,23 +408,40 @@ func (d *demoRun) sendCompany() {
 }
 
 // The provider is down when the company details are saved: the screen says
-// so and when to try again; the room waits sandbox.OutageLength, sends the
-// form again, and it goes through.
+// so and when to try again; sent again at once, the form is refused again
+// (the outage lasts); the room waits sandbox.OutageLength, sends the form
+// again, and it goes through.
 func TestDemoScenarioInATerminalOutage(t *testing.T) {
 	ptySlow(t, "the outage demo in a terminal (the provider is down 20 s)")
 	t.Parallel()
 	d := startDemo(t, "outage", "company")
 	p := d.p
+	sent := time.Now() // before the first refused request: the outage is at most this old
 	d.sendCompany()
 	p.WaitFor("problem on its side")
 	p.WaitFor("It asks to be tried again in 0:20")
 	id := p.WaitForMatch(ptySignupID)[1]
-	if s, events := d.shown(id); !s.Company.SavedAt.IsZero() || !strings.Contains(errorEvent(events, steps.Company), "503") {
-		t.Fatalf("wizard show during the outage: company saved at %v, error %q", s.Company.SavedAt, errorEvent(events, steps.Company))
+	if s, events := d.shown(id); !s.Company.SavedAt.IsZero() || !strings.Contains(errorEvents(events, steps.Company), "503") {
+		t.Fatalf("wizard show during the outage: company saved at %v, errors %q", s.Company.SavedAt, errorEvents(events, steps.Company))
 	}
-	d.holds("problem on its side", sandbox.OutageLength) // the room waits as it is told
-	d.sendCompany()
-	p.WaitFor("┃ Is this number connected to the WhatsApp Business API?")
+	// Sent again at once: still down.
+	d.sendCompany() // the focus is on "I am not a robot" now
+	switch p.WaitForAny("┃ Type of organisation", "┃ Is this number connected to the WhatsApp Business API?") {
+	case 0: // the form is back, as it was
+		p.WaitFor("problem on its side")
+		if _, events := d.shown(id); strings.Count(errorEvents(events, steps.Company), "503") != 2 {
+			t.Fatalf("wizard show after sending again at once: errors %q, want two refusals", errorEvents(events, steps.Company))
+		}
+		d.holds("problem on its side", sandbox.OutageLength) // the room waits as it is told
+		d.sendCompany()
+		p.WaitFor("┃ Is this number connected to the WhatsApp Business API?")
+	default:
+		// Only a machine so slow that the outage was over already may let it through.
+		if since := time.Since(sent); since < sandbox.OutageLength {
+			p.Fatalf("the provider answered %v after the outage began, before its %v were over", since, sandbox.OutageLength)
+		}
+		t.Logf("the form was sent again only after the outage ended; its second refusal was not seen")
+	}
 	d.quit()
 	e := d.listed()
 	if s, _ := d.shown(e.ID); s.Company.SavedAt.IsZero() || s.Company.CompanyName != demoCompany || steps.Next(s) != steps.NumberStatus {
@@ -442,8 +459,8 @@ func TestDemoScenarioInATerminalRateLimit(t *testing.T) {
 	p := d.p
 	p.WaitFor("Too many requests just now. Wait 0:30")
 	id := p.WaitForMatch(ptySignupID)[1]
-	if s, events := d.shown(id); s.Signup.SessionID != "" || !strings.Contains(errorEvent(events, steps.Signup), "429") {
-		t.Fatalf("wizard show while rate-limited: signup %+v, error %q", s.Signup, errorEvent(events, steps.Signup))
+	if s, events := d.shown(id); s.Signup.SessionID != "" || !strings.Contains(errorEvents(events, steps.Signup), "429") {
+		t.Fatalf("wizard show while rate-limited: signup %+v, error %q", s.Signup, errorEvents(events, steps.Signup))
 	}
 	d.holds("Too many requests just now", sandbox.RateLimitWait)
 	p.Key("r")
