@@ -24,7 +24,7 @@ import (
 	"wizard/store"
 )
 
-// demoPIN of the tests: six digits the PIN rules take.
+// demoPtyPIN is the two-step PIN the tests set: six digits the PIN rules take.
 const demoPtyPIN = "482915"
 
 var demoPtyCode = regexp.MustCompile(`WhatsApp code (\d{3}-?\d{3})`)
@@ -38,7 +38,7 @@ type demoRun struct {
 }
 
 // startDemo runs `wizard demo name --at at --lang en` in a new pty (at most
-// ptyParallel at once) and checks that the room's one line came first.
+// ptyParallel at once) and checks that the room's one line was printed.
 func startDemo(t *testing.T, name, at string) *demoRun {
 	t.Helper()
 	ptyParallel <- struct{}{}
