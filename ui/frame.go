@@ -72,6 +72,9 @@ func (a *App) Render() string {
 			return max(r, 1)
 		}
 		if room = rows(); len(lines) > room {
+			lines = squeeze(lines) // a form's padding and double gaps first
+		}
+		if len(lines) > room {
 			footer = a.footer(width, true) // with the scroll keys
 			room = rows()
 		}

@@ -152,3 +152,20 @@ func (a *App) forStep(msg tea.Msg) tea.Msg {
 	}
 	return msg
 }
+
+// squeeze leaves one blank line where there are several (a form pads its
+// groups to the tallest one's height), for a body taller than its room. A line
+// that holds a focus mark stays.
+func squeeze(lines []string) []string {
+	out := make([]string, 0, len(lines))
+	blank := false
+	for _, l := range lines {
+		b := strings.TrimSpace(ansi.Strip(l)) == "" && !strings.Contains(l, steps.FocusOpen) && !strings.Contains(l, steps.FocusClose)
+		if b && blank {
+			continue
+		}
+		blank = b
+		out = append(out, l)
+	}
+	return out
+}
