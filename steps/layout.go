@@ -1,6 +1,12 @@
 package steps
 
-import "strings"
+import (
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"wizard/steps/picker"
+)
 
 // The shell gives a step's body the rows between the header and the key help
 // (the tea.WindowSizeMsg a step receives is the body's size, not the
@@ -27,3 +33,31 @@ func InView(s string) string {
 	}
 	return FocusOpen + s + FocusClose
 }
+
+// PageKeyUser is implemented by steps that may use pgup/pgdown themselves: a
+// list pages through its options with them. While PagesItself is true the
+// shell leaves those keys to the step and does not scroll the body with them.
+type PageKeyUser interface {
+	PagesItself() bool
+}
+
+// formPages says whether the focused field of form f is a list that pages
+// with pgup/pgdown.
+func formPages(f *huh.Form) bool {
+	if f == nil || f.State != huh.StateNormal {
+		return false
+	}
+	_, list := f.GetFocusedField().(*picker.List)
+	return list
+}
+
+// PagesItself: a list of countries or categories has the focus.
+func (m *company) PagesItself() bool {
+	if m.approval != nil {
+		return formPages(m.approval)
+	}
+	return formPages(m.form)
+}
+func (m *phone) PagesItself() bool       { return formPages(m.form) }
+func (m *alphaName) PagesItself() bool   { return formPages(m.form) }
+func (m *displayName) PagesItself() bool { return !m.checking && formPages(m.form) }

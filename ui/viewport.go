@@ -53,6 +53,9 @@ func (a *App) scrollKey(k tea.KeyPressMsg) bool {
 
 // scrollable says whether the shell may take pgup/pgdown from the step.
 func (a *App) scrollable() bool {
+	if p, ok := a.step.(steps.PageKeyUser); ok && p.PagesItself() {
+		return false
+	}
 	for _, b := range a.step.Help() {
 		if b.Enabled() && (key.Matches(tea.KeyPressMsg{Code: tea.KeyPgDown}, b) || key.Matches(tea.KeyPressMsg{Code: tea.KeyPgUp}, b)) {
 			return false
