@@ -251,7 +251,7 @@ func fitMainPath(r *fitRun) {
 	r.h.settle()
 	r.shot("07-display-name-error")
 	r.backspace(len("WhatsApp Acme"))
-	h.typeText("Acme Pharma")
+	h.typeText("ACME PHARMA") // allowed, but warned about before it is sent
 	h.key("enter")
 	h.key("enter") // category: Other
 	h.typeText("Medicines for Kazakhstan")
@@ -264,6 +264,15 @@ func fitMainPath(r *fitRun) {
 	r.backspace(len("acme-pharma.kz"))
 	h.typeText("https://acme-pharma.kz")
 	h.key("enter")
+	r.wait(steps.DisplayName, "display_name.warn_title")
+	r.shot("07-display-name-warnings")
+	h.key("e")
+	r.wait(steps.DisplayName, "display_name.title")
+	r.backspace(len("ACME PHARMA"))
+	h.typeText("Acme Pharma")
+	for range 4 { // the category, description and website as they were
+		h.key("enter")
+	}
 	r.wait(steps.DisplayName, "display_name.check_title")
 	r.shot("07-display-name-check")
 	h.key("enter")
