@@ -64,9 +64,15 @@ func (a *App) scrollable() bool {
 	return true
 }
 
-// bodySize is the size a step is told: the body's width and the rows it has.
+// bodySize is the size a step is told: the body's width and the rows it has
+// between the header and the key help (as wide as the step's keys make it,
+// with the scroll keys: a form sized by it never runs under the key help).
 func (a *App) bodySize() tea.WindowSizeMsg {
-	return tea.WindowSizeMsg{Width: max(a.width-2, 1), Height: max(a.height-frameRows, 1)}
+	footer := 1
+	if a.step != nil && a.width > 0 {
+		footer = len(a.footer(a.width, true))
+	}
+	return tea.WindowSizeMsg{Width: max(a.width-2, 1), Height: max(a.height-frameRows-(footer-1), 1)}
 }
 
 // window picks the body's lines (laid out by fitLines) that are shown in room
