@@ -294,6 +294,14 @@ func fitMainPath(r *fitRun) {
 	r.wait(steps.VerifyCode, "code.enter_title")
 	r.wait(steps.VerifyCode, "code.sandbox_received", "") // the sandbox's phone got it
 	r.shot("09-code-enter")
+	wrong := "111111"
+	h.typeText(wrong)
+	h.key("enter")
+	r.h.pump("the wrong code's notice", 15*time.Second, func() bool {
+		return r.a.Session().Code.Attempts == 1 && !strings.Contains(flatText(r.a.Step().View(200)), wrong)
+	})
+	r.h.settle()
+	r.shot("09-code-wrong")
 	code, err := sandbox.LatestCode(context.Background(), r.w.sb.URL, r.a.Session().Phone.ID)
 	if err != nil {
 		r.t.Fatal(err)
@@ -346,6 +354,27 @@ func fitBranches(t *testing.T, lang string, width, height int) {
 		r.h.pump("the park", 15*time.Second, func() bool { return r.a.Session().Status == store.StatusWaiting })
 		r.h.settle()
 		r.shot("05-number-parked")
+	})
+	t.Run("account-taken", func(t *testing.T) {
+		r := newFitRun(t, lang, width, height)
+		if _, err := r.w.env.Clients.Partner.CreateAccount(context.Background(), testEmail, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		r.wait(steps.Terms, "terms.question")
+		r.h.key("enter")
+		r.wait(steps.Account, "account.email")
+		r.h.typeText(testEmail)
+		r.h.key("enter")
+		r.h.typeText(testPassword)
+		r.h.key("enter")
+		r.h.typeText(testPassword)
+		r.h.key("enter")
+		r.h.pump("the refusal", 15*time.Second, func() bool {
+			ev, _ := r.w.st.Events(context.Background(), fitSession)
+			return len(ev) > 0 && ev[len(ev)-1].Kind == "error"
+		})
+		r.h.settle()
+		r.shot("02-account-taken")
 	})
 	t.Run("signup-error", func(t *testing.T) {
 		r := newFitRun(t, lang, width, height)
