@@ -376,6 +376,22 @@ func fitBranches(t *testing.T, lang string, width, height int) {
 		r.h.settle()
 		r.shot("02-account-taken")
 	})
+	t.Run("government", func(t *testing.T) {
+		r := newFitRun(t, lang, width, height)
+		r.toCompany()
+		r.h.key("down") // a government body
+		r.h.key("enter")
+		r.h.typeText("Anna Ivanova")
+		r.h.key("enter")
+		r.h.typeText("Ministry of Health")
+		r.h.key("enter")
+		r.wait(steps.Company, "company.country")
+		r.h.key("enter")
+		r.wait(steps.Company, "company.not_robot")
+		r.h.key("enter")
+		r.wait(steps.Company, "company.government_title")
+		r.shot("04-company-government")
+	})
 	t.Run("signup-error", func(t *testing.T) {
 		r := newFitRun(t, lang, width, height)
 		r.toSignup()
@@ -429,4 +445,20 @@ func (r *fitRun) backspace(n int) {
 		r.h.deliver(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
 	r.h.settle()
+}
+
+// toCompany walks terms → the company's first question.
+func (r *fitRun) toCompany() {
+	r.wait(steps.Terms, "terms.question")
+	r.h.key("enter")
+	r.wait(steps.Account, "account.email")
+	r.h.typeText(testEmail)
+	r.h.key("enter")
+	r.h.typeText(testPassword)
+	r.h.key("enter")
+	r.h.typeText(testPassword)
+	r.h.key("enter")
+	r.wait(steps.VerifyEmail, "verify_email.title")
+	r.w.clickVerifyLink()
+	r.wait(steps.Company, "company.org_type")
 }
