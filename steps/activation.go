@@ -349,8 +349,8 @@ func (m *activation) View(width int) string {
 		code := lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).Bold(true).Padding(1, 4).
 			Render(st.Accent.Render(termsafe.Line(m.act.AlphaCode)))
 		return paragraphs(width, title, st.OK.Render(env.T("activation.active")),
-			env.T("activation.code_label"), code, env.T("activation.code_where"),
-			st.Faint.Render(env.T("activation.continue")))
+			InView(env.T("activation.code_label")), InView(code), env.T("activation.code_where"),
+			InView(st.Faint.Render(env.T("activation.continue"))))
 	case m.renaming:
 		return paragraphs(width, title, m.poll.view())
 	case m.reviewing:
@@ -359,24 +359,24 @@ func (m *activation) View(width int) string {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, st.Title.Render(env.T("activation.rename_check_title")),
-			st.Accent.Render(termsafe.Line(m.newName)), env.T("activation.rename_review"), errLine,
-			env.T("activation.rename_check_keys"))
+			st.Accent.Render(termsafe.Line(m.newName)), env.T("activation.rename_review"), InView(errLine),
+			InView(env.T("activation.rename_check_keys")))
 	case m.rename != nil:
-		return paragraphs(width, title, env.T("activation.rename_body"), m.rename.View())
+		return paragraphs(width, title, env.T("activation.rename_body"), InView(m.rename.View()))
 	case m.declined():
 		var errLine string
 		if m.lastErr != nil {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
-			termsafe.Text(m.act.StatusText), errLine, env.T("activation.declined_hint"))
+			termsafe.Text(m.act.StatusText), InView(errLine), InView(env.T("activation.declined_hint")))
 	case m.isFailed():
 		var errLine string
 		if m.lastErr != nil {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
-			termsafe.Text(m.act.StatusText), errLine, env.T("activation.retry_hint"))
+			termsafe.Text(m.act.StatusText), InView(errLine), InView(env.T("activation.retry_hint")))
 	case m.act.StartedAt.IsZero():
 		if m.lastErr != nil {
 			return paragraphs(width, title, st.Error.Render(Explain(env.Words, m.lastErr)),
@@ -400,5 +400,5 @@ func (m *activation) View(width int) string {
 	if m.nowErr != "" {
 		errLine = strings.TrimSpace(errLine + "\n" + st.Error.Render(m.nowErr))
 	}
-	return paragraphs(width, title, body, status, errLine, st.Accent.Render(env.T("activation.safe_to_close")))
+	return paragraphs(width, title, body, InView(status), InView(errLine), st.Accent.Render(env.T("activation.safe_to_close")))
 }

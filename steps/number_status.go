@@ -120,20 +120,20 @@ func (m *numberStatus) View(width int) string {
 	if f := m.form.GetFocusedField(); f != nil {
 		switch f.GetKey() {
 		case "confirm":
-			return paragraphs(width, m.summary(), m.form.View())
+			return paragraphs(width, m.summary(), InView(m.form.View()))
 		case "checklist":
-			return paragraphs(width, m.form.View(), m.reasons())
+			return paragraphs(width, InView(m.form.View()), m.reasons(width))
 		}
 	}
-	return m.form.View()
+	return InView(m.form.View())
 }
 
-// reasons says why each migration item matters.
-func (m *numberStatus) reasons() string {
+// reasons says why each migration item matters, as a list wrapped to width.
+func (m *numberStatus) reasons(width int) string {
 	st := m.env.S()
 	lines := []string{st.Title.Render(m.env.T("migration.why"))}
 	for _, it := range MigrationItems {
-		lines = append(lines, "• "+m.env.T("migration."+it)+"\n  "+st.Faint.Render(m.env.T("migration."+it+"_why")))
+		lines = append(lines, bullet(width, m.env.T("migration."+it)+"\n"+st.Faint.Render(m.env.T("migration."+it+"_why"))))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -179,5 +179,5 @@ func (m *verifyEmail) View(width int) string {
 	return paragraphs(width,
 		st.Title.Render(m.env.T("verify_email.title")),
 		m.env.T("verify_email.body", st.Accent.Render(termsafe.Line(m.sess.Account.Email))),
-		status, errLine, m.notice, hint)
+		InView(status), InView(errLine), InView(m.notice), hint)
 }

@@ -52,6 +52,8 @@ type App struct {
 	styles styles
 
 	width      int
+	height     int
+	scroll     scroller                // where the body's viewport stands
 	background *tea.BackgroundColorMsg // the terminal's answer, replayed to each new step
 	size       *tea.WindowSizeMsg
 
@@ -226,8 +228,9 @@ func (a *App) apply(fn func(*store.Session)) {
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.width = msg.Width
+		a.width, a.height = msg.Width, msg.Height
 		a.size = &msg
+		a.scroll.reset() // re-laid out: show the focus again
 		a.help.SetWidth(msg.Width)
 	case tea.BackgroundColorMsg:
 		a.background = &msg
@@ -272,6 +275,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.queue = append([]pendingSave{*a.retry}, a.queue...)
 			a.retry, a.saveErr, a.quitAsked = nil, nil, false
 			return a, a.nextSave()
+		case a.scrollKey(msg):
+			a.scroll.page(msg.String() == "pgdown")
+			return a, nil
 		case a.typed.holding():
 			a.typed.add(msg)
 			return a, nil
@@ -301,7 +307,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	}
-	cmd := a.drive(msg)
+	cmd := a.drive(a.forStep(msg))
 	if t, ok := a.step.(steps.Typist); ok && a.typed.moved(t.Focus()) {
 		return a, tea.Batch(cmd, a.replay()) // the form has moved: the held keys are its
 	}
@@ -323,6 +329,7 @@ func (a *App) drive(msg tea.Msg) tea.Cmd {
 // focus (and gave the form something to do), further keys are held until the
 // focus has moved; see typeAhead.
 func (a *App) forwardKey(k tea.KeyPressMsg) tea.Cmd {
+	a.scroll.manual = false // a key for the step: its focus is shown again
 	before := a.step
 	t, typist := before.(steps.Typist)
 	var focus string
@@ -447,12 +454,13 @@ func (a *App) saved(msg savedMsg) tea.Cmd {
 // tells the step it is on screen.
 func (a *App) enter(id steps.ID) tea.Cmd {
 	a.step, a.stepDone = steps.New(id, a.env, a.sess), false
+	a.scroll.reset()
 	cmds := []tea.Cmd{a.step.Init()}
 	if a.background != nil {
 		cmds = append(cmds, a.drive(*a.background))
 	}
 	if a.size != nil {
-		cmds = append(cmds, a.drive(*a.size))
+		cmds = append(cmds, a.drive(a.forStep(*a.size)))
 	}
 	cmds = append(cmds, a.drive(steps.Entered{}), a.tellStep())
 	return tea.Batch(cmds...)
