@@ -4,7 +4,6 @@ package assets
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 	"path"
 	"sort"
@@ -16,8 +15,30 @@ import (
 )
 
 // messagesFS holds the catalogs: messages/<tag>/*.json, each file a flat object of
-// key → text, where the text may hold fmt verbs (%s, %d, %[1]s …). A language's
-// files are merged; a key defined twice is an error.
+// key → text. A language's files are merged; a key defined twice is an error.
+//
+// A text is a string with fmt verbs (%s, %d, %[1]s …), or, when it counts
+// something, an object of plural forms chosen by the CLDR rules of the
+// catalog's language (golang.org/x/text/feature/plural):
+//
+//	"code.wrong": {"plural": 1,
+//	    "one": "… (%d попытка)", "few": "… (%d попытки)", "many": "… (%d попыток)", "other": "… (%d попытки)"}
+//
+// "plural" is the number (from 1) of the argument that is counted; the other
+// members are the forms: the CLDR categories zero, one, two, few, many and
+// other, or an exact number written "=0", "=1" …, which wins over its category.
+// "other" is required, and every category the language uses for whole numbers
+// should be there (English: one, other; Russian: one, few, many, other;
+// Kazakh: one, other). Every form holds the same verbs as the others.
+//
+// A text that counts two things names each count and places it with ${name}:
+//
+//	"cli.doctor.check_ok": {"text": "consistent: ${signups} (%[2]s), ${events}",
+//	    "vars": {"signups": {"plural": 1, "one": "%[1]d signup", "other": "%[1]d signups"},
+//	             "events":  {"plural": 3, "one": "%[3]d event", "other": "%[3]d events"}}}
+//
+// Each var is an object of forms as above. Give every verb of such a text and
+// of its forms an explicit index (%[2]s), since the pieces are formatted apart.
 //
 //go:embed messages
 var messagesFS embed.FS
@@ -76,15 +97,15 @@ func loadCatalogs() (loaded, error) {
 			if err != nil {
 				return l, err
 			}
-			var texts map[string]string
-			if err := json.Unmarshal(data, &texts); err != nil {
+			texts, err := parseTexts(data)
+			if err != nil {
 				return l, fmt.Errorf("catalog %s: %w", name, err)
 			}
 			for key, text := range texts {
 				if l.keys[tag][key] {
 					return l, fmt.Errorf("catalog %s: key %s is defined twice", name, key)
 				}
-				if err := l.builder.SetString(tag, key, text); err != nil {
+				if err := l.builder.Set(tag, key, text.messages()...); err != nil {
 					return l, fmt.Errorf("catalog %s, key %s: %w", name, key, err)
 				}
 				l.keys[tag][key] = true
@@ -126,6 +147,22 @@ func NewWords(lang string) *Words {
 		}
 	}
 	return &Words{tag: tag, printer: message.NewPrinter(tag, message.Catalog(catalogs.builder)), keys: catalogs.keys[tag]}
+}
+
+// Supported is the catalog that speaks lang ("ru", "ru-RU", "kk_KZ.UTF-8"),
+// when one does: the same language, whatever the region or script.
+func Supported(lang string) (language.Tag, bool) {
+	t, err := language.Parse(normaliseLocale(strings.TrimSpace(lang)))
+	if err != nil {
+		return DefaultLanguage, false
+	}
+	base, _ := t.Base()
+	for _, c := range catalogs.tags {
+		if cb, _ := c.Base(); cb == base {
+			return c, true
+		}
+	}
+	return DefaultLanguage, false
 }
 
 // normaliseLocale turns a POSIX locale such as "ru_RU.UTF-8" into a BCP 47 tag.

@@ -161,7 +161,7 @@ func (m *account) View(width int) string {
 	if f := m.form.GetFocusedField(); f != nil && (f.GetKey() == "password" || f.GetKey() == "repeat") {
 		checklist = passwordChecklist(m.env, m.password)
 	}
-	return paragraphs(width, errLine, m.form.View(), checklist)
+	return paragraphs(width, InView(errLine), InView(m.form.View()), InView(checklist))
 }
 
 func (m *account) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {

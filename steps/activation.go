@@ -29,6 +29,7 @@ type activation struct {
 	lastErr     error
 	rateLimited bool
 	activatedAt time.Time
+	nowErr      string // the classroom's "now" could not reach the sandbox
 
 	// A display name declined in review: another one is asked for, looked at
 	// twice (it goes to Meta's manual review), sent, and the activation starts again.
@@ -117,6 +118,8 @@ func (m *activation) keyList() []key.Binding {
 		return []key.Binding{actKeyRetry}
 	case m.act.StartedAt.IsZero():
 		return nil
+	case m.env.inClassroom():
+		return []key.Binding{keyNow, actKeyCheck}
 	}
 	return []key.Binding{actKeyCheck}
 }
@@ -254,6 +257,17 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	case shownError:
 		m.lastErr = msg.err
 		return m, nil, nil
+	case nowDone:
+		if msg.err != nil {
+			m.nowErr = termsafe.Text(m.env.T("classroom.now_failed", msg.err))
+			return m, nil, nil
+		}
+		m.nowErr = ""
+		if m.active() || m.isFailed() {
+			return m, nil, nil
+		}
+		m.poll.now() // ended: the next check shows how
+		return m, m.check(), nil
 	case activationPolled:
 		if m.active() || m.isFailed() {
 			return m, nil, nil
@@ -301,6 +315,9 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		case key.Matches(msg, actKeyCheck) && !m.act.StartedAt.IsZero() && !m.isFailed():
 			m.poll.now()
 			return m, m.check(), nil
+		case key.Matches(msg, keyNow) && m.env.inClassroom() && !m.act.StartedAt.IsZero() && !m.isFailed():
+			id := m.sess.Phone.ID
+			return m, m.env.trainingNow(func(ctx context.Context, t Training) error { return t.ActivateNow(ctx, id) }), nil
 		}
 	}
 	return m, nil, nil
@@ -332,8 +349,8 @@ func (m *activation) View(width int) string {
 		code := lipgloss.NewStyle().Border(lipgloss.DoubleBorder()).Bold(true).Padding(1, 4).
 			Render(st.Accent.Render(termsafe.Line(m.act.AlphaCode)))
 		return paragraphs(width, title, st.OK.Render(env.T("activation.active")),
-			env.T("activation.code_label"), code, env.T("activation.code_where"),
-			st.Faint.Render(env.T("activation.continue")))
+			InView(env.T("activation.code_label")), InView(code), env.T("activation.code_where"),
+			InView(st.Faint.Render(env.T("activation.continue"))))
 	case m.renaming:
 		return paragraphs(width, title, m.poll.view())
 	case m.reviewing:
@@ -342,24 +359,24 @@ func (m *activation) View(width int) string {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, st.Title.Render(env.T("activation.rename_check_title")),
-			st.Accent.Render(termsafe.Line(m.newName)), env.T("activation.rename_review"), errLine,
-			env.T("activation.rename_check_keys"))
+			st.Accent.Render(termsafe.Line(m.newName)), env.T("activation.rename_review"), InView(errLine),
+			InView(env.T("activation.rename_check_keys")))
 	case m.rename != nil:
-		return paragraphs(width, title, env.T("activation.rename_body"), m.rename.View())
+		return paragraphs(width, title, env.T("activation.rename_body"), InView(m.rename.View()))
 	case m.declined():
 		var errLine string
 		if m.lastErr != nil {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
-			termsafe.Text(m.act.StatusText), errLine, env.T("activation.declined_hint"))
+			termsafe.Text(m.act.StatusText), InView(errLine), InView(env.T("activation.declined_hint")))
 	case m.isFailed():
 		var errLine string
 		if m.lastErr != nil {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
-			termsafe.Text(m.act.StatusText), errLine, env.T("activation.retry_hint"))
+			termsafe.Text(m.act.StatusText), InView(errLine), InView(env.T("activation.retry_hint")))
 	case m.act.StartedAt.IsZero():
 		if m.lastErr != nil {
 			return paragraphs(width, title, st.Error.Render(Explain(env.Words, m.lastErr)),
@@ -380,5 +397,8 @@ func (m *activation) View(width int) string {
 	if text := termsafe.Text(m.act.StatusText); strings.TrimSpace(text) != "" {
 		body = text
 	}
-	return paragraphs(width, title, body, status, errLine, st.Accent.Render(env.T("activation.safe_to_close")))
+	if m.nowErr != "" {
+		errLine = strings.TrimSpace(errLine + "\n" + st.Error.Render(m.nowErr))
+	}
+	return paragraphs(width, title, body, InView(status), InView(errLine), st.Accent.Render(env.T("activation.safe_to_close")))
 }

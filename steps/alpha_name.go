@@ -292,7 +292,7 @@ func (m *alphaName) View(width int) string {
 		if m.saved.NameStatus == rules.NamePendingReview {
 			review += " " + env.T("alpha.review_pending", m.sess.ID)
 		}
-		return paragraphs(width, title, st.OK.Render(text), review, st.Faint.Render(env.T("alpha.continue")))
+		return paragraphs(width, title, InView(st.OK.Render(text)), InView(review), InView(st.Faint.Render(env.T("alpha.continue"))))
 	case alphaFailed:
 		text := Explain(env.Words, m.lastErr)
 		if _, ok := m.lastErr.(errNoVerifiedName); ok {
@@ -302,7 +302,7 @@ func (m *alphaName) View(width int) string {
 		if m.failedIn == alphaSaving {
 			hint = env.T("alpha.retry_edit_hint")
 		}
-		return paragraphs(width, title, nameBlock, st.Error.Render(text), hint)
+		return paragraphs(width, title, nameBlock, InView(st.Error.Render(text)), InView(hint))
 	}
-	return paragraphs(width, title, env.T("alpha.body"), nameBlock, m.form.View())
+	return paragraphs(width, title, env.T("alpha.body"), nameBlock, InView(m.form.View()))
 }

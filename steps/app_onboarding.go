@@ -65,5 +65,5 @@ func (m *appNotice) View(width int) string {
 		env.T("app_onboarding.body", number),
 		bullets(width, env.T("app_onboarding.keep_using"), env.T("app_onboarding.sync"),
 			env.T("app_onboarding.no_register")),
-		env.T("app_onboarding.next"))
+		InView(env.T("app_onboarding.next")))
 }

@@ -379,7 +379,7 @@ func paragraphs(width int, blocks ...string) string {
 		if strings.TrimSpace(b) == "" {
 			continue
 		}
-		if width > 0 {
+		if width > 0 && lipgloss.Width(b) > width { // a form is already laid out at the width
 			b = lipgloss.NewStyle().Width(width).Render(b)
 		}
 		out = append(out, b)

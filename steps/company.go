@@ -231,12 +231,12 @@ func (m *company) View(width int) string {
 	switch {
 	case m.approval != nil:
 		return paragraphs(width, st.Title.Render(m.env.T("company.approval_title")),
-			m.env.T("company.approval_form_body"), errLine, m.approval.View())
+			m.env.T("company.approval_form_body"), InView(errLine), InView(m.approval.View()))
 	case m.asking:
 		return paragraphs(width, st.Title.Render(m.env.T("company.approval_title")),
-			m.env.T("company.approval_body", termsafe.Line(m.c.CompanyName)), errLine, m.form.View())
+			m.env.T("company.approval_body", termsafe.Line(m.c.CompanyName)), InView(errLine), InView(m.form.View()))
 	}
-	return paragraphs(width, errLine, m.form.View())
+	return paragraphs(width, InView(errLine), InView(m.form.View()))
 }
 
 func (m *company) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {

@@ -37,12 +37,56 @@ func TestCountryListNoMatch(t *testing.T) {
 	h.press('/')
 	h.typeText("qqq") // a paste types into the filter too
 	h.mustSee("/qqq")
-	h.mustSee("No matches")
+	h.mustSee(h.T("countries.no_match"))
 	h.enter()
-	h.mustSee("No matches") // nothing to choose: still on the list
+	h.mustSee(h.T("countries.no_match")) // nothing to choose: still on the list
 	h.send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	h.mustSee("> Kazakhstan")
 	h.mustNotSee("qqq")
+}
+
+// In every language the list shows the country names of that language and
+// finds a country by its name typed in English, Russian or Kazakh, in either
+// script: /Казах, /Қазақ and /Kaz all find Kazakhstan.
+func TestCountryListFindsANameInEveryLanguage(t *testing.T) {
+	shown := map[string]string{"en": "Kazakhstan", "ru": "Казахстан", "kk": "Қазақстан"}
+	for _, lang := range []string{"en", "ru", "kk"} {
+		for _, query := range []string{"Казах", "Қазақ", "Kaz", "kazakh", "қазақстан"} {
+			t.Run(lang+"/"+query, func(t *testing.T) {
+				h := newSHHarness(t)
+				h.env.Words = assets.NewWords(lang)
+				h.sess.Company.Country = "DE" // the list starts elsewhere
+				h.env.Region = "DE"
+				h.start(Phone)
+				h.mustNotSee("> " + shown[lang])
+				h.press('/')
+				h.typeText(query)
+				h.mustSee("> " + shown[lang])
+				h.mustNotSee(h.T("countries.no_match"))
+				h.enter()
+				h.mustSee(h.T("phone.number", shown[lang]))
+			})
+		}
+	}
+}
+
+// Every country has its name in each of the wizard's languages: CLDR (through
+// x/text) has Russian and Kazakh names for all of them.
+func TestEveryCountryHasANameInEveryLanguage(t *testing.T) {
+	for _, tag := range assets.Languages() {
+		countries := Countries(tag)
+		if len(countries) < 200 {
+			t.Fatalf("%s: only %d countries", tag, len(countries))
+		}
+		for _, c := range countries {
+			if c.Name == c.Code {
+				t.Errorf("%s: %s has no name", tag, c.Code)
+			}
+			if len(c.Also) == 0 {
+				t.Errorf("%s: %s (%s) has no name in another language", tag, c.Code, c.Name)
+			}
+		}
+	}
 }
 
 // Only the rows in view are drawn: the list shows 8 countries, not 250.

@@ -123,7 +123,7 @@ func TestSummaryShowsTheApproval(t *testing.T) {
 		ApprovedAt: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), ApprovalRef: "CASE-4821", ApprovedBy: "Anna Ivanova"}
 	for _, l := range Summary(h.env.Words, h.sess) {
 		if l.Label == h.env.T("done.label.approval") {
-			if l.Value != "2026-11-20, reference CASE-4821 (confirmed by Anna Ivanova)" {
+			if l.Value != "20 November 2026, reference CASE-4821 (confirmed by Anna Ivanova)" {
 				t.Fatalf("approval line %q", l.Value)
 			}
 			return

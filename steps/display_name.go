@@ -164,7 +164,7 @@ func (m *displayName) newForm() *huh.Form {
 			Value(&m.p.DisplayName).
 			Validate(func(s string) error { return displayNameError(env, s) })),
 		huh.NewGroup(picker.New().Key("category").Title(env.T("display_name.category")).
-			Description(env.T("display_name.category_help")).
+			Description(env.T("display_name.category_help")).NoMatch(env.T("picker.no_match")).
 			Options(cats...).Height(8).Value(&m.p.Category)),
 		huh.NewGroup(huh.NewText().Key("description").Title(env.T("display_name.description")).
 			// Not a DescriptionFunc: huh evaluates those in a command, off the
@@ -258,7 +258,7 @@ func (m *displayName) View(width int) string {
 				utf8.RuneCountInString(m.p.Description), rules.DescriptionMaxLength))
 		}
 		return paragraphs(width, st.Title.Render(m.env.T("display_name.title")),
-			m.env.T("display_name.body"), m.form.View(), count)
+			m.env.T("display_name.body"), InView(m.form.View()), InView(count))
 	}
 	header := chatHeader(env, termsafe.Line(m.p.DisplayName))
 	site := st.Box.Render(st.Faint.Render(env.T("display_name.preview_website")) + "\n" +
@@ -277,8 +277,8 @@ func (m *displayName) View(width int) string {
 			st.Title.Render(env.T("display_name.warn_title")),
 			preview,
 			env.T("display_name.warn_body"),
-			strings.Join(list, "\n"),
-			env.T("display_name.warn_keys"))
+			InView(strings.Join(list, "\n")),
+			InView(env.T("display_name.warn_keys")))
 	}
 	details := env.T("display_name.check_category", verticalLabel(env.Words, m.p.Category))
 	if m.p.Description != "" {
@@ -288,9 +288,9 @@ func (m *displayName) View(width int) string {
 		st.Title.Render(env.T("display_name.check_title")),
 		env.T("display_name.check_body"),
 		preview,
-		env.T("display_name.check_match"),
-		st.Faint.Render(details),
-		env.T("display_name.check_keys"))
+		InView(env.T("display_name.check_match")),
+		InView(st.Faint.Render(details)),
+		InView(env.T("display_name.check_keys")))
 }
 
 // chatHeader draws the name as a recipient sees it at the top of the chat.

@@ -193,14 +193,14 @@ func (m *metaName) View(width int) string {
 		return paragraphs(width, st.Title.Render(env.T("display_name.meta_review_title")),
 			chatHeader(env, termsafe.Line(m.newName)),
 			st.Error.Render(env.T("display_name.meta_review")),
-			strings.Join(warn, "\n"), errLine, wait)
+			InView(strings.Join(warn, "\n")), InView(errLine), InView(wait))
 	}
 	body := []string{st.Title.Render(env.T("display_name.meta_title")),
 		env.T("display_name.meta_body"),
 		chatHeader(env, termsafe.Line(m.sess.Signup.VerifiedName)),
 		env.T("display_name.meta_status", m.statusText())}
 	if m.form != nil {
-		body = append(body, m.form.View())
+		body = append(body, InView(m.form.View()))
 	}
-	return paragraphs(width, append(body, errLine)...)
+	return paragraphs(width, append(body, InView(errLine))...)
 }

@@ -165,7 +165,7 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 	add("done.label.company", company)
 	add("done.label.contact", sess.Company.FullName)
 	if c := sess.Company; !c.ApprovedAt.IsZero() {
-		add("done.label.approval", w.T("done.approval_value", c.ApprovedAt.Format("2006-01-02"), c.ApprovalRef, c.ApprovedBy))
+		add("done.label.approval", w.T("done.approval_value", w.Date(c.ApprovedAt), c.ApprovalRef, c.ApprovedBy))
 	}
 	add("done.label.email", sess.Account.Email)
 	add("done.label.account", sess.Account.ID)
@@ -199,16 +199,17 @@ func Summary(w *assets.Words, sess store.Session) []SummaryLine {
 		// Whether Meta has approved the name: `wizard show` and the summary say it.
 		add("done.label.name_review", NameReview(w, sess.Alpha.NameStatus))
 	}
-	add("done.label.started", summaryTime(sess.CreatedAt))
-	add("done.label.finished", summaryTime(sess.FinishedAt))
+	add("done.label.started", summaryTime(w, sess.CreatedAt))
+	add("done.label.finished", summaryTime(w, sess.FinishedAt))
 	return out
 }
 
-func summaryTime(t time.Time) string {
+// summaryTime is t in the user's language, with its zone: "21 November 2026, 10:00 UTC".
+func summaryTime(w *assets.Words, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("2006-01-02 15:04 MST")
+	return w.DateTime(t) + " " + t.Format("MST")
 }
 
 // SummaryCard renders Summary as a bordered card of aligned label/value lines.

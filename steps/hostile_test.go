@@ -52,9 +52,11 @@ func TestHostileStringsAreShownSafely(t *testing.T) {
 	}
 }
 
-// stripStyles removes the SGR sequences the styles add (ESC [ … m), so that
+// stripStyles removes the SGR sequences the styles add (ESC [ … m) and the
+// focus marks of InView (which the shell takes out before drawing), so that
 // only what the data brought is left to check.
 func stripStyles(s string) string {
+	s = strings.NewReplacer(FocusOpen, "", FocusClose, "").Replace(s)
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {

@@ -120,20 +120,20 @@ func (m *numberStatus) View(width int) string {
 	if f := m.form.GetFocusedField(); f != nil {
 		switch f.GetKey() {
 		case "confirm":
-			return paragraphs(width, m.summary(), m.form.View())
+			return paragraphs(width, m.summary(), InView(m.form.View()))
 		case "checklist":
-			return paragraphs(width, m.form.View(), m.reasons())
+			return paragraphs(width, InView(m.form.View()), m.reasons(width))
 		}
 	}
-	return m.form.View()
+	return InView(m.form.View())
 }
 
-// reasons says why each migration item matters.
-func (m *numberStatus) reasons() string {
+// reasons says why each migration item matters, as a list wrapped to width.
+func (m *numberStatus) reasons(width int) string {
 	st := m.env.S()
 	lines := []string{st.Title.Render(m.env.T("migration.why"))}
 	for _, it := range MigrationItems {
-		lines = append(lines, "• "+m.env.T("migration."+it)+"\n  "+st.Faint.Render(m.env.T("migration."+it+"_why")))
+		lines = append(lines, bullet(width, m.env.T("migration."+it)+"\n"+st.Faint.Render(m.env.T("migration."+it+"_why"))))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -194,4 +194,13 @@ func (m *numberStatus) park(n store.Number, route Route, reason, text string) Re
 	return Record{Step: NumberStatus, Kind: "parked", Detail: reason, Apply: func(s *store.Session) {
 		s.Number, s.Path, s.Status, s.WaitingReason = n, route.Path, store.StatusWaiting, reason
 	}, Reply: numberParked{text}}
+}
+
+// Screen names the screen on show (Screener): "checklist" while the migration
+// checklist is asked, else "".
+func (m *numberStatus) Screen() string {
+	if f := m.form.GetFocusedField(); f != nil && m.parked == "" && !m.parking && f.GetKey() == "checklist" {
+		return "checklist"
+	}
+	return ""
 }

@@ -322,7 +322,7 @@ func (m *phone) View(width int) string {
 	}
 	switch m.phase {
 	case phoneCountry, phoneAsk:
-		return paragraphs(width, st.Title.Render(env.T("phone.title")), env.T("phone.body"), errLine, m.form.View())
+		return paragraphs(width, st.Title.Render(env.T("phone.title")), env.T("phone.body"), InView(errLine), InView(m.form.View()))
 	case phoneCheck:
 		p := m.parsed
 		var warn string
@@ -338,7 +338,7 @@ func (m *phone) View(width int) string {
 				st.Faint.Render(CountryName(env.Words.Language(), p.Region))),
 			warn,
 			env.T("phone.no_whatsapp"),
-			env.T("phone.check_keys"))
+			InView(env.T("phone.check_keys")))
 	}
 	number := termsafe.Line(ShowNumber(m.sess.Phone))
 	if number == "" {
@@ -353,7 +353,7 @@ func (m *phone) View(width int) string {
 		hint = env.T("phone.retry_add")
 	}
 	return paragraphs(width, st.Title.Render(env.T("phone.title")),
-		env.T("phone.number_is", st.Accent.Render(number)), status, errLine, hint)
+		env.T("phone.number_is", st.Accent.Render(number)), InView(status), InView(errLine), InView(hint))
 }
 
 // ShowNumber is a saved number as every screen and command shows it: in

@@ -1017,7 +1017,7 @@ func TestFinishedMarksDoneAndSummarises(t *testing.T) {
 		t.Fatalf("session = %+v", h.sess)
 	}
 	for _, s := range []string{"+7 701 000 1234", "AN-1234", // one number format everywhere: international, grouped "Medical and health", "https://acme.kz", "Acme Pharma (Kazakhstan)",
-		h.T("done.next_title"), "2026-11-21 10:00 UTC"} {
+		h.T("done.next_title"), "21 November 2026, 10:00 UTC"} {
 		h.mustSee(s)
 	}
 	// Already done: no second Record.

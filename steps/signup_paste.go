@@ -22,9 +22,9 @@ func (m *signup) openPaste(text string) tea.Cmd {
 	*m.pasted = text
 	f := m.pasteForm()
 	if m.term.size != nil && m.term.size.Width > 10 {
-		// The shell's body is two columns narrower than the screen; a long
-		// address then scrolls inside the field instead of running off it.
-		f = f.WithWidth(m.term.size.Width - 2)
+		// The size is the shell's body: a long address scrolls inside the
+		// field instead of running off it.
+		f = f.WithWidth(m.term.size.Width)
 	}
 	var cmd tea.Cmd
 	m.paste, cmd = m.term.start(f)

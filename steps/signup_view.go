@@ -64,7 +64,7 @@ func (m *signup) View(width int) string {
 	switch {
 	case m.cancelled():
 		// Only the title above it: a reported error's ids must fit beside it.
-		return paragraphs(width, intro[0], m.env.S().Error.Render(m.cancelText()), t("signup.try_again"))
+		return paragraphs(width, intro[0], InView(m.env.S().Error.Render(m.cancelText())), InView(t("signup.try_again")))
 	case m.reading:
 		var note, retry string
 		if m.stageNote != "" {
@@ -73,13 +73,13 @@ func (m *signup) View(width int) string {
 		if m.readFailed {
 			retry = t("signup.read_failed")
 		}
-		return paragraphs(width, append(intro, m.env.S().OK.Render(t("signup.finished_in_browser")), m.poll.view(), note, m.errorLine(), retry)...)
+		return paragraphs(width, append(intro, InView(m.env.S().OK.Render(t("signup.finished_in_browser"))), InView(m.poll.view()), note, InView(m.errorLine()), InView(retry))...)
 	case !m.waiting():
 		var retry string
 		if m.failedStart {
 			retry = t("signup.start_failed")
 		}
-		return paragraphs(width, append(intro, m.poll.view(), m.errorLine(), retry)...)
+		return paragraphs(width, append(intro, InView(m.poll.view()), InView(m.errorLine()), InView(retry))...)
 	}
 	var wait string
 	if m.poll.on {
@@ -95,15 +95,15 @@ func (m *signup) View(width int) string {
 	if m.unconfirmed {
 		note = m.env.S().Error.Render(t("signup.unconfirmed"))
 	}
-	top := paragraphs(width, append(intro, t("signup.url"))...) + "\n\n" + m.urlBlock(width) + "\n\n"
+	top := paragraphs(width, append(intro, InView(t("signup.url")))...) + "\n\n" + InView(m.urlBlock(width)) + "\n\n"
 	if m.paste != nil { // the form keeps its own layout: a long address scrolls in its field
-		out := top + paragraphs(width, m.browserLine(), wait, note) + "\n\n" + m.paste.View()
+		out := top + paragraphs(width, InView(m.browserLine()), InView(wait), note) + "\n\n" + InView(m.paste.View())
 		if e := m.errorLine(); e != "" {
-			out += "\n\n" + paragraphs(width, e)
+			out += "\n\n" + paragraphs(width, InView(e))
 		}
 		return out
 	}
-	return top + paragraphs(width, m.browserLine(), wait, note, t("signup.paste_hint"), m.errorLine())
+	return top + paragraphs(width, InView(m.browserLine()), InView(wait), note, t("signup.paste_hint"), InView(m.errorLine()))
 }
 
 // urlBlock prints the signup page's address whole: cut into lines of the

@@ -109,6 +109,24 @@ type Training interface {
 	OutboxURL() string
 	// LatestCode is the last verification code sent to phone-number id.
 	LatestCode(ctx context.Context, phoneNumberID string) (string, error)
+
+	// The classroom's controls (used only when Env.Classroom is set, always
+	// in a tea.Cmd).
+
+	// Pace is how fast the sandbox's waits go: its name ("fast", "real", or
+	// "" for other delays) and how long the e-mail confirmation and the
+	// activation take.
+	Pace(ctx context.Context) (name string, email, activation time.Duration, err error)
+	// SetPace sets the pace by name ("fast" or "real"), for the waits under way too.
+	SetPace(ctx context.Context, name string) (email, activation time.Duration, err error)
+	// ConfirmEmailNow makes the sandbox confirm the account's e-mail at once.
+	ConfirmEmailNow(ctx context.Context, accountID string) error
+	// ActivateNow makes the sandbox end the number's activation at once, as
+	// it would have ended.
+	ActivateNow(ctx context.Context, phoneNumberID string) error
+	// Showing tells the sandbox what the wizard shows (the signup, the step
+	// and its title, its place n of total), for the trainer's outbox page.
+	Showing(ctx context.Context, signupID, step, title string, n, total int) error
 }
 
 // Env is what every step may use.
@@ -192,3 +210,29 @@ func New(id ID, env *Env, sess store.Session) Step {
 		return newFinished(env, sess)
 	}
 }
+
+// inClassroom says whether the classroom's controls are offered: a trainer's
+// demo (Classroom) on a sandbox (Training).
+func (e *Env) inClassroom() bool { return e.Classroom && e.Training != nil }
+
+// keyNow, on a wait in the classroom, makes the sandbox do at once what the
+// screen waits for (the e-mail confirmed, the activation ended).
+var keyNow = key.NewBinding(key.WithKeys("f4"), key.WithHelp("f4", "keys.classroom.now"))
+
+// nowDone is the sandbox's answer to the "now" key.
+type nowDone struct{ err error }
+
+// trainingNow asks the sandbox, in a command, to do now what a wait waits
+// for; a sandbox that does not answer within a few seconds is given up.
+func (e *Env) trainingNow(fn func(ctx context.Context, t Training) error) tea.Cmd {
+	t := e.Training
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return nowDone{fn(ctx, t)}
+	}
+}
+
+// Screener is implemented by a step that shows more than one screen: Screen
+// names the one on show ("" for the step's own), for the presenter notes.
+type Screener interface{ Screen() string }

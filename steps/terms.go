@@ -42,7 +42,7 @@ func (m *terms) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form,
 
 func (m *terms) ID() ID          { return Terms }
 func (m *terms) Init() tea.Cmd   { return m.form.Init() }
-func (m *terms) View(int) string { return m.form.View() }
+func (m *terms) View(int) string { return InView(m.form.View()) }
 
 // Help is the step's keys, in the user's language.
 func (m *terms) Help() []key.Binding { return m.env.inWords(m.keyList()) }

@@ -581,7 +581,7 @@ func (m *verifyCode) View(width int) string {
 		if m.suggest == MethodVoice && m.code.RequestedAt.IsZero() {
 			hint = env.T("code.voice_recommended")
 		}
-		return paragraphs(width, st.Title.Render(title), errLine, notice, body, hint, m.choices())
+		return paragraphs(width, st.Title.Render(title), InView(errLine), InView(notice), body, hint, InView(m.choices()))
 	case codeEnter, codeVerifying:
 		left := m.left(now)
 		frac := float64(left) / float64(m.window())
@@ -602,7 +602,7 @@ func (m *verifyCode) View(width int) string {
 			field = m.form.View()
 		}
 		return paragraphs(width, st.Title.Render(env.T("code.enter_title")),
-			env.T("code.sent", m.methodName(m.code.Method), number), countdown, hint, errLine, notice, field)
+			env.T("code.sent", m.methodName(m.code.Method), number), InView(countdown), hint, InView(errLine), InView(notice), InView(field))
 	case codeRequesting, codeRegistering:
 		return paragraphs(width, st.Title.Render(env.T("code.title")), m.busy.view())
 	case codePIN:
@@ -620,7 +620,7 @@ func (m *verifyCode) View(width int) string {
 		if rules.IsWeakPIN(m.pin) {
 			weak = st.Error.Render(env.T("code.pin_weak"))
 		}
-		return paragraphs(width, st.Title.Render(env.T("code.pin_title")), body, errLine, form, weak)
+		return paragraphs(width, st.Title.Render(env.T("code.pin_title")), body, InView(errLine), InView(form), InView(weak))
 	}
 	return paragraphs(width, st.OK.Render(env.T("code.registered")))
 }

@@ -64,6 +64,9 @@ func (m *verifyEmail) Help() []key.Binding { return m.env.inWords(m.keyList()) }
 
 func (m *verifyEmail) keyList() []key.Binding {
 	keys := []key.Binding{keyCheckNow, keyResend, keyChange}
+	if m.env.inClassroom() {
+		keys = append([]key.Binding{keyNow}, keys...) // first: the footer may cut the others
+	}
 	if m.env.Training != nil && m.env.OpenURL != nil {
 		keys = append(keys, keyMailbox)
 	}
@@ -102,6 +105,13 @@ func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			m.poll.slow()
 		}
 		return m, m.poll.later(0), nil
+	case nowDone:
+		if msg.err != nil {
+			m.notice = termsafe.Text(m.env.T("classroom.now_failed", msg.err))
+			return m, nil, nil
+		}
+		m.poll.now() // confirmed: the next check moves on
+		return m, m.check(), nil
 	case browserOpened:
 		if msg.err != nil {
 			m.notice = termsafe.Text(m.env.T("browser.failed", msg.err, msg.url))
@@ -123,6 +133,9 @@ func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		switch {
 		case key.Matches(msg, keyChange):
 			return m, nil, Back{Step: VerifyEmail}
+		case key.Matches(msg, keyNow) && m.env.inClassroom():
+			id := m.sess.Account.ID
+			return m, m.env.trainingNow(func(ctx context.Context, t Training) error { return t.ConfirmEmailNow(ctx, id) }), nil
 		case key.Matches(msg, keyCheckNow):
 			m.poll.now()
 			return m, m.check(), nil
@@ -166,5 +179,5 @@ func (m *verifyEmail) View(width int) string {
 	return paragraphs(width,
 		st.Title.Render(m.env.T("verify_email.title")),
 		m.env.T("verify_email.body", st.Accent.Render(termsafe.Line(m.sess.Account.Email))),
-		status, errLine, m.notice, hint)
+		InView(status), InView(errLine), InView(m.notice), hint)
 }

@@ -52,6 +52,8 @@ type App struct {
 	styles styles
 
 	width      int
+	height     int
+	scroll     scroller                // where the body's viewport stands
 	background *tea.BackgroundColorMsg // the terminal's answer, replayed to each new step
 	size       *tea.WindowSizeMsg
 
@@ -74,6 +76,8 @@ type App struct {
 	takenOver *store.Hold   // someone else holds the signup now: nothing more is saved
 	notice    string        // shown until the next key (someone else changed the signup)
 	endAfter  ExitReason    // after the notice, the next key ends the run with this
+
+	class presenter // a trainer's demo: the presenter notes, the pace, the step told (presenter.go)
 }
 
 // ExitReason says how the shell ended, for the command to print the right words.
@@ -154,7 +158,7 @@ func (a *App) Exit() ExitReason { return a.exit }
 func (a *App) Init() tea.Cmd {
 	a.sess.UpdatedAt, a.sess.UpdatedBy = a.initial.At, a.user
 	return tea.Batch(tea.RequestBackgroundColor, a.save(a.initial, nil, false, nil), a.step.Init(), a.drive(steps.Entered{}),
-		a.holds.start())
+		a.holds.start(), a.classroomInit())
 }
 
 // savedMsg is the result of a save made in a command.
@@ -224,8 +228,9 @@ func (a *App) apply(fn func(*store.Session)) {
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.width = msg.Width
+		a.width, a.height = msg.Width, msg.Height
 		a.size = &msg
+		a.scroll.reset() // re-laid out: show the focus again
 		a.help.SetWidth(msg.Width)
 	case tea.BackgroundColorMsg:
 		a.background = &msg
@@ -250,6 +255,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return a, a.quit()
 			}
 		}
+		if cmd, ok := a.presenterKey(msg); ok {
+			return a, cmd
+		}
 		switch {
 		case key.Matches(msg, a.keys.Quit) && a.saveErr != nil && !a.quitAsked:
 			// Quitting now would lose what could not be saved: say so, and let the
@@ -267,6 +275,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.queue = append([]pendingSave{*a.retry}, a.queue...)
 			a.retry, a.saveErr, a.quitAsked = nil, nil, false
 			return a, a.nextSave()
+		case a.scrollKey(msg):
+			a.scroll.page(msg.String() == "pgdown")
+			return a, nil
 		case a.typed.holding():
 			a.typed.add(msg)
 			return a, nil
@@ -288,13 +299,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.acquired(msg)
 	case reloadedMsg:
 		return a, a.reloaded(msg)
+	case classroomMsg:
+		return a, a.classroomUpdate(msg)
 	case holdTimeout:
 		if a.typed.timedOut(msg) {
 			return a, a.replay()
 		}
 		return a, nil
 	}
-	cmd := a.drive(msg)
+	cmd := a.drive(a.forStep(msg))
 	if t, ok := a.step.(steps.Typist); ok && a.typed.moved(t.Focus()) {
 		return a, tea.Batch(cmd, a.replay()) // the form has moved: the held keys are its
 	}
@@ -316,6 +329,7 @@ func (a *App) drive(msg tea.Msg) tea.Cmd {
 // focus (and gave the form something to do), further keys are held until the
 // focus has moved; see typeAhead.
 func (a *App) forwardKey(k tea.KeyPressMsg) tea.Cmd {
+	a.scroll.manual = false // a key for the step: its focus is shown again
 	before := a.step
 	t, typist := before.(steps.Typist)
 	var focus string
@@ -440,14 +454,15 @@ func (a *App) saved(msg savedMsg) tea.Cmd {
 // tells the step it is on screen.
 func (a *App) enter(id steps.ID) tea.Cmd {
 	a.step, a.stepDone = steps.New(id, a.env, a.sess), false
+	a.scroll.reset()
 	cmds := []tea.Cmd{a.step.Init()}
 	if a.background != nil {
 		cmds = append(cmds, a.drive(*a.background))
 	}
 	if a.size != nil {
-		cmds = append(cmds, a.drive(*a.size))
+		cmds = append(cmds, a.drive(a.forStep(*a.size)))
 	}
-	cmds = append(cmds, a.drive(steps.Entered{}))
+	cmds = append(cmds, a.drive(steps.Entered{}), a.tellStep())
 	return tea.Batch(cmds...)
 }
 

@@ -23,40 +23,79 @@ func (a *App) View() tea.View {
 	return v
 }
 
-// Render is the whole screen as text (the view's content; golden tests use it).
+// Render is the whole screen as text (the view's content; golden tests use it):
+// the header, the body in the rows left between it and the key help (scrolled
+// to the step's focus when it is taller, with a quiet mark where there is
+// more), what the shell has to say (a notice, a failed save), and the key help
+// on the last line. Every line fits the width: the program wraps, never the
+// terminal.
 func (a *App) Render() string {
 	width := a.width
 	if width <= 0 {
 		width = 80
 	}
-	bodyWidth := width - 2
-	parts := []string{a.header(width), ""}
+	bodyWidth := max(width-2, 1)
+	var body string
 	if a.takenOver != nil {
-		parts = append(parts, lipgloss.NewStyle().PaddingLeft(1).Width(bodyWidth).Render(a.takenOverView()))
-		parts = append(parts, "", a.footer())
-		return strings.Join(parts, "\n")
+		body = lipgloss.NewStyle().Width(bodyWidth).Render(a.takenOverView())
+	} else {
+		body = a.stepBody(bodyWidth)
 	}
-	body := a.step.View(bodyWidth)
-	parts = append(parts, lipgloss.NewStyle().PaddingLeft(1).Render(body))
+	var said []string // what the shell says below the body, never scrolled away
 	if a.notice != "" {
-		parts = append(parts, "", a.styles.Notice.Width(bodyWidth).Render(a.notice))
+		said = append(said, a.styles.Notice.Width(bodyWidth).Render(a.notice))
 	}
-	if a.saveErr != nil {
-		parts = append(parts, "", a.styles.Error.Width(bodyWidth).Render(termsafe.Text(a.words.T(saveFailedKey(a.saveErr), a.saveErr))))
+	if a.saveErr != nil && a.takenOver == nil {
+		said = append(said, a.styles.Error.Width(bodyWidth).Render(termsafe.Text(a.words.T(saveFailedKey(a.saveErr), a.saveErr))))
 		if a.quitAsked {
-			parts = append(parts, a.styles.Error.Width(bodyWidth).Render(a.words.T("ui.quit_unsaved", len(a.Unsaved()))))
+			said = append(said, a.styles.Error.Width(bodyWidth).Render(a.words.T("ui.quit_unsaved", len(a.Unsaved()))))
 		}
 	}
-	if a.holds.trouble != nil {
-		parts = append(parts, "", a.styles.Quiet.Width(bodyWidth).Render(termsafe.Text(a.words.T("ui.hold_trouble", a.holds.trouble))))
+	if a.holds.trouble != nil && a.takenOver == nil {
+		said = append(said, a.styles.Quiet.Width(bodyWidth).Render(termsafe.Text(a.words.T("ui.hold_trouble", a.holds.trouble))))
 	}
-	parts = append(parts, "", a.footer())
+	var saidLines []string
+	for _, s := range said {
+		saidLines = append(saidLines, fitLines(s, bodyWidth)...)
+	}
+
+	header := strings.Split(a.header(width), "\n")
+	lines := fitLines(body, bodyWidth)
+	room := len(lines) // no height known: all of it
+	footer := a.footer(width, false)
+	if a.height > 0 {
+		rows := func() int {
+			r := a.height - len(header) - 2 - len(footer)
+			if len(saidLines) > 0 {
+				r -= len(saidLines) + 1
+			}
+			return max(r, 1)
+		}
+		if room = rows(); len(lines) > room {
+			lines = squeeze(lines) // a form's padding and double gaps first
+		}
+		if len(lines) > room {
+			footer = a.footer(width, true) // with the scroll keys
+			room = rows()
+		}
+	}
+	lines, above, below := a.window(lines, room)
+	parts := append(header, a.mark(above, a.words.T("layout.more_above"), width))
+	for _, l := range lines {
+		parts = append(parts, " "+l)
+	}
+	parts = append(parts, a.mark(below, a.words.T("layout.more_below"), width))
+	parts = append(parts, saidLines...)
+	if len(saidLines) > 0 {
+		parts = append(parts, "")
+	}
+	parts = append(parts, footer...)
 	return fitWidth(strings.Join(parts, "\n"), width)
 }
 
 // fitWidth cuts every line of s to width columns, so that the terminal never
-// wraps one: what a form pads past the edge (its full width plus the body's
-// margin) is blank, and a longer line is cut rather than wrapped.
+// wraps one (the body is wrapped before; this keeps the header and the key
+// help on their lines).
 func fitWidth(s string, width int) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
@@ -100,11 +139,13 @@ func (a *App) header(width int) string {
 	return top + "\n" + line + "  " + strings.Join(marks, " ")
 }
 
-// footer: the step's keys, then the shell's (back, quit), which are never cut
-// off: the step's part is shortened to leave room for them.
-func (a *App) footer() string {
+// footer: the step's keys, then the shell's (back, scroll, quit), which are
+// never left out. When they do not fit on one line, the step's keys get a line
+// of their own above the shell's; keys that fit on neither are left out whole
+// (never cut mid-word) and "…" says so.
+func (a *App) footer(width int, over bool) []string {
 	if a.takenOver != nil {
-		return a.help.ShortHelpView([]key.Binding{a.keys.Close})
+		return []string{a.help.ShortHelpView([]key.Binding{a.keys.Close})}
 	}
 	var shell []key.Binding
 	if steps.Previous(a.sess, a.step.ID()) != "" {
@@ -119,25 +160,49 @@ func (a *App) footer() string {
 			shell = append(shell, back)
 		}
 	}
+	shell = append(shell, a.presenterHelp()...)
+	if over && a.scrollable() {
+		shell = append(shell, a.keys.Scroll)
+	}
 	shell = append(shell, a.keys.Quit)
 	if a.saveErr != nil {
 		shell = append(shell, a.keys.RetrySave)
 	}
-	shellHelp := a.help.ShortHelpView(shell)
-	sep := a.help.Styles.ShortSeparator.Inline(true).Render(a.help.ShortSeparator)
-	width := a.width
-	if width <= 0 {
-		width = 80
+	own := a.step.Help()
+	whole := a.help
+	whole.SetWidth(0)
+	if all := whole.ShortHelpView(append(append([]key.Binding(nil), own...), shell...)); lipgloss.Width(all) <= width {
+		return []string{all}
 	}
-	room := max(width-lipgloss.Width(shellHelp)-lipgloss.Width(sep), 10)
-	stepHelp := a.help
-	stepHelp.SetWidth(room)
-	if own := stepHelp.ShortHelpView(a.step.Help()); own != "" {
-		// The help model keeps its first key even when it is wider than the
-		// room (longer words, as in Russian): cut it there, never wrap.
-		return ansi.Truncate(own, room, "…") + sep + shellHelp
+	// Two lines: the shell's keys last; those of them that do not fit there
+	// (from the first) move up to the step's.
+	for len(shell) > 1 && lipgloss.Width(whole.ShortHelpView(shell)) > width {
+		own, shell = append(own, shell[0]), shell[1:]
 	}
-	return shellHelp
+	if len(own) == 0 {
+		return []string{whole.ShortHelpView(shell)}
+	}
+	return []string{a.keysLine(own, width), a.keysLine(shell, width)}
+}
+
+// keysLine is the help of as many of bs, from the first, as fit in width
+// columns, each whole, with "…" after them when some are left out.
+func (a *App) keysLine(bs []key.Binding, width int) string {
+	h := a.help
+	h.SetWidth(0)
+	line := h.ShortHelpView(bs)
+	if lipgloss.Width(line) <= width {
+		return line
+	}
+	sep := h.Styles.ShortSeparator.Inline(true).Render(h.ShortSeparator)
+	more := h.Styles.Ellipsis.Inline(true).Render(h.Ellipsis)
+	for n := len(bs) - 1; n > 0; n-- {
+		line = h.ShortHelpView(bs[:n]) + sep + more
+		if lipgloss.Width(line) <= width {
+			return line
+		}
+	}
+	return more
 }
 
 // shownID is the signup's id for the screen, once the signup is in the data

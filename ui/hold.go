@@ -378,13 +378,19 @@ func sameValue(x, y reflect.Value) bool {
 	return reflect.DeepEqual(x.Interface(), y.Interface())
 }
 
-// clock is t as the screen shows a time of day: in the location of the
-// shell's clock (the local time in the program).
+// clock is t as the screen shows a time of day, in the user's language: in
+// the location of the shell's clock (the local time in the program), with
+// the day too when it is not today's.
 func (a *App) clock(t time.Time) string {
 	if t.IsZero() {
 		return "--:--"
 	}
-	return t.In(a.env.Clock.Now().Location()).Format("15:04")
+	now := a.env.Clock.Now()
+	t = t.In(now.Location())
+	if y, m, d := t.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+		return a.words.DateTime(t)
+	}
+	return a.words.Time(t)
 }
 
 // saveFailedKey is the catalog key of the words for a failed save, by what

@@ -85,7 +85,7 @@ func TestQuitAfterAFailedSaveSaysWhatIsLost(t *testing.T) {
 	if h.quit {
 		t.Fatal("ctrl+c quit at once although a save had failed")
 	}
-	if !strings.Contains(h.screen(), "ctrl+c again to quit without them") {
+	if !strings.Contains(h.screen(), "(1 change waiting)") || !strings.Contains(h.screen(), "ctrl+c again to quit without it") {
 		t.Fatalf("the screen does not say what quitting loses:\n%s", h.screen())
 	}
 	h.key("ctrl+c")

@@ -353,13 +353,33 @@ func (s *Server) sendCode(ph *phone, method, lang string) *graphErr {
 	}
 	ph.requests[method] = append(recent, now)
 	ph.code, ph.codeAt = fmt.Sprintf("%06d", rand.IntN(1_000_000)), now
-	text := "WhatsApp code " + ph.code[:3] + "-" + ph.code[3:]
-	if method == "VOICE" {
-		text = "(voice call) Your WhatsApp code is " + strings.Join(strings.Split(ph.code, ""), " ")
-	}
+	text := codeText(method, lang, ph.code)
 	s.outbox.Messages = append(s.outbox.Messages, Message{PhoneNumberID: ph.id, To: "+" + ph.cc + ph.national,
 		Method: method, Language: lang, Text: text, Code: ph.code, SentAt: now})
 	return nil
+}
+
+// codeTexts are the words of a code's SMS and voice call, by the language
+// asked for (its first part: "ru", "kk", "en" of en_US); other languages get
+// English, as Meta falls back to it.
+var codeTexts = map[string]struct{ sms, voice string }{
+	"en": {"WhatsApp code ", "(voice call) Your WhatsApp code is "},
+	"ru": {"Код WhatsApp: ", "(звонок) Ваш код WhatsApp: "},
+	"kk": {"WhatsApp коды: ", "(қоңырау) Сіздің WhatsApp кодыңыз: "},
+}
+
+// codeText is what the phone shows (or hears) of code, in lang: an SMS
+// "WhatsApp code 123-456", a voice call reads the digits one by one.
+func codeText(method, lang, code string) string {
+	base, _, _ := strings.Cut(strings.ReplaceAll(lang, "-", "_"), "_")
+	t, ok := codeTexts[strings.ToLower(base)]
+	if !ok {
+		t = codeTexts["en"]
+	}
+	if method == "VOICE" {
+		return t.voice + strings.Join(strings.Split(code, ""), " ")
+	}
+	return t.sms + code[:3] + "-" + code[3:]
 }
 
 func (s *Server) verifyCode(w http.ResponseWriter, r *http.Request, p url.Values) {

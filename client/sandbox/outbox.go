@@ -49,6 +49,27 @@ func (s *Server) Outbox() Outbox {
 	}
 }
 
+// Live is what the trainer's outbox page shows, newest first: the step the
+// demo's wizard shows, the e-mails, SMS and calls, the faults armed and the
+// pace. The page fetches it again every two seconds and updates itself in place.
+type Live struct {
+	Showing       *Showing  `json:"showing"`
+	Pace          Pace      `json:"pace"`
+	Mails         []Mail    `json:"mails"`
+	Messages      []Message `json:"messages"`
+	Faults        []Fault   `json:"faults"`
+	OperatorToken string    `json:"operator_token,omitempty"`
+}
+
+// Live returns what the outbox page shows now.
+func (s *Server) Live() Live {
+	o := s.Outbox()
+	slices.Reverse(o.Mails)
+	slices.Reverse(o.Messages)
+	return Live{Showing: s.Shown(), Pace: s.Pace(), Mails: o.Mails, Messages: o.Messages, Faults: s.Faults(),
+		OperatorToken: o.OperatorToken}
+}
+
 func (s *Server) outboxRoutes() {
 	s.mux.HandleFunc("GET /sandbox/outbox.json", func(w http.ResponseWriter, r *http.Request) {
 		if s.authorized(w, r, false) {
@@ -60,11 +81,13 @@ func (s *Server) outboxRoutes() {
 			return
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer") // the address may carry the token
-		o := s.Outbox()
-		slices.Reverse(o.Mails) // newest first on screen
-		slices.Reverse(o.Messages)
-		s.page(w, http.StatusOK, "outbox.html", o)
+		s.page(w, http.StatusOK, "outbox.html", s.Live())
 	}
+	s.mux.HandleFunc("GET /sandbox/live.json", func(w http.ResponseWriter, r *http.Request) {
+		if s.authorized(w, r, false) {
+			writeJSON(w, http.StatusOK, s.Live())
+		}
+	})
 	s.mux.HandleFunc("GET /sandbox/{$}", trainer)
 	s.mux.HandleFunc("GET /sandbox", trainer)
 }

@@ -28,6 +28,9 @@ type activation struct {
 	startedAt time.Time
 	alphaCode string
 	fails     bool
+	// readyAt is when the activation ended: fixed once reached (or set by
+	// a trainer's "now"), so that a later change of pace never undoes it.
+	readyAt time.Time
 }
 
 // partnerRoute is one route of the provider half, as partner.md and
@@ -359,6 +362,11 @@ func (s *Server) getActivation(w http.ResponseWriter, r *http.Request) {
 func (s *Server) activationView(act *activation) client.Activation {
 	v := client.Activation{PhoneNumberID: act.phoneID, StartedAt: act.startedAt}
 	done := act.startedAt.Add(s.opts.ActivationDelay)
+	if !act.readyAt.IsZero() {
+		done = act.readyAt
+	} else if !s.now().Before(done) {
+		act.readyAt = done
+	}
 	switch {
 	case s.now().Before(done):
 		v.Status = client.ActivationPending

@@ -109,6 +109,10 @@ type Server struct {
 	saveMu   sync.Mutex // one write of the state at a time; taken before mu
 	saved    []byte     // the snapshot last written
 	notice   string     // what Notice says
+
+	// The trainer's controls (classroom.go).
+	paceSet bool     // a pace was set: opts' two delays are it, and it is saved
+	showing *Showing // what the demo's wizard said it shows
 }
 
 // New builds a sandbox with an empty state, except for the sandbox Facebook
@@ -156,6 +160,7 @@ func (s *Server) routes() {
 	s.signupRoutes()
 	s.outboxRoutes()
 	s.faultRoutes()
+	s.classroomRoutes()
 }
 
 // ServeHTTP answers one request, after the configured latency and any
@@ -170,7 +175,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if s.injectFault(w, r) {
+	// The trainer's controls and pages (/sandbox/…) are never spoiled by the
+	// faults they arm: a room shown an outage still sees the outbox.
+	if !strings.HasPrefix(r.URL.Path, "/sandbox/") && s.injectFault(w, r) {
 		return
 	}
 	if !s.stateful {

@@ -62,6 +62,7 @@ type snapshot struct {
 	Messages     []Message           `json:"messages"`
 	OAuthCodes   map[string]snapCode `json:"oauth_codes,omitempty"`
 	CreditLineID string              `json:"credit_line_id"`
+	Pace         *snapPace           `json:"pace,omitempty"`  // set by a trainer (classroom.go); nil: the Options' delays
 	Armed        *snapArmed          `json:"armed,omitempty"` // the classroom scenario armed (scenarios.go)
 }
 
@@ -97,6 +98,7 @@ type snapActivation struct {
 	StartedAt time.Time `json:"started_at"`
 	AlphaCode string    `json:"alpha_code"`
 	Fails     bool      `json:"fails,omitempty"`
+	ReadyAt   time.Time `json:"ready_at,omitzero"`
 }
 
 type snapBusiness struct {
@@ -141,7 +143,7 @@ type snapCode struct {
 func (s *Server) snapshotLocked() snapshot {
 	sn := snapshot{Version: stateVersion, BaseURLs: slices.Clone(s.baseURLs), CreateKeys: s.createKeys,
 		VerifyTokens: s.verifyTokens, AlphaNames: s.alphaNames, Mails: s.outbox.Mails, Messages: s.outbox.Messages,
-		OAuthCodes: map[string]snapCode{}, CreditLineID: s.creditLineID,
+		OAuthCodes: map[string]snapCode{}, CreditLineID: s.creditLineID, Pace: s.snapPaceLocked(),
 		Accounts: []snapAccount{}, Signups: []snapSignup{}, Activations: []snapActivation{}, Phones: []snapPhone{}}
 	for _, id := range sortedKeys(s.accounts) {
 		a := s.accounts[id]
@@ -156,7 +158,7 @@ func (s *Server) snapshotLocked() snapshot {
 	}
 	for _, id := range sortedKeys(s.activations) {
 		a := s.activations[id]
-		sn.Activations = append(sn.Activations, snapActivation{a.accountID, a.phoneID, a.startedAt, a.alphaCode, a.fails})
+		sn.Activations = append(sn.Activations, snapActivation{a.accountID, a.phoneID, a.startedAt, a.alphaCode, a.fails, a.readyAt})
 	}
 	for _, b := range s.businesses {
 		sn.Businesses = append(sn.Businesses, snapBusiness{b.id, b.name})
@@ -197,7 +199,7 @@ func (s *Server) restore(sn snapshot) {
 	}
 	s.activations = map[string]*activation{}
 	for _, a := range sn.Activations {
-		s.activations[a.PhoneID] = &activation{a.AccountID, a.PhoneID, a.StartedAt, a.AlphaCode, a.Fails}
+		s.activations[a.PhoneID] = &activation{a.AccountID, a.PhoneID, a.StartedAt, a.AlphaCode, a.Fails, a.ReadyAt}
 	}
 	s.businesses = nil
 	for _, b := range sn.Businesses {
@@ -226,6 +228,7 @@ func (s *Server) restore(sn snapshot) {
 		s.oauthCodes[c] = &oauthCode{oc.IssuedAt, oc.Used, oc.WABAID, oc.BusinessID}
 	}
 	s.creditLineID = sn.CreditLineID
+	s.restorePace(sn.Pace)
 	s.restoreArmed(sn.Armed)
 }
 

@@ -27,11 +27,7 @@ type abandonOptions struct {
 func newAbandonCmd(f *factory, runF func(*abandonOptions) error) *cobra.Command {
 	opts := &abandonOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
-		Use:   "abandon ID",
-		Short: "Mark a signup abandoned: kept, but no longer offered for resume",
-		Long: `Marks a signup abandoned: it and its history are kept ('wizard show ID'), but
-'wizard' no longer offers to resume it and 'wizard list --status active,waiting' leaves it
-out. 'wizard resume ID' reopens it.`,
+		Use:  "abandon ID",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID, opts.Words = args[0], f.Words()
@@ -41,7 +37,7 @@ out. 'wizard resume ID' reopens it.`,
 			return runAbandon(opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why, for the history (e.g. \"duplicate of K7MQ-4XPD\")")
+	cmd.Flags().StringVar(&opts.Reason, "reason", "", "")
 	return cmd
 }
 

@@ -23,6 +23,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"wizard/assets"
 	"wizard/store"
 )
 
@@ -33,7 +34,7 @@ var tNow = time.Date(2025, 3, 14, 12, 0, 0, 0, time.UTC)
 func hermetic(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{"WIZARD_SANDBOX_URL", "WIZARD_PARTNER_URL", "WIZARD_OCM_URL",
-		"WIZARD_PARTNER_TOKEN", "LC_ALL", "LC_MESSAGES"} {
+		"WIZARD_PARTNER_TOKEN", "WIZARD_LANG", "LC_ALL", "LC_MESSAGES"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("LANG", "en_US.UTF-8")
@@ -186,7 +187,7 @@ func TestListText(t *testing.T) {
 		{"WXYZ-2345", "Steppe Foods", "it@steppe.uz", "number-status", "waiting: delete the WhatsApp Business app account first", "carol"},
 		{"ABCD-EFGH", "test@example.com", "account", "abandoned", "bob"},
 		{"K7MQ-4XPD", "Acme Trading LLP", "ops@acme.kz", "+7 701 123 4567", "phone", "active",
-			mins(10).Local().Format("2006-01-02 15:04"), "alice"},
+			assets.NewWords("en").DateTime(mins(10).Local()), "alice"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(lines[i+1], w) {
@@ -739,7 +740,7 @@ func TestDoctorProblems(t *testing.T) {
 		"✗ " + path + " has mode 0644", "chmod 600 " + path,
 		"✗ in use by another wizard",
 		"✗ sandbox does not answer at " + closed,
-		"3 problem(s) found",
+		"3 problems found",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("doctor lacks %q", want)

@@ -28,16 +28,7 @@ type copyOptions struct {
 func newCopyCmd(f *factory, runF func(*copyOptions) error) *cobra.Command {
 	opts := &copyOptions{IO: f.IO, Open: f.openStoreAt, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
-		Use:   "copy --from FILE|URL --to FILE|URL",
-		Short: "Copy every signup (and its history) from one store to another, e.g. an office file to the team store",
-		Long: `Copies every signup and its whole history from one store to another: a data file
-(a path) or a team store (postgres://USER@HOST/DATABASE). A signup the destination
-lacks is added; one the source has changed since it was last copied replaces the
-destination's copy. Nothing newer is ever overwritten: a signup changed at the
-destination, or one a wizard is working on there now, is left alone and listed. The
-source is only read. Run it again at any time: what is already there is skipped.
-
-  wizard copy --from ~/.local/share/wizard/wizard.db --to postgres://wizard@db.office/wizard`,
+		Use:  "copy --from FILE|URL --to FILE|URL",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Words = f.Words()
@@ -47,8 +38,8 @@ source is only read. Run it again at any time: what is already there is skipped.
 			return runCopy(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.From, "from", "", "the store to copy from: a data file or a team store's address")
-	cmd.Flags().StringVar(&opts.To, "to", "", "the store to copy to: a data file or a team store's address")
+	cmd.Flags().StringVar(&opts.From, "from", "", "")
+	cmd.Flags().StringVar(&opts.To, "to", "", "")
 	return cmd
 }
 
@@ -121,7 +112,7 @@ func copyOne(ctx context.Context, opts *copyOptions, src, dst dataStore, s store
 			return nil
 		}
 		t.refused++
-		printf(out, "%s\n", w.T("cli.copy.newer_there", s.ID, there.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(there.UpdatedBy)))
+		printf(out, "%s\n", w.T("cli.copy.newer_there", s.ID, w.DateTime(there.UpdatedAt.Local()), dash(there.UpdatedBy)))
 		return nil
 	default:
 		replace = true
@@ -143,7 +134,7 @@ func copyOne(ctx context.Context, opts *copyOptions, src, dst dataStore, s store
 	case errors.As(err, new(*store.ConflictError)):
 		ce, _ := errors.AsType[*store.ConflictError](err)
 		t.refused++
-		printf(out, "%s\n", w.T("cli.copy.newer_there", s.ID, ce.Current.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(ce.Current.UpdatedBy)))
+		printf(out, "%s\n", w.T("cli.copy.newer_there", s.ID, w.DateTime(ce.Current.UpdatedAt.Local()), dash(ce.Current.UpdatedBy)))
 	case errors.Is(err, store.ErrInvalidData):
 		t.refused++
 		printf(out, "%s\n", w.T("cli.copy.invalid", s.ID, err))

@@ -85,7 +85,7 @@ func holdsByID(ctx context.Context, st store.Engine) map[string]store.Hold {
 
 // heldBy says who holds a signup, for people: "aigerim on OFFICE-PC-3 since 10:42".
 func heldBy(w *assets.Words, h store.Hold) string {
-	return w.T("cli.held_by", termsafe.Line(dash(h.Holder.Who)), termsafe.Line(dash(h.Holder.Machine)), h.Since.Local().Format("15:04"))
+	return w.T("cli.held_by", termsafe.Line(dash(h.Holder.Who)), termsafe.Line(dash(h.Holder.Machine)), w.Time(h.Since.Local()))
 }
 
 // machineName is this computer's name, as holds show it.

@@ -24,31 +24,6 @@ import (
 // default data file, with its own .sandbox state). Env.Classroom is set, and
 // every signup it makes carries the scenario's name (store.Session.Demo).
 
-// The commands' help, in one place (to move to the catalog with the others').
-const (
-	demoShort = "Show a room how a signup goes, or goes wrong, on the built-in sandbox"
-	demoLong  = `A trainer's classroom mode. Runs the same wizard on the built-in sandbox, set up
-for one story (a scenario): its faults, its numbers, its delays. Before the screen
-starts it says, in one line, what the room is about to see.
-
-  wizard demo                      pick a scenario from a list
-  wizard demo NAME                 start that one (wizard demo --list names them)
-  wizard demo NAME --at STEP       start at STEP, the earlier steps filled in with a made-up company
-  wizard demo resume ID            carry on with a demo signup
-  wizard demo reset ID STEP        move a demo signup back to an earlier step
-
-Demo signups are kept apart from real ones: in demo.db beside the default data file
-(--data another file), marked DEMO in 'wizard list'. A demo never talks to a real
-provider: --sandbox-url, --partner-url, --ocm-url and --store are refused.`
-	demoResumeShort = "Carry on with a demo signup (the most recent unfinished one without an ID)"
-	demoResetShort  = "Move a demo signup back to an earlier step (its later answers cleared)"
-	demoResetLong   = `Moves a demo signup back to STEP, an earlier step of its story: the answers of
-STEP and of the steps after it are cleared (an event in its history says so), and
-the sandbox forgets what those steps made (the number, its code, the activation…),
-so that the steps work again. Then 'wizard demo resume ID' carries on from STEP.
-A real signup is never reset.`
-)
-
 // demoOptions are the options of `wizard demo`.
 type demoOptions struct {
 	sessionOptions
@@ -60,10 +35,8 @@ type demoOptions struct {
 func newDemoCmd(f *factory) *cobra.Command {
 	opts := &demoOptions{}
 	cmd := &cobra.Command{
-		Use:   "demo [NAME]",
-		Short: demoShort,
-		Long:  demoLong,
-		Args:  cobra.MaximumNArgs(1),
+		Use:  "demo [NAME]",
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				opts.Name = args[0]
@@ -79,8 +52,8 @@ func newDemoCmd(f *factory) *cobra.Command {
 			return runDemo(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.List, "list", false, "print the scenarios, one line each, and end")
-	cmd.Flags().StringVar(&opts.At, "at", "", "start at this step, the earlier ones filled in with a made-up company (e.g. verify-code)")
+	cmd.Flags().BoolVar(&opts.List, "list", false, "")
+	cmd.Flags().StringVar(&opts.At, "at", "", "")
 	cmd.AddCommand(newDemoResumeCmd(f), newDemoResetCmd(f))
 	return cmd
 }
@@ -119,7 +92,8 @@ func (f *factory) demoSetup() error {
 	return nil
 }
 
-// demoDataPath is the demo's own data file: demo.db beside the default one.
+// demoDataPath is the demo's own data file: demo.db beside the default one
+// (wizard.db), named like it.
 func demoDataPath() (string, error) {
 	p, err := store.DefaultPath()
 	if err != nil {
@@ -129,7 +103,7 @@ func demoDataPath() (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "demo.db"), nil
+	return filepath.Join(dir, "demo"+filepath.Ext(p)), nil
 }
 
 // pickScenario asks, in the terminal, which story to show.
@@ -294,9 +268,8 @@ type demoResumeOptions struct {
 func newDemoResumeCmd(f *factory) *cobra.Command {
 	opts := &demoResumeOptions{}
 	return &cobra.Command{
-		Use:   "resume [ID]",
-		Short: demoResumeShort,
-		Args:  cobra.MaximumNArgs(1),
+		Use:  "resume [ID]",
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				opts.ID = args[0]

@@ -55,7 +55,7 @@ func TestDemoInATerminalWrongCode(t *testing.T) {
 	p.Key("s")
 	p.WaitFor("Sandbox phone received")
 	p.WaitFor("┃ Verification code")
-	for _, left := range []string{"(2 more tries", "(1 more tries", ""} {
+	for _, left := range []string{"(2 more tries", "(1 more try ", ""} {
 		p.Type("000000")
 		p.Key("enter")
 		if left != "" {

@@ -24,10 +24,8 @@ type demoResetOptions struct {
 func newDemoResetCmd(f *factory) *cobra.Command {
 	opts := &demoResetOptions{}
 	return &cobra.Command{
-		Use:   "reset ID STEP",
-		Short: demoResetShort,
-		Long:  demoResetLong,
-		Args:  cobra.ExactArgs(2),
+		Use:  "reset ID STEP",
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID, opts.Step = args[0], args[1]
 			if err := f.demoSetup(); err != nil {

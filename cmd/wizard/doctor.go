@@ -43,13 +43,7 @@ func newDoctorCmd(f *factory, runF func(*doctorOptions) error) *cobra.Command {
 	opts := &doctorOptions{IO: f.IO, DataFile: f.DataFile, Getenv: f.Getenv, StartSandbox: startSandbox,
 		HTTPClient: http.DefaultClient, Version: f.Version, Now: f.Now}
 	return &cobra.Command{
-		Use:   "doctor",
-		Short: "Check the data file, the services and the browser, changing nothing",
-		Long: `Checks what the wizard needs and says what is wrong: the data file (where it is,
-its permissions, whether another wizard holds it, its schema version, a consistency check
-of its contents), whether the services answer (or the built-in sandbox starts), and
-whether a browser can be opened here. It never changes anything. Exit status 1 if a check
-failed.`,
+		Use:  "doctor",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Words, opts.LockTimeout, opts.URLs = f.Words(), f.flags.lockTimeout, f.flags.urls

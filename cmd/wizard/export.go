@@ -32,13 +32,7 @@ type exportOptions struct {
 func newExportCmd(f *factory, runF func(*exportOptions) error) *cobra.Command {
 	opts := &exportOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
-		Use:   "export ID [-o FILE]",
-		Short: "Write a signup and its history to a file, to hand it to a colleague",
-		Long: `Writes one signup and its whole history to a JSON file (format "wizard-signup",
-version 1) that 'wizard import FILE' reads on another machine. The file holds names and
-e-mail addresses, so it is written with mode 0600; it holds no passwords, codes or tokens
-(they are never saved). Default file: signup-ID.json in the current directory; -o - writes
-to standard output.`,
+		Use:  "export ID [-o FILE]",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID, opts.Words = args[0], f.Words()
@@ -48,8 +42,8 @@ to standard output.`,
 			return runExport(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "the file to write (- for standard output)")
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite the file if it exists")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "")
 	return cmd
 }
 

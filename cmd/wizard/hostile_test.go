@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"wizard/assets"
 	"wizard/store"
 	"wizard/termsafe"
 )
@@ -51,7 +52,7 @@ func TestHostileSignupReachesNoTerminal(t *testing.T) {
 		r := wiz(t, append(args, "--data", path)...)
 		var printed bytes.Buffer
 		if r.err != nil {
-			printError(&printed, r.err)
+			printError(&printed, assets.NewWords("en"), r.err)
 		}
 		for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "error": printed.String()} {
 			if termsafe.HasControl(out) {
@@ -91,7 +92,7 @@ func TestHostileBundleIsRefused(t *testing.T) {
 	r := wiz(t, "import", file, "--data", path)
 	mustFail(t, r, 1, "Nothing was imported")
 	var printed bytes.Buffer
-	printError(&printed, r.err)
+	printError(&printed, assets.NewWords("en"), r.err)
 	if termsafe.HasControl(printed.String()) {
 		t.Errorf("the refusal holds a control character: %q", printed.String())
 	}

@@ -32,12 +32,7 @@ type importOptions struct {
 func newImportCmd(f *factory, runF func(*importOptions) error) *cobra.Command {
 	opts := &importOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, Who: f.Who}
 	cmd := &cobra.Command{
-		Use:   "import FILE",
-		Short: "Add a signup exported with 'wizard export' (from another machine) to the data file",
-		Long: `Reads a file written by 'wizard export' (- for standard input) and stores the signup and
-its whole history in the data file, in one step, with a note in the history saying who
-imported it. A signup with the same id already here is left alone unless --replace is
-given; a file from a newer wizard is refused. Then carry on with 'wizard resume ID'.`,
+		Use:  "import FILE",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File, opts.Words = args[0], f.Words()
@@ -47,7 +42,7 @@ given; a file from a newer wizard is refused. Then carry on with 'wizard resume 
 			return runImport(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Replace, "replace", false, "replace a signup with the same id, and its history")
+	cmd.Flags().BoolVar(&opts.Replace, "replace", false, "")
 	return cmd
 }
 
@@ -55,6 +50,9 @@ given; a file from a newer wizard is refused. Then carry on with 'wizard resume 
 func runImport(opts *importOptions) error {
 	w, file := opts.Words, opts.File
 	data, err := readBundleFile(opts.IO.In, file)
+	if errors.Is(err, errBundleTooLarge) {
+		return failT(w, codeError, "cli.import.too_large", file, maxBundle>>20)
+	}
 	if err != nil {
 		return failT(w, 1, "cli.import.read_failed", file, err)
 	}
@@ -88,21 +86,24 @@ func runImport(opts *importOptions) error {
 	case errors.Is(err, store.ErrExists):
 		old, _ := st.Load(context.Background(), sess.ID)
 		return failT(w, 1, "cli.import.exists", store.NormaliseID(sess.ID), st.Where(),
-			old.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(old.UpdatedBy))
+			w.DateTime(old.UpdatedAt.Local()), dash(old.UpdatedBy))
 	case errors.As(err, new(*store.ConflictError)):
 		ce, _ := errors.AsType[*store.ConflictError](err)
 		return failT(w, 1, "cli.import.newer_here", store.NormaliseID(sess.ID), st.Where(), ce.Stored, ce.Loaded,
-			ce.Current.UpdatedAt.Local().Format("2006-01-02 15:04"), dash(ce.Current.UpdatedBy))
+			w.DateTime(ce.Current.UpdatedAt.Local()), dash(ce.Current.UpdatedBy))
 	case errors.As(err, new(*store.HeldError)):
 		he, _ := errors.AsType[*store.HeldError](err)
 		return failT(w, 1, "cli.import.held", store.NormaliseID(sess.ID), dash(he.Hold.Holder.Who), dash(he.Hold.Holder.Machine),
-			he.Hold.Since.Local().Format("15:04"))
+			w.Time(he.Hold.Since.Local()))
 	case err != nil:
 		return failT(w, 1, "cli.save_failed", sess.ID, st.Where(), err)
 	}
 	printf(termsafe.NewWriter(opts.IO.Out), "%s\n", termsafe.Line(w.T("cli.import.done", stored.ID, describe(stored), len(b.Events), st.Where())))
 	return nil
 }
+
+// errBundleTooLarge is readBundleFile's error for a file larger than maxBundle.
+var errBundleTooLarge = errors.New("file too large for a signup bundle")
 
 // readBundleFile reads the bundle file, or stdin for "-".
 func readBundleFile(stdin io.Reader, file string) ([]byte, error) {
@@ -117,7 +118,7 @@ func readBundleFile(stdin io.Reader, file string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxBundle+1))
 	if err == nil && len(data) > maxBundle {
-		err = errors.New("file too large for a signup bundle")
+		err = errBundleTooLarge
 	}
 	return data, err
 }

@@ -40,16 +40,7 @@ type listOptions struct {
 func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
 	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly, Now: f.Now}
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List saved signups, newest first",
-		Long: `Lists the saved signups, the most recently updated first: id, company, e-mail,
-number, current step, status (active, waiting and why, done, abandoned; "needs attention"
-and why for an active one that cannot go on by itself, such as a failed activation), last
-update and who made it.
-
-  wizard list --status waiting            the parked ones
-  wizard list --search acme               by company, e-mail, number or id
-  wizard list --json --limit 0 | jq …     every one, for scripts`,
+		Use:  "list",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("limit") && !opts.JSON {
@@ -63,11 +54,11 @@ update and who made it.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&opts.Statuses, "status", nil, "only these statuses: active, waiting, done, abandoned (repeat or separate with commas)")
-	fl.StringVar(&opts.Search, "search", "", "only signups whose company, e-mail, number or id contains this (any case)")
-	fl.BoolVar(&opts.JSON, "json", false, "print a JSON array for scripts")
-	fl.IntVar(&opts.Limit, "limit", 0, "at most this many; 0 for all (default 50, all with --json)")
-	fl.BoolVar(&opts.Watch, "watch", false, "keep the list on screen and print it again whenever a signup changes or is taken up (ctrl+c ends)")
+	fl.StringSliceVar(&opts.Statuses, "status", nil, "")
+	fl.StringVar(&opts.Search, "search", "", "")
+	fl.BoolVar(&opts.JSON, "json", false, "")
+	fl.IntVar(&opts.Limit, "limit", 0, "")
+	fl.BoolVar(&opts.Watch, "watch", false, "")
 	return cmd
 }
 
@@ -147,7 +138,7 @@ func watchList(ctx context.Context, opts *listOptions, st dataStore, q store.Que
 			return err
 		}
 		if !opts.JSON {
-			printf(opts.IO.Out, "%s\n", opts.Words.T("cli.list.watching", opts.Now().Local().Format("15:04:05")))
+			printf(opts.IO.Out, "%s\n", opts.Words.T("cli.list.watching", opts.Words.TimeSeconds(opts.Now().Local())))
 		}
 		if _, ok := <-changes; !ok {
 			return nil
@@ -206,7 +197,7 @@ func printList(ctx context.Context, opts *listOptions, st dataStore, opt store.Q
 			printf(tw, "%s\t", cell(dash(s.Demo)))
 		}
 		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
-			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), s.UpdatedAt.Local().Format("2006-01-02 15:04"),
+			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), w.DateTime(s.UpdatedAt.Local()),
 			cell(dash(s.UpdatedBy)), inUse)
 	}
 	if err := tw.Flush(); err != nil {

@@ -74,17 +74,9 @@ func newFactory(in io.Reader, out, errOut io.Writer) *factory {
 
 func newRootCmd(f *factory) *cobra.Command {
 	opts := &startOptions{sessionOptions: f.sessionOptions()}
+	// The texts of every command and flag are in the catalog (help.go).
 	root := &cobra.Command{
-		Use:   "wizard",
-		Short: "Put a company phone number on the WhatsApp Business Platform, step by step",
-		Long: `wizard walks you through putting a company phone number on the WhatsApp Business
-Platform through a Business Solution Provider: provider account, questions about the
-number, Meta's Embedded Signup, display name, phone verification, activation and the
-alpha name in the campaign database. Every step is saved: close the terminal at any
-time and run wizard again to carry on.
-
-With no service settings, wizard starts its built-in sandbox on 127.0.0.1 and talks to
-it over HTTP: a safe place to try the whole flow or to train others.`,
+		Use:           "wizard",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -98,31 +90,20 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 	root.SetErr(f.IO.ErrOut)
 	g := &f.flags
 	fl := root.PersistentFlags()
-	fl.StringVar(&g.dataPath, "data", "", "the data file (default $XDG_DATA_HOME/wizard/wizard.db)")
-	fl.StringVar(&g.storeURL, "store", f.Getenv("WIZARD_STORE"), "a team store shared by several offices, postgres://USER@HOST/DB (instead of the data file)")
-	fl.StringVar(&g.urls.sandbox, "sandbox-url", f.Getenv("WIZARD_SANDBOX_URL"), "use a sandbox already running at this URL (see 'wizard sandbox')")
-	fl.StringVar(&g.urls.partner, "partner-url", f.Getenv("WIZARD_PARTNER_URL"), "the provider's (partner) API base URL")
-	fl.StringVar(&g.urls.ocm, "ocm-url", f.Getenv("WIZARD_OCM_URL"), "the campaign database (OCM) API base URL")
-	fl.StringVar(&g.lang, "lang", "", "language of the screens (default from LANG)")
-	fl.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for another wizard to release the data file")
-	fl.BoolVar(&g.repair, "repair", false, "if the data file is damaged, move it aside (FILE.corrupt-TIME) and start a fresh one")
+	fl.StringVar(&g.dataPath, "data", "", "")
+	fl.StringVar(&g.storeURL, "store", f.Getenv("WIZARD_STORE"), "")
+	fl.StringVar(&g.urls.sandbox, "sandbox-url", f.Getenv("WIZARD_SANDBOX_URL"), "")
+	fl.StringVar(&g.urls.partner, "partner-url", f.Getenv("WIZARD_PARTNER_URL"), "")
+	fl.StringVar(&g.urls.ocm, "ocm-url", f.Getenv("WIZARD_OCM_URL"), "")
+	fl.StringVar(&g.lang, "lang", "", "")
+	fl.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "")
+	fl.BoolVar(&g.repair, "repair", false, "")
 
-	root.Flags().BoolVar(&opts.New, "new", false, "start a new signup without offering to resume the latest one")
+	root.Flags().BoolVar(&opts.New, "new", false, "")
 	root.AddCommand(newResumeCmd(f, nil), newListCmd(f, nil), newShowCmd(f, nil), newExportCmd(f, nil),
 		newImportCmd(f, nil), newCopyCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil), newDemoCmd(f))
+	checkLanguageFirst(f, root)
 	return root
-}
-
-// Words picks the catalog from --lang, then LC_ALL/LC_MESSAGES/LANG.
-func (f *factory) Words() *assets.Words {
-	if f.words == nil {
-		lang := f.flags.lang
-		if lang == "" {
-			lang = localeFromEnv(f.Getenv)
-		}
-		f.words = assets.NewWords(lang)
-	}
-	return f.words
 }
 
 // DataFile is the data file's path: --data, else the default under XDG_DATA_HOME.
@@ -224,15 +205,6 @@ func openError(w *assets.Words, path string, err error) error {
 	return failT(w, 1, "cli.open.other", path, err)
 }
 
-func localeFromEnv(getenv func(string) string) string {
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if s := getenv(v); s != "" && s != "C" && s != "POSIX" {
-			return s
-		}
-	}
-	return ""
-}
-
 // regionFromEnv is the country of the user's locale (en_KZ → KZ), the default country.
 func regionFromEnv(getenv func(string) string) string {
 	loc := localeFromEnv(getenv)
@@ -267,13 +239,13 @@ func (f *factory) Services() (services, error) {
 	switch {
 	case explicit:
 		if u.partner == "" || u.ocm == "" {
-			return services{}, fail(2, "give both service URLs (--partner-url, --ocm-url), or none to use the built-in sandbox")
+			return services{}, failT(f.Words(), codeUsage, "cli.services.both_urls")
 		}
 		// The operator's token for the provider, from the environment only (never
 		// stored). Every Meta call goes through the provider: the wizard holds no Meta token.
 		token := f.Getenv("WIZARD_PARTNER_TOKEN")
 		if token == "" {
-			return services{}, fail(2, "set WIZARD_PARTNER_TOKEN to the operator token your provider gave you (it is read from the environment, never stored)")
+			return services{}, failT(f.Words(), codeUsage, "cli.services.no_token")
 		}
 		return services{config: client.Config{PartnerURL: u.partner, OCMURL: u.ocm, OperatorToken: token},
 			stop: func() {}}, nil
@@ -311,7 +283,7 @@ func (f *factory) builtinSandbox(setup func(*sandbox.Running) error) (services, 
 		r, err = sandbox.Start("127.0.0.1:0", opts)
 	}
 	if err != nil {
-		return services{}, fail(1, "cannot start the built-in sandbox: %v", err)
+		return services{}, failT(w, codeError, "cli.sandbox.builtin_failed", err)
 	}
 	if n := r.Server.Notice(); n != "" {
 		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.state", termsafe.Text(n)))
@@ -323,7 +295,7 @@ func (f *factory) builtinSandbox(setup func(*sandbox.Running) error) (services, 
 		}
 	}
 	if _, port, _ := net.SplitHostPort(r.ListenAddr()); port != strconv.Itoa(builtinSandboxPort) {
-		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.builtin_port", r.URL, builtinSandboxPort, sandbox.Hints{BaseURL: r.URL}.OutboxURL()))
+		printf(f.IO.ErrOut, "%s\n", w.T("cli.sandbox.builtin_port", r.URL, strconv.Itoa(builtinSandboxPort), sandbox.Hints{BaseURL: r.URL}.OutboxURL()))
 	}
 	if file := f.Getenv("WIZARD_TEST_SANDBOX_URL_FILE"); file != "" {
 		_ = os.WriteFile(file, []byte(r.URL), 0o600) // for the tests only: where the built-in sandbox listens this run
@@ -382,10 +354,14 @@ func who() string {
 func printf(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
 
 // training is the trainer's hints for the steps: the sandbox's outbox when the
-// services are a sandbox, nil for real services.
+// services are a sandbox, nil for real services. In a classroom demo
+// (Env.Classroom) the shell and the steps also use its controls: the pace,
+// "now" on the waits, and the step on screen for the outbox page.
 func (s services) training() steps.Training {
 	if s.sandboxURL == "" {
 		return nil
 	}
 	return sandbox.Hints{BaseURL: s.sandboxURL, Token: os.Getenv("WIZARD_SANDBOX_TOKEN")}
 }
+
+var _ steps.Training = sandbox.Hints{} // the sandbox's hints are what the steps ask of a training service

@@ -30,12 +30,14 @@ type sessionOptions struct {
 	Who       func() string             // who is at work
 	Program   []tea.ProgramOption       // more options of the Bubble Tea program
 	Terminal  func() bool               // whether the answers come from a terminal (standard input is one)
+	// SessionWords are the words a signup is worked in (language.go); nil: Words.
+	SessionWords func(store.Session) *assets.Words
 }
 
 func (f *factory) sessionOptions() sessionOptions {
 	return sessionOptions{IO: f.IO, OpenStore: f.OpenStore, Services: f.Services, Env: f.Env, Now: f.Now, Who: f.Who,
 		Program:  []tea.ProgramOption{tea.WithFPS(frameRate)},
-		Terminal: func() bool { return isTerminalReader(f.IO.In) }}
+		Terminal: func() bool { return isTerminalReader(f.IO.In) }, SessionWords: f.SessionWords}
 }
 
 // needTerminal is the refusal of `wizard` and `wizard resume` to run when
@@ -73,7 +75,7 @@ func runStart(ctx context.Context, opts *startOptions) error {
 	}
 	defer st.Close()
 	w := opts.Words
-	sess := store.Session{ID: store.NewID()}
+	sess := store.Session{ID: store.NewID(), Language: w.Language().String()}
 	resumed := false
 	if !opts.New {
 		latest, ok, err := offerToResume(ctx, opts, st)
@@ -84,7 +86,7 @@ func runStart(ctx context.Context, opts *startOptions) error {
 			resume := true
 			q := huh.NewConfirm().
 				Title(w.T("start.offer_title", termsafe.Line(latest.ID))).
-				Description(w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), latest.UpdatedAt.Local().Format("2006-01-02 15:04"))).
+				Description(w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), w.DateTime(latest.UpdatedAt.Local()))).
 				Affirmative(w.T("start.offer_resume")).Negative(w.T("start.offer_new")).
 				Value(&resume)
 			// The question is asked in the terminal, as huh does by default (with
@@ -93,9 +95,9 @@ func runStart(ctx context.Context, opts *startOptions) error {
 			form := huh.NewForm(huh.NewGroup(q)).WithTheme(ui.Theme).WithProgramOptions(slices.Clip(opts.Program)...)
 			if err := form.RunWithContext(ctx); err != nil {
 				if errors.Is(err, huh.ErrUserAborted) {
-					return fail(130, "cancelled")
+					return failT(w, codeInterrupted, "cli.start.cancelled")
 				}
-				return fail(1, "cannot ask whether to resume: %v; use 'wizard resume %s' or 'wizard --new'", err, latest.ID)
+				return failT(w, codeError, "cli.start.ask_failed", err, latest.ID)
 			}
 			if resume {
 				sess, resumed = latest, true
@@ -150,14 +152,7 @@ type resumeOptions struct {
 func newResumeCmd(f *factory, runF func(*resumeOptions) error) *cobra.Command {
 	opts := &resumeOptions{sessionOptions: f.sessionOptions()}
 	return &cobra.Command{
-		Use:   "resume [ID]",
-		Short: "Carry on with a saved signup (the most recent unfinished one without an ID)",
-		Long: `Opens a saved signup at its step. Without an ID, the most recently updated one that is
-active or waiting. A finished signup cannot be resumed ('wizard show ID' prints it), except
-to ask again about its display name when Meta was still reviewing it: then the provider is
-asked, and the new review state is saved (with an event) and sent to the campaign database;
-nothing else changes. An abandoned signup can be resumed by its ID: that reopens it, and the
-history records who did.`,
+		Use:  "resume [ID]",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -315,6 +310,9 @@ func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess st
 		sess.Signup.URL = svc.rebase(sess.Signup.URL)
 	}
 	env := opts.Env(svc)
+	if opts.SessionWords != nil {
+		env.Words = opts.SessionWords(sess)
+	}
 	env.Theme = ui.Theme
 	app := ui.New(ui.Options{Store: st, Env: env, Session: sess, Resumed: resumed, User: opts.Who(), Hold: hold})
 	*shell = app

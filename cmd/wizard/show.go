@@ -31,11 +31,7 @@ type showOptions struct {
 func newShowCmd(f *factory, runF func(*showOptions) error) *cobra.Command {
 	opts := &showOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly}
 	cmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Print what a signup holds and its history, without the terminal UI",
-		Long: `Prints everything a signup holds — a summary, every saved field — and its history:
-what happened, when, by whom, and which error. With --json, the session and its events
-as they are stored. Passwords, codes and tokens never appear: they are never saved.`,
+		Use:  "show ID",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID, opts.Words = args[0], f.Words()
@@ -45,7 +41,7 @@ as they are stored. Passwords, codes and tokens never appear: they are never sav
 			return runShow(opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print {"session": …, "events": […]} for scripts`)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "")
 	return cmd
 }
 
@@ -94,8 +90,11 @@ func runShow(opts *showOptions) error {
 	if s.Step != "" {
 		printf(tw, "%s\t%s\n", w.T("cli.show.step"), cell(w.T("cli.show.step_value", w.T("step."+s.Step), s.Step)))
 	}
+	if s.Language != "" {
+		printf(tw, "%s\t%s\n", w.T("cli.show.language"), cell(sessionLanguage(s.Language)))
+	}
 	printf(tw, "%s\t%s\n", w.T("cli.show.updated"),
-		cell(w.T("cli.show.updated_value", s.UpdatedAt.Local().Format("2006-01-02 15:04:05 MST"), dash(s.UpdatedBy), s.Rev)))
+		cell(w.T("cli.show.updated_value", w.DateTimeSeconds(s.UpdatedAt.Local())+" "+s.UpdatedAt.Local().Format("MST"), dash(s.UpdatedBy), s.Rev)))
 	if held {
 		printf(tw, "%s\t%s\n", w.T("cli.show.in_use"), w.T("cli.show.in_use_value", heldBy(w, hold)))
 	}
@@ -112,7 +111,7 @@ func runShow(opts *showOptions) error {
 	printf(tw, "\n%s\n", w.T("show.history"))
 	for _, e := range events {
 		line := historyLine(w, e)
-		cells := []string{e.At.Local().Format("2006-01-02 15:04:05"), cell(dash(e.By)), cell(dash(e.Step)), cell(e.Kind)}
+		cells := []string{w.DateTimeSeconds(e.At.Local()), cell(dash(e.By)), cell(dash(e.Step)), cell(e.Kind)}
 		if line = oneLine(line); line != "" {
 			cells = append(cells, cell(line))
 		}

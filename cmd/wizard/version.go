@@ -16,9 +16,8 @@ type versionOptions struct {
 func newVersionCmd(f *factory, runF func(*versionOptions) error) *cobra.Command {
 	opts := &versionOptions{IO: f.IO, Version: f.Version}
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the wizard's version",
-		Args:  cobra.NoArgs,
+		Use:  "version",
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if runF != nil {
 				return runF(opts)

@@ -9,8 +9,8 @@
 // something on it changes, so a key costs the same for 10 options or 250.
 //
 // Each option is one row; a label wider than the field is cut with "…".
-// Filtering matches anywhere in a label, ignoring case and accents ("cote"
-// finds "Côte d’Ivoire").
+// Filtering matches anywhere in a label or in an option's other names (Also),
+// ignoring case and accents ("cote" finds "Côte d’Ivoire").
 package picker
 
 import (
@@ -33,10 +33,13 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Option is one row of the list: the label shown and the value bound.
+// Option is one row of the list: the label shown and the value bound, and
+// other names the filter finds it by without showing them (a country's name
+// in other languages and scripts).
 type Option struct {
 	Label string
 	Value string
+	Also  []string
 }
 
 // DefaultHeight is the field's height (title and description included) unless
@@ -50,7 +53,7 @@ type List struct {
 	noMatch                 string
 
 	options []Option
-	folded  []string // the labels lower-cased without accents, for the filter
+	folded  []string // the labels (and other names) lower-cased without accents, for the filter
 	all     []int    // 0..len(options)-1
 	shown   []int    // the options that match the filter (all when there is none)
 	buf     []int    // shown's storage while a filter is set
@@ -120,7 +123,8 @@ func (l *List) Title(t string) *List { l.title, l.wrapped = t, false; l.moved();
 // Description is the line under the title.
 func (l *List) Description(d string) *List { l.description, l.wrapped = d, false; l.moved(); return l }
 
-// NoMatch is what the list says when the filter matches nothing.
+// NoMatch is what the list says when the filter matches nothing (the
+// default, "No matches", is for tests: a wizard's list gives its own words).
 func (l *List) NoMatch(s string) *List { l.noMatch = s; l.changed(); return l }
 
 // Height is the field's height in lines, title and description included.
@@ -139,6 +143,10 @@ func (l *List) Options(opts ...Option) *List {
 	var f folder
 	for i, o := range opts {
 		l.folded[i] = f.fold(o.Label)
+		for _, a := range o.Also {
+			// A NUL parts the names: a filter (typed, with no NUL) matches within one name.
+			l.folded[i] += "\x00" + f.fold(a)
+		}
 		l.all[i] = i
 	}
 	l.filter.SetValue("")
@@ -499,7 +507,13 @@ func (l *List) View() string {
 	}
 	if len(l.shown) == 0 {
 		pad := strings.Repeat(" ", lipgloss.Width(st.SelectSelector.String()))
-		lines = append(lines, pad+st.Description.Render(l.noMatch))
+		text := l.noMatch
+		if w := l.textWidth() - len(pad); w > 0 {
+			text = lipgloss.Wrap(text, w, ",.-; ")
+		}
+		for _, line := range strings.Split(text, "\n") {
+			lines = append(lines, pad+st.Description.Render(line))
+		}
 	}
 	for i, end := l.offset, min(l.offset+l.rows(), len(l.shown)); i < end; i++ {
 		lines = append(lines, l.row(st, l.shown[i], i == l.cursor))

@@ -26,9 +26,9 @@ func (t theme) Theme(isDark bool) *huh.Styles {
 var charm = theme{dark: huh.ThemeCharm(true), light: huh.ThemeCharm(false)}
 
 var fruit = []Option{
-	{"Apple", "a"}, {"Banana", "b"}, {"Cherry", "c"}, {"Côte d’Ivoire", "ci"}, {"Date", "d"},
-	{"Elderberry", "e"}, {"Fig", "f"}, {"Grape", "g"}, {"Jackfruit", "j"}, {"Kiwi", "k"},
-	{"Lemon", "l"}, {"Mango", "m"},
+	{Label: "Apple", Value: "a"}, {Label: "Banana", Value: "b"}, {Label: "Cherry", Value: "c"}, {Label: "Côte d’Ivoire", Value: "ci"}, {Label: "Date", Value: "d"},
+	{Label: "Elderberry", Value: "e"}, {Label: "Fig", Value: "f"}, {Label: "Grape", Value: "g"}, {Label: "Jackfruit", Value: "j"}, {Label: "Kiwi", Value: "k"},
+	{Label: "Lemon", Value: "l"}, {Label: "Mango", Value: "m"},
 }
 
 func keyMsg(s string) tea.KeyPressMsg {
@@ -367,7 +367,7 @@ func TestKeyHelpLikeHuhSelect(t *testing.T) {
 	}
 	for _, pos := range []huh.FieldPosition{{Field: 0, FirstField: 0, LastField: 1}, {Field: 1, FirstField: 0, LastField: 1}} {
 		s := huh.NewSelect[string]().Options(huh.NewOption("A", "a"))
-		l := New().Options(Option{"A", "a"})
+		l := New().Options(Option{Label: "A", Value: "a"})
 		s.WithKeyMap(km).WithPosition(pos)
 		l.WithKeyMap(km).WithPosition(pos)
 		if got, want := helpOf(l), helpOf(s); !reflect.DeepEqual(got, want) {
@@ -386,7 +386,7 @@ func TestLongLabelIsCut(t *testing.T) {
 	l := New().Title("T").Height(3)
 	l.WithTheme(charm)
 	l.WithWidth(16)
-	l.Options(Option{"Saint Vincent and the Grenadines", "VC"}, Option{"Peru", "PE"}).Value(&v)
+	l.Options(Option{Label: "Saint Vincent and the Grenadines", Value: "VC"}, Option{Label: "Peru", Value: "PE"}).Value(&v)
 	for _, line := range strings.Split(l.View(), "\n") {
 		if w := lipgloss.Width(line); w > 16 {
 			t.Fatalf("a line is %d wide in a field of 16:\n%s", w, screen(l.View()))
@@ -416,7 +416,7 @@ func TestKeyCostDoesNotGrowWithTheList(t *testing.T) {
 	allocs := func(n int) float64 {
 		opts := make([]Option, n)
 		for i := range opts {
-			opts[i] = Option{fmt.Sprintf("Country %04d", i), fmt.Sprint(i)}
+			opts[i] = Option{Label: fmt.Sprintf("Country %04d", i), Value: fmt.Sprint(i)}
 		}
 		v := "5"
 		l := New().Title("Country").Description("Type / to search.").Height(10)
