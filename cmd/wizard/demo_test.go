@@ -5,6 +5,7 @@ package main
 // refusals, and the DEMO marker of `wizard list`.
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -399,26 +400,32 @@ func TestDemoResumeKeepsTheStorysNumber(t *testing.T) {
 }
 
 // `wizard sandbox --help` names every key a --fault takes (the ones
-// ParseFault lists when it meets an unknown one), lasts among them.
+// ParseFault lists when it meets an unknown one), lasts among them, in every
+// language, with the examples of an outage and of the signup's rate limit.
 func TestSandboxHelpListsEveryFaultKey(t *testing.T) {
 	hermetic(t)
-	r := wiz(t, "sandbox", "--help")
-	mustOK(t, r)
 	_, err := sandbox.ParseFault("nosuch=1")
 	_, keys, ok := strings.Cut(fmt.Sprint(err), "(use ")
 	keys, _, _ = strings.Cut(keys, ")")
 	if !ok || !strings.Contains(keys, "lasts") {
 		t.Fatalf("ParseFault's list of keys: %v", err)
 	}
-	help := strings.Join(strings.Fields(r.stdout), " ")
-	for _, k := range strings.Split(keys, ", ") {
-		if !strings.Contains(help, " "+k+",") && !strings.Contains(help, " "+k+".") && !strings.Contains(help, " "+k+" ") {
-			t.Errorf("the help does not name the fault key %q:\n%s", k, r.stdout)
+	for _, tag := range assets.Languages() {
+		lang := tag.String()
+		var out, errOut bytes.Buffer
+		if code := run(t.Context(), []string{"sandbox", "--help", "--lang", lang}, strings.NewReader(""), &out, &errOut); code != 0 {
+			t.Fatalf("%s: exit %d: %s", lang, code, errOut.String())
 		}
-	}
-	for _, want := range []string{"lasts=30s", "an outage of 30s from the first", "accounts/*/signups"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("the help lacks %q", want)
+		help := strings.Join(strings.Fields(out.String()), " ")
+		for _, k := range strings.Split(keys, ", ") {
+			if !strings.Contains(help, " "+k+",") && !strings.Contains(help, " "+k+" ") {
+				t.Errorf("%s: the help does not name the fault key %q:\n%s", lang, k, out.String())
+			}
+		}
+		for _, want := range []string{"lasts=30s", "accounts/*/signups"} {
+			if !strings.Contains(help, want) {
+				t.Errorf("%s: the help lacks the example with %q", lang, want)
+			}
 		}
 	}
 }
