@@ -195,3 +195,6 @@ func (m *numberStatus) park(n store.Number, route Route, reason, text string) Re
 		s.Number, s.Path, s.Status, s.WaitingReason = n, route.Path, store.StatusWaiting, reason
 	}, Reply: numberParked{text}}
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *numberStatus) Form() *huh.Form { return m.form }
