@@ -45,6 +45,7 @@ func (f *Front) press(s screen, keys []tea.KeyPressMsg, say ...string) []tea.Cmd
 	if search {
 		if after := f.read(); after.field == s.field {
 			if _, opts, _ := options(after.block); len(opts) == 1 {
+				f.say(opts[0])
 				f.await = s.id
 				send([]tea.KeyPressMsg{named("enter")})
 				return cmds
@@ -103,7 +104,7 @@ func (f *Front) keysFor(s screen, line string) ([]tea.KeyPressMsg, []string) {
 		}
 		return nil, []string{f.words.T("accessible.not_yes_no", termsafe.Line(yes), termsafe.Line(no))}
 	default:
-		_, opts, _ := options(s.block)
+		_, opts, cur := options(s.block)
 		if t == "" {
 			return []tea.KeyPressMsg{named("enter")}, nil
 		}
@@ -111,11 +112,7 @@ func (f *Front) keysFor(s screen, line string) ([]tea.KeyPressMsg, []string) {
 			if n < 1 || n > len(opts) {
 				return nil, []string{f.words.T("accessible.bad_number", len(opts))}
 			}
-			keys := []tea.KeyPressMsg{named("home")}
-			for range n - 1 {
-				keys = append(keys, named("down"))
-			}
-			return append(keys, named("enter")), nil
+			return moveTo(n-1, cur), nil
 		}
 		if shellKey(t) {
 			return []tea.KeyPressMsg{named(t)}, nil
@@ -138,12 +135,22 @@ func (f *Front) keysFor(s screen, line string) ([]tea.KeyPressMsg, []string) {
 		if len(match) != 1 {
 			return nil, []string{f.words.T("accessible.bad_number", len(opts))}
 		}
-		keys := []tea.KeyPressMsg{named("home")}
-		for range match[0] {
-			keys = append(keys, named("down"))
-		}
-		return append(keys, named("enter")), nil
+		return moveTo(match[0], cur), nil
 	}
+}
+
+// moveTo is the keys that move a list's cursor from the option shown at cur
+// to the one shown at to, and choose it. The moves are counted from the
+// cursor (a long list shows only some of its options).
+func moveTo(to, cur int) []tea.KeyPressMsg {
+	var keys []tea.KeyPressMsg
+	for ; cur < to; cur++ {
+		keys = append(keys, named("down"))
+	}
+	for ; cur > to; cur-- {
+		keys = append(keys, named("up"))
+	}
+	return append(keys, named("enter"))
 }
 
 // isWord reports whether t is one of the catalog's words for key (a list

@@ -102,7 +102,9 @@ func (f *Front) Flush() { f.out.flush() }
 func (f *Front) App() *ui.App { return f.app }
 
 func (f *Front) Init() tea.Cmd {
-	size := tea.WindowSizeMsg{Width: f.width + 2, Height: 1000}
+	// The forms are laid out a little narrower than the body they are in, so
+	// that the body's wrapping never breaks a field's lines again.
+	size := tea.WindowSizeMsg{Width: f.width - 4, Height: 1000}
 	f.out.say(f.words.T("accessible.start"))
 	return tea.Batch(f.app.Init(), func() tea.Msg { return size })
 }
@@ -327,9 +329,10 @@ func clean(l string) string {
 	return strings.Join(strings.Fields(l), " ")
 }
 
-// decoration: a spinner's frame or a bar's block, which a reader need not hear.
+// decoration: a spinner's frame, a box's border or a bar's block, which a
+// reader need not hear.
 func decoration(r rune) bool {
-	return r >= 0x2800 && r <= 0x28FF || r >= 0x2580 && r <= 0x259F || strings.ContainsRune("◐◓◑◒", r)
+	return r >= 0x2800 && r <= 0x28FF || r >= 0x2500 && r <= 0x259F || strings.ContainsRune("◐◓◑◒", r)
 }
 
 // countdownPoints are the seconds left at which a countdown is said.
@@ -560,8 +563,8 @@ func normalise(l string) string {
 		digits = false
 	}
 	n := strings.Join(strings.Fields(b.String()), " ")
-	if !strings.ContainsFunc(n, unicode.IsLetter) {
-		return "" // a clock, a bar: nothing to say by itself
+	if strings.Trim(n, "#: ") == "" {
+		return "" // a clock ("0:07"): nothing to say by itself
 	}
 	return n
 }

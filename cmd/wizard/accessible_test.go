@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wizard/store"
+)
+
+// lineRun is the wizard in the line-by-line mode in a process of its own
+// (the test binary as the wizard, like pipedProcess), its standard input a
+// pipe the test writes answers into, its output read as it comes.
+type lineRun struct {
+	t     *testing.T
+	cmd   *exec.Cmd
+	in    io.WriteCloser
+	mu    sync.Mutex
+	out   bytes.Buffer
+	grew  chan struct{} // closed (and replaced) whenever output arrives
+	ended chan struct{}
+	err   error // the process's end, once ended is closed
+	from  int   // where the next wait starts looking
+}
+
+// lineWait is how long one screen may take on a loaded machine.
+const lineWait = 90 * time.Second
+
+func startLines(t *testing.T, env []string, args ...string) *lineRun {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	cmd := exec.CommandContext(ctx, os.Args[0], append([]string{"-test.run=^TestCommandsHelperProcess$", "--"}, args...)...)
+	cmd.Env = append(os.Environ(), append([]string{"WIZARD_COMMANDS_HELPER=1", "WIZARD_BROWSER=none"}, env...)...)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outR, outW := io.Pipe()
+	cmd.Stdout, cmd.Stderr = outW, outW
+	r := &lineRun{t: t, cmd: cmd, in: in, grew: make(chan struct{}), ended: make(chan struct{})}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := outR.Read(buf)
+			r.mu.Lock()
+			r.out.Write(buf[:n])
+			close(r.grew)
+			r.grew = make(chan struct{})
+			r.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		r.err = cmd.Wait()
+		outW.Close()
+		close(r.ended)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-r.ended
+		if t.Failed() || testing.Verbose() {
+			t.Logf("the wizard's output:\n%s", r.output())
+		}
+	})
+	return r
+}
+
+func (r *lineRun) output() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.out.String()
+}
+
+// waitFor waits until the output after the last text waited for shows re,
+// and returns its match; the next wait starts after it.
+func (r *lineRun) waitFor(re *regexp.Regexp) []string {
+	r.t.Helper()
+	deadline := time.After(lineWait)
+	for {
+		r.mu.Lock()
+		out, grew := r.out.String(), r.grew
+		r.mu.Unlock()
+		if loc := re.FindStringSubmatchIndex(out[r.from:]); loc != nil {
+			m := re.FindStringSubmatch(out[r.from:])
+			r.from += loc[1]
+			return m
+		}
+		select {
+		case <-grew:
+		case <-r.ended:
+			r.t.Fatalf("the wizard ended (%v) before showing %q", r.err, re)
+		case <-deadline:
+			r.t.Fatalf("no %q within %v", re, lineWait)
+		}
+	}
+}
+
+// see waits for text (a plain string).
+func (r *lineRun) see(text string) {
+	r.t.Helper()
+	r.waitFor(regexp.MustCompile(regexp.QuoteMeta(text)))
+}
+
+// answer writes lines to the wizard's standard input, as typed.
+func (r *lineRun) answer(lines ...string) {
+	r.t.Helper()
+	if _, err := io.WriteString(r.in, strings.Join(lines, "\n")+"\n"); err != nil {
+		r.t.Fatalf("writing the answers: %v", err)
+	}
+}
+
+// exit waits for the end and returns the exit status.
+func (r *lineRun) exit() int {
+	r.t.Helper()
+	select {
+	case <-r.ended:
+	case <-time.After(lineWait):
+		r.t.Fatalf("the wizard did not end")
+	}
+	if ee, ok := r.err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if r.err != nil {
+		r.t.Fatalf("the wizard: %v", r.err)
+	}
+	return 0
+}
+
+var lineSignupURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+/signup/su_[A-Za-z0-9_-]+`)
+
+// The Done-when of issue 13: `wizard --accessible` walks the whole flow on
+// the built-in sandbox from answers on a pipe — terms, account, the e-mail
+// the sandbox confirms, company, the number's questions, Embedded Signup
+// (finished in "the browser", which the test plays: the page posts its
+// result and the browser follows the redirect to the wizard's callback),
+// display name, phone, the code read from the sandbox's hint the wizard
+// prints, the PIN, activation, alpha name — to done; `wizard show` says
+// done. The first answers are written before their questions are asked (as
+// a script, or a fast typist, gives them): each lands on its own question.
+// No screen is drawn: no escape sequence reaches the output, and no secret.
+func TestAccessibleWalksTheWholeFlowFromAPipe(t *testing.T) {
+	path := tempData(t)
+	a := newPtyAnswers(t, rand.New(rand.NewPCG(13, 13)))
+	r := startLines(t, []string{"TERM=xterm-256color", "ACCESSIBLE="}, "--accessible", "--data", path)
+
+	r.see("Line-by-line mode")
+	r.answer(
+		"",             // terms: Allow All
+		a.Email,        //
+		"short",        // refused: the password rule
+		a.Password,     // the password again
+		a.Password,     // repeated
+		"",             // the e-mail wait: check now (the sandbox confirms by itself)
+		"1",            // a company
+		a.FullName,     //
+		a.Company,      //
+		"Kazak",        // the country, searched
+		"y",            // I am not a robot
+		"", "", "", "", // the three questions (No) and their confirmation
+	)
+	r.see("Not accepted: The password does not meet the rule")
+	r.see("Step 6 of 12")
+	link := r.waitFor(lineSignupURL)[0]
+	finishSignupAsBrowser(t, link)
+
+	r.see("Step 7 of 12")
+	r.see("Display Name (Alpha Name)")
+	r.answer(a.DisplayName, "", a.Description, a.Website)
+	r.see("Check the display name carefully")
+	r.answer("") // it is right
+	r.see("Step 8 of 12")
+	r.answer("", a.PhoneTyped) // the company's country, the number
+	r.see("Is this the number?")
+	r.answer("")
+	r.see("Step 9 of 12")
+	r.see("How should Meta send the verification code?")
+	r.answer("s")
+	code := r.waitFor(regexp.MustCompile(`WhatsApp code (\d{3})-(\d{3})`))
+	r.answer(code[1]+code[2], a.PIN, a.PIN)
+	r.see("Step 10 of 12")
+	r.see("Your Alpha Name code:")
+	r.answer("")
+	r.see("Step 11 of 12")
+	r.see("Country")
+	r.answer("") // the company's country
+	r.see("Saved: " + a.DisplayName)
+	r.answer("")
+	r.see("Step 12 of 12")
+	r.see("All done")
+	r.answer("")
+	id := r.waitFor(regexp.MustCompile(`Signup ([2-9A-Z]{4}-[2-9A-Z]{4}) is complete`))[1]
+	if code := r.exit(); code != 0 {
+		t.Fatalf("exit %d at the end of the flow, want 0", code)
+	}
+	out := r.output()
+	for _, secret := range []string{a.Password, a.PIN, code[1] + code[2]} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the output shows a secret (%q)", secret)
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("the output has escape sequences (a drawn screen, colour, cursor moves)")
+	}
+
+	show := wiz(t, "show", id, "--data", path, "--json")
+	mustOK(t, show)
+	var got struct {
+		Session store.Session `json:"session"`
+	}
+	if err := json.Unmarshal([]byte(show.stdout), &got); err != nil {
+		t.Fatalf("wizard show --json: %v\n%s", err, show.stdout)
+	}
+	s := got.Session
+	if s.Status != store.StatusDone || s.Company.CompanyName != a.Company || s.Company.Country != a.Country ||
+		s.Profile.DisplayName != a.DisplayName || s.Phone.E164 != a.E164 || s.Account.VerifiedAt.IsZero() {
+		t.Errorf("wizard show %s: status %s, company %q (%s), display name %q, number %s; want done with the answers given",
+			id, s.Status, s.Company.CompanyName, s.Company.Country, s.Profile.DisplayName, s.Phone.E164)
+	}
+}
+
+// finishSignupAsBrowser does what the Embedded Signup page does when the user
+// presses Finish, and what the browser does then: follow the redirect to the
+// wizard's loopback callback.
+func finishSignupAsBrowser(t *testing.T, link string) {
+	t.Helper()
+	resp, err := ptyBrowser.PostForm(link+"/result", url.Values{"event": {"FINISH"}})
+	if err != nil {
+		t.Fatalf("posting the signup result: %v", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "" {
+		cb, err := ptyBrowser.Get(loc)
+		if err != nil {
+			t.Logf("the callback cannot be reached (%v): the wizard polls", err)
+			return
+		}
+		_, _ = io.Copy(io.Discard, cb.Body)
+		cb.Body.Close()
+	}
+}
