@@ -49,12 +49,14 @@ func (opts *sessionOptions) isAccessible() bool { return opts.Accessible != nil 
 
 // askResumeLines is the resume offer as a line-by-line question.
 func askResumeLines(opts *startOptions, title, body, yes, no string) (bool, error) {
-	return plain.AskYesNo(opts.lineReader(), opts.IO.Out, opts.Words, title, body, yes, no, true)
+	rd := opts.lineReader()
+	opts.asked = true
+	return plain.AskYesNo(rd, opts.IO.Out, opts.Words, title, body, yes, no, true)
 }
 
 // runLines runs the shell app behind the line-by-line front until it ends.
 func runLines(ctx context.Context, opts *sessionOptions, app *ui.App, w *assets.Words) error {
-	front := plain.New(app, plain.Options{In: opts.lineReader(), Out: termsafe.NewWriter(opts.IO.Out), Words: w})
+	front := plain.New(app, plain.Options{In: opts.lineReader(), Out: termsafe.NewWriter(opts.IO.Out), Words: w, NoIntro: opts.asked})
 	popts := append([]tea.ProgramOption{tea.WithContext(ctx)}, plain.ProgramOptions()...)
 	_, err := tea.NewProgram(front, popts...).Run()
 	front.Flush()

@@ -254,3 +254,68 @@ func finishSignupAsBrowser(t *testing.T, link string) {
 		cb.Body.Close()
 	}
 }
+
+// The line-by-line mode is chosen by --accessible, by ACCESSIBLE=1 and by
+// TERM=dumb; then `wizard` works from a pipe. Input that ends before the first
+// answer creates nothing: `wizard list` stays empty. Without it, the refusal
+// names --accessible.
+func TestAccessibleModeIsChosenByFlagEnvironmentAndDumbTerminal(t *testing.T) {
+	path := tempData(t)
+	for _, c := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"--accessible", nil, []string{"--accessible"}},
+		{"ACCESSIBLE=1", []string{"ACCESSIBLE=1"}, nil},
+		{"TERM=dumb", []string{"TERM=dumb"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, kv := range c.env {
+				k, v, _ := strings.Cut(kv, "=")
+				t.Setenv(k, v)
+			}
+			_, r := pipedProcess(t, "", append(c.args, "--data", path)...)
+			mustOK(t, r)
+			for _, want := range []string{"Line-by-line mode", "Do you accept the provider's terms?",
+				`Type y for "Allow All" or n for "Not now"`, "Nothing was saved"} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("no %q in the output:\n%s", want, r.stdout)
+				}
+			}
+			if strings.Contains(r.stdout+r.stderr, "\x1b") {
+				t.Errorf("escape sequences in the output: %q", r.stdout)
+			}
+			if _, l := pipedProcess(t, "", "list", "--data", path); !strings.Contains(l.stdout, "No signups yet") {
+				t.Errorf("wizard list after input that gave no answer:\n%s", l.stdout)
+			}
+		})
+	}
+
+	t.Setenv("ACCESSIBLE", "0")
+	_, r := pipedProcess(t, "\n", "--data", path)
+	mustRefuseWithoutTerminal(t, r, "wizard")
+	if !strings.Contains(squeeze(r.stderr), squeeze("or add --accessible to answer them line by line")) {
+		t.Errorf("the refusal does not name --accessible:\n%s", r.stderr)
+	}
+}
+
+// One answer saves the signup; the next `wizard --accessible` offers to carry
+// it on, as a line-by-line question, and an empty line (Resume it) does.
+func TestAccessibleOffersToResume(t *testing.T) {
+	path := tempData(t)
+	_, r := pipedProcess(t, "\n", "--accessible", "--data", path) // terms accepted, then the input ends
+	mustOK(t, r)
+	id := regexp.MustCompile(`Signup ([2-9A-Z]{4}-[2-9A-Z]{4}) stopped at "Provider account"`).FindStringSubmatch(r.stdout)
+	if id == nil {
+		t.Fatalf("no saved signup at the account step:\n%s", r.stdout)
+	}
+	_, r = pipedProcess(t, "\n", "--accessible", "--data", path)
+	mustOK(t, r)
+	for _, want := range []string{"Resume signup " + id[1] + "?", `Type y for "Resume it"`, "Step 2 of 12", "Business e-mail",
+		`Signup ` + id[1] + ` stopped at "Provider account"`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("no %q in the output:\n%s", want, r.stdout)
+		}
+	}
+}

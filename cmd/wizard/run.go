@@ -35,6 +35,7 @@ type sessionOptions struct {
 	Accessible func() bool
 
 	lines *plain.Reader // the answers' reader in that mode, made on first use
+	asked bool          // a line-by-line question was asked before the shell started
 }
 
 func (f *factory) sessionOptions() sessionOptions {

@@ -42,6 +42,8 @@ type Options struct {
 	In    *Reader   // the answers, one a line
 	Out   io.Writer // what is said
 	Words *assets.Words
+	// NoIntro: the mode's introduction was said already (AskYesNo says it).
+	NoIntro bool
 	// Width is the width the steps lay their text out in (default 100): the
 	// lines are read, not looked at, so a wide one is better than a broken one.
 	Width int
@@ -68,7 +70,7 @@ type Front struct {
 	hinted    map[string]bool // the hints given in this run, once each
 	countdown int             // the last countdown point said (seconds); 0: none yet
 	ended     bool            // the program is ending
-	sized     bool            // the steps have their width: their text can be read
+	noIntro   bool            // the mode was introduced already (before a question asked first)
 }
 
 // ProgramOptions are the options of the Bubble Tea program that runs a Front:
@@ -92,7 +94,7 @@ func New(app *ui.App, o Options) *Front {
 		width = 100
 	}
 	return &Front{app: app, words: o.Words, out: &printer{w: o.Out}, in: o.In, width: width,
-		said: map[string]bool{}, hinted: map[string]bool{}}
+		said: map[string]bool{}, hinted: map[string]bool{}, noIntro: o.NoIntro}
 }
 
 // Flush writes what is still to be said (after the program ended).
@@ -103,10 +105,14 @@ func (f *Front) App() *ui.App { return f.app }
 
 func (f *Front) Init() tea.Cmd {
 	// The forms are laid out a little narrower than the body they are in, so
-	// that the body's wrapping never breaks a field's lines again.
-	size := tea.WindowSizeMsg{Width: f.width - 4, Height: 1000}
-	f.out.say(f.words.T("accessible.start"))
-	return tea.Batch(f.app.Init(), func() tea.Msg { return size })
+	// that the body's wrapping never breaks a field's lines again. The size
+	// is the shell's first message (as a terminal's is): a form is never
+	// asked for its view before it has a width.
+	_, sized := f.app.Update(tea.WindowSizeMsg{Width: f.width - 4, Height: 1000})
+	if !f.noIntro {
+		f.out.say(f.words.T("accessible.start"))
+	}
+	return tea.Batch(sized, f.app.Init())
 }
 
 // View is empty: the program has no renderer; what is said is written by the
@@ -140,9 +146,7 @@ func (f *Front) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, f.answer(msg.text)...)
 		}
 	case tea.WindowSizeMsg:
-		f.sized = true
-		_, cmd := f.app.Update(msg)
-		cmds = append(cmds, cmd)
+		// The program's own (0×0 without a terminal): the steps keep the front's.
 	case tea.QuitMsg:
 		f.ended = true
 		_, cmd := f.app.Update(msg)
@@ -227,7 +231,7 @@ func (s screen) asks() bool { return s.id != "" && !s.settling }
 // look says what is new on the screen and, when a question is waiting for its
 // answer, reads the next line.
 func (f *Front) look() tea.Cmd {
-	if f.ended || !f.sized {
+	if f.ended {
 		return f.out.flushCmd()
 	}
 	s := f.read()
