@@ -149,7 +149,7 @@ var lineSignupURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+/signup/su_[A-Za-
 // (finished in "the browser", which the test plays: the page posts its
 // result and the browser follows the redirect to the wizard's callback),
 // display name, phone, the code read from the sandbox's hint the wizard
-// prints, the PIN, activation, alpha name — to done; `wizard show` says
+// prints (typed once the countdown has said "50 seconds left"), the PIN, activation, alpha name — to done; `wizard show` says
 // done. The first answers are written before their questions are asked (as
 // a script, or a fast typist, gives them): each lands on its own question.
 // No screen is drawn: no escape sequence reaches the output, and no secret.
@@ -191,6 +191,7 @@ func TestAccessibleWalksTheWholeFlowFromAPipe(t *testing.T) {
 	r.see("How should Meta send the verification code?")
 	r.answer("s")
 	code := r.waitFor(regexp.MustCompile(`WhatsApp code (\d{3})-(\d{3})`))
+	r.see("50 seconds left") // the countdown is said at fixed points
 	r.answer(code[1]+code[2], a.PIN, a.PIN)
 	r.see("Step 10 of 12")
 	r.see("Your Alpha Name code:")
@@ -317,5 +318,55 @@ func TestAccessibleOffersToResume(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("no %q in the output:\n%s", want, r.stdout)
 		}
+	}
+}
+
+// In a terminal the line-by-line mode reads the passwords (and the PIN)
+// without echo: what is typed for them never reaches the screen, while the
+// e-mail shows as typed. ctrl+c there ends the run with what was answered saved.
+func TestAccessibleReadsPasswordsWithoutEchoInATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a real terminal: not with -short")
+	}
+	home := newPtyHome(t)
+	home.extra = append(home.extra, "WIZARD_BROWSER=none")
+	p := ptyStart(t, home, "accessible", "--accessible")
+	const email, password = "aigerim@steppe-pharma.kz", "Kz!4821pwQ"
+	prompts := 0
+	answer := func(after, line string) {
+		t.Helper()
+		p.WaitFor(after)
+		prompts++
+		waitOutputCount(t, p, "Your answer:", prompts) // the read is under way (a secret's echo off)
+		p.Type(line)
+		p.Key("enter")
+	}
+	answer("Do you accept the provider's terms?", "")
+	answer("Business e-mail", email)
+	answer("Password", password)
+	answer("Repeat the password", password)
+	p.WaitFor("Confirm your e-mail address")
+	p.Key("ctrl+c")
+	if code := p.ExitCode(ptyWait); code != 0 {
+		p.Fatalf("exit %d after ctrl+c, want 0", code)
+	}
+	out := p.Output()
+	if strings.Contains(out, password) || strings.Contains(out, "**") {
+		p.Fatalf("the password reached the terminal:\n%s", out)
+	}
+	if !strings.Contains(out, email) || !strings.Contains(out, "stopped at \"Confirm your e-mail\"") {
+		p.Fatalf("the e-mail was not echoed, or the stop not said:\n%s", out)
+	}
+}
+
+// waitOutputCount waits until p's output holds text n times.
+func waitOutputCount(t *testing.T, p *ptyTerm, text string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(ptyWait)
+	for strings.Count(p.Output(), text) < n {
+		if time.Now().After(deadline) || p.Exited() {
+			p.Fatalf("no %d× %q in the output", n, text)
+		}
+		time.Sleep(15 * time.Millisecond)
 	}
 }

@@ -270,8 +270,10 @@ func (f *Front) look() tea.Cmd {
 		}
 		f.reading = true
 		secret := s.field != nil && steps.SecretField(s.field.GetKey())
-		f.out.say(f.words.T("accessible.prompt"))
-		cmd = f.in.next(secret)
+		prompt, out := f.words.T("accessible.prompt"), f.out
+		// The prompt is written by the read itself, once a secret's echo is
+		// off: what is typed after it is never shown.
+		cmd = f.in.next(secret, func() { out.say(prompt); out.flush() })
 	}
 	return tea.Batch(f.out.flushCmd(), cmd)
 }
@@ -412,6 +414,7 @@ func (f *Front) sayQuestion(s screen) {
 			}
 		}
 		for i, o := range opts {
+			f.said[normalise(o)] = true // a blurred list shows it again
 			line := f.words.T("accessible.option", i+1, termsafe.Line(o))
 			if i == cur {
 				line = f.words.T("accessible.option_chosen", i+1, termsafe.Line(o))
@@ -626,11 +629,22 @@ func NewReader(in io.Reader) *Reader {
 }
 
 // Line reads the next line (io.EOF at the end); a secret from a terminal is
-// read without echo.
-func (rd *Reader) Line(secret bool) (string, error) {
+// read without echo. ask, if set, is called once the line can be typed (with
+// the echo off for a secret): it puts the question.
+func (rd *Reader) Line(secret bool, ask func()) (string, error) {
 	if secret && rd.tty && rd.r.Buffered() == 0 {
-		b, err := term.ReadPassword(rd.fd)
-		return string(b), err
+		restore, err := noEcho(rd.fd)
+		if err != nil { // no way to turn it off but this one
+			if ask != nil {
+				ask()
+			}
+			b, err := term.ReadPassword(rd.fd)
+			return string(b), err
+		}
+		defer restore()
+	}
+	if ask != nil {
+		ask()
 	}
 	s, err := rd.r.ReadString('\n')
 	if err == io.EOF && s != "" {
@@ -639,10 +653,10 @@ func (rd *Reader) Line(secret bool) (string, error) {
 	return strings.TrimRight(s, "\r\n"), err
 }
 
-// next reads the next line in a command.
-func (rd *Reader) next(secret bool) tea.Cmd {
+// next reads the next line in a command; ask puts the question first.
+func (rd *Reader) next(secret bool, ask func()) tea.Cmd {
 	return func() tea.Msg {
-		s, err := rd.Line(secret)
+		s, err := rd.Line(secret, ask)
 		if err == io.EOF {
 			return lineMsg{eof: true}
 		}
@@ -668,7 +682,7 @@ func AskYesNo(rd *Reader, out io.Writer, w *assets.Words, title, body, yes, no s
 	f := &Front{words: w}
 	for {
 		say(w.T("accessible.prompt"))
-		line, err := rd.Line(false)
+		line, err := rd.Line(false, nil)
 		if err != nil {
 			return def, err
 		}
