@@ -319,6 +319,11 @@ func TestAccessibleOffersToResume(t *testing.T) {
 			t.Errorf("no %q in the output:\n%s", want, r.stdout)
 		}
 	}
+	_, r = pipedProcess(t, "", "resume", id[1], "--accessible", "--data", path)
+	mustOK(t, r)
+	if !strings.Contains(r.stdout, "Step 2 of 12") || !strings.Contains(r.stdout, "Business e-mail") {
+		t.Errorf("wizard resume %s --accessible from a pipe:\n%s", id[1], r.stdout)
+	}
 }
 
 // In a terminal the line-by-line mode reads the passwords (and the PIN)
