@@ -169,11 +169,17 @@ func TestAccessibleWalksTheWholeFlowFromAPipe(t *testing.T) {
 		"1",            // a company
 		a.FullName,     //
 		a.Company,      //
-		"Kazak",        // the country, searched
-		"y",            // I am not a robot
+		"Atlantis",     // the country, searched: nothing matches
+		"Kazak",        // searched again: one match, taken
+		"maybe",        // not an answer to "I am not a robot": asked again
+		"y",            //
+		"9",            // not one of the two options: asked again
 		"", "", "", "", // the three questions (No) and their confirmation
 	)
 	r.see("Not accepted: The password does not meet the rule")
+	r.see("Nothing in the list matches that.")
+	r.see("Type y (Yes) or n (No).")
+	r.see("Type a number from 1 to 2.")
 	r.see("Step 6 of 12")
 	link := r.waitFor(lineSignupURL)[0]
 	finishSignupAsBrowser(t, link)

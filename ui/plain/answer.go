@@ -50,7 +50,8 @@ func (f *Front) press(s screen, keys []tea.KeyPressMsg, say ...string) []tea.Cmd
 				send([]tea.KeyPressMsg{named("enter")})
 				return cmds
 			}
-			if _, opts, _ := options(after.block); len(opts) == 0 {
+			if l, ok := after.field.(*picker.List); ok && l.FilterValue() == "" {
+				// Nothing matched: the list dropped the search and shows everything again.
 				f.out.say(f.words.T("accessible.no_match"))
 			}
 		}
