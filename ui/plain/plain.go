@@ -69,6 +69,7 @@ type Front struct {
 	errSaid   string          // the error last said for it
 	hinted    map[string]bool // the hints given in this run, once each
 	countdown int             // the last countdown point said (seconds); 0: none yet
+	asked     *huh.Form       // the form of the last question put
 	ended     bool            // the program is ending
 	noIntro   bool            // the mode was introduced already (before a question asked first)
 }
@@ -167,6 +168,7 @@ type screen struct {
 	block []string  // that field's lines, without the bar that marks the focus
 	at    int       // where the block starts in lines
 	form  []string  // every line of the form (blurred fields included)
+	asker *huh.Form // that form
 	keys  []keyHelp // the step's keys when it asks without a form
 	id    string    // names the question: a new one is asked when it changes
 	// settling: the shell is between two screens (an answer being saved, keys
@@ -193,7 +195,7 @@ func (f *Front) read() screen {
 					for _, l := range block {
 						s.block = append(s.block, unbar(l))
 					}
-					s.form = splitLines(form.View())
+					s.form, s.asker = splitLines(form.View()), form
 				}
 			}
 		}
@@ -300,8 +302,10 @@ func (f *Front) sayContext(s screen) {
 			if i >= s.at && i < s.at+len(s.block) {
 				continue // the question itself
 			}
-			if inForm[strings.TrimSpace(l)] && (i > s.at || isFieldLine(l)) {
-				continue // another field of the form: said when it has the focus
+			if inForm[strings.TrimSpace(l)] && (i > s.at || isFieldLine(l) || s.asker == f.asked) {
+				// Another field of the form: said when it has the focus. What
+				// stands above the first question (a note) is said once.
+				continue
 			}
 		}
 		f.sayOnce(l)
@@ -380,6 +384,7 @@ func (f *Front) sayQuestion(s screen) {
 		f.out.say(f.words.T("accessible.keys", strings.Join(list, "; ")))
 		return
 	}
+	f.asked = s.asker
 	switch s.field.(type) {
 	case *huh.Input, *huh.Text:
 		for _, l := range s.block {
