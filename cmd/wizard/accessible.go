@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
 
 	"wizard/assets"
 	"wizard/store"
@@ -33,6 +34,13 @@ func (f *factory) accessible() bool {
 		return true // set to something: asked for
 	}
 	return f.Getenv("TERM") == "dumb"
+}
+
+// addAccessibleFlag gives cmd (wizard, wizard resume: the commands with
+// screens) the --accessible flag.
+func addAccessibleFlag(cmd *cobra.Command, g *globalFlags) {
+	cmd.Flags().BoolVar(&g.accessible, "accessible", false,
+		"ask each question as plain lines, one answer a line (for a screen reader, a braille display or a pipe); also ACCESSIBLE=1, and by itself with TERM=dumb")
 }
 
 // lineReader is the one reader of the answers in the line-by-line mode: the

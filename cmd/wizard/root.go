@@ -106,9 +106,9 @@ it over HTTP: a safe place to try the whole flow or to train others.`,
 	fl.StringVar(&g.urls.ocm, "ocm-url", f.Getenv("WIZARD_OCM_URL"), "the campaign database (OCM) API base URL")
 	fl.StringVar(&g.lang, "lang", "", "language of the screens (default from LANG)")
 	fl.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "how long to wait for another wizard to release the data file")
-	fl.BoolVar(&g.accessible, "accessible", false, "ask each question as plain lines, one answer a line (for a screen reader, a braille display or a pipe); also ACCESSIBLE=1, and by itself with TERM=dumb")
 	fl.BoolVar(&g.repair, "repair", false, "if the data file is damaged, move it aside (FILE.corrupt-TIME) and start a fresh one")
 
+	addAccessibleFlag(root, g)
 	root.Flags().BoolVar(&opts.New, "new", false, "start a new signup without offering to resume the latest one")
 	root.AddCommand(newResumeCmd(f, nil), newListCmd(f, nil), newShowCmd(f, nil), newExportCmd(f, nil),
 		newImportCmd(f, nil), newCopyCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil))

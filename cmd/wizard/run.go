@@ -171,7 +171,7 @@ type resumeOptions struct {
 
 func newResumeCmd(f *factory, runF func(*resumeOptions) error) *cobra.Command {
 	opts := &resumeOptions{sessionOptions: f.sessionOptions()}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "resume [ID]",
 		Short: "Carry on with a saved signup (the most recent unfinished one without an ID)",
 		Long: `Opens a saved signup at its step. Without an ID, the most recently updated one that is
@@ -192,6 +192,8 @@ history records who did.`,
 			return runResume(cmd.Context(), opts)
 		},
 	}
+	addAccessibleFlag(cmd, &f.flags)
+	return cmd
 }
 
 // runResume is `wizard resume [ID]`.
