@@ -39,8 +39,7 @@ func (f *factory) accessible() bool {
 // addAccessibleFlag gives cmd (wizard, wizard resume: the commands with
 // screens) the --accessible flag.
 func addAccessibleFlag(cmd *cobra.Command, g *globalFlags) {
-	cmd.Flags().BoolVar(&g.accessible, "accessible", false,
-		"ask each question as plain lines, one answer a line (for a screen reader, a braille display or a pipe); also ACCESSIBLE=1, and by itself with TERM=dumb")
+	cmd.Flags().BoolVar(&g.accessible, "accessible", false, "") // help.flag.accessible
 }
 
 // lineReader is the one reader of the answers in the line-by-line mode: the
