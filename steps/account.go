@@ -224,3 +224,6 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	}
 	return m, cmd, nil
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *account) Form() *huh.Form { return m.form }

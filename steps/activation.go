@@ -402,3 +402,6 @@ func (m *activation) View(width int) string {
 	}
 	return paragraphs(width, title, body, InView(status), InView(errLine), st.Accent.Render(env.T("activation.safe_to_close")))
 }
+
+// Form is the new display name's form while it is shown, for the line-by-line front (FormHolder).
+func (m *activation) Form() *huh.Form { return m.rename }

@@ -306,3 +306,6 @@ func (m *alphaName) View(width int) string {
 	}
 	return paragraphs(width, title, env.T("alpha.body"), nameBlock, InView(m.form.View()))
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *alphaName) Form() *huh.Form { return m.form }

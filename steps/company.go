@@ -376,3 +376,6 @@ func (m *company) updateApproval(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 				s.Status, s.WaitingReason = store.StatusActive, ""
 			}, Reply: companyApproved{}}
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *company) Form() *huh.Form { return m.current() }

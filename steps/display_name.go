@@ -312,3 +312,6 @@ func bullet(width int, text string) string {
 	}
 	return "• " + strings.ReplaceAll(text, "\n", "\n  ")
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *displayName) Form() *huh.Form { return m.form }

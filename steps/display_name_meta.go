@@ -204,3 +204,6 @@ func (m *metaName) View(width int) string {
 	}
 	return paragraphs(width, append(body, InView(errLine))...)
 }
+
+// Form is the new name's form while it is typed, for the line-by-line front (FormHolder).
+func (m *metaName) Form() *huh.Form { return m.form }

@@ -204,3 +204,6 @@ func (m *numberStatus) Screen() string {
 	}
 	return ""
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *numberStatus) Form() *huh.Form { return m.form }

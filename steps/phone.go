@@ -369,3 +369,6 @@ func ShowNumber(p store.Phone) string {
 	}
 	return p.E164
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *phone) Form() *huh.Form { return m.form }

@@ -262,3 +262,6 @@ func isGraphID(s string) bool {
 	}
 	return true
 }
+
+// Form is the paste box when it is shown, for the line-by-line front (FormHolder).
+func (m *signup) Form() *huh.Form { return m.paste }

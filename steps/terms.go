@@ -66,3 +66,6 @@ func (m *terms) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	}
 	return m, cmd, nil
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *terms) Form() *huh.Form { return m.form }

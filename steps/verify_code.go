@@ -638,3 +638,15 @@ func (m *verifyCode) choices() string {
 	}
 	return sms + "\n" + voice
 }
+
+// Form is the form on screen, for the line-by-line front (FormHolder).
+func (m *verifyCode) Form() *huh.Form { return m.form }
+
+// Countdown is what is left of the code's countdown while the code is typed
+// (Countdowner).
+func (m *verifyCode) Countdown() (time.Duration, bool) {
+	if m.phase != codeEnter {
+		return 0, false
+	}
+	return max(m.left(m.env.Clock.Now()), 0), true
+}

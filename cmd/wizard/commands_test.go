@@ -38,6 +38,10 @@ func hermetic(t *testing.T) {
 		t.Setenv(k, "")
 	}
 	t.Setenv("LANG", "en_US.UTF-8")
+	// The screens, not the line-by-line mode (which ACCESSIBLE or TERM=dumb
+	// would choose), unless a test asks for it.
+	t.Setenv("ACCESSIBLE", "")
+	t.Setenv("TERM", "xterm-256color")
 }
 
 type result struct {

@@ -59,6 +59,7 @@ type globalFlags struct {
 	lang        string
 	lockTimeout time.Duration
 	repair      bool
+	accessible  bool // --accessible: the line-by-line screens
 }
 
 // serviceURLs are the services named on the command line or in the environment.
@@ -99,6 +100,7 @@ func newRootCmd(f *factory) *cobra.Command {
 	fl.DurationVar(&g.lockTimeout, "lock-timeout", time.Second, "")
 	fl.BoolVar(&g.repair, "repair", false, "")
 
+	addAccessibleFlag(root, g)
 	root.Flags().BoolVar(&opts.New, "new", false, "")
 	root.AddCommand(newResumeCmd(f, nil), newListCmd(f, nil), newShowCmd(f, nil), newExportCmd(f, nil),
 		newImportCmd(f, nil), newCopyCmd(f, nil), newAbandonCmd(f, nil), newDoctorCmd(f, nil), newSandboxCmd(f, nil), newVersionCmd(f, nil), newDemoCmd(f))

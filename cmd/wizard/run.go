@@ -17,6 +17,7 @@ import (
 	"wizard/store"
 	"wizard/termsafe"
 	"wizard/ui"
+	"wizard/ui/plain"
 )
 
 // sessionOptions are what `wizard` and `wizard resume` need to run the shell.
@@ -32,12 +33,17 @@ type sessionOptions struct {
 	Terminal  func() bool               // whether the answers come from a terminal (standard input is one)
 	// SessionWords are the words a signup is worked in (language.go); nil: Words.
 	SessionWords func(store.Session) *assets.Words
+	// Accessible says whether the screens are the line-by-line front (see accessible.go).
+	Accessible func() bool
+
+	lines *plain.Reader // the answers' reader in that mode, made on first use
+	asked bool          // a line-by-line question was asked before the shell started
 }
 
 func (f *factory) sessionOptions() sessionOptions {
 	return sessionOptions{IO: f.IO, OpenStore: f.OpenStore, Services: f.Services, Env: f.Env, Now: f.Now, Who: f.Who,
 		Program:  []tea.ProgramOption{tea.WithFPS(frameRate)},
-		Terminal: func() bool { return isTerminalReader(f.IO.In) }, SessionWords: f.SessionWords}
+		Terminal: func() bool { return isTerminalReader(f.IO.In) }, SessionWords: f.SessionWords, Accessible: f.accessible}
 }
 
 // needTerminal is the refusal of `wizard` and `wizard resume` to run when
@@ -45,7 +51,7 @@ func (f *factory) sessionOptions() sessionOptions {
 // would read no answers, and a signup would be created for nothing. It is
 // said before anything is created; the support commands work anywhere.
 func needTerminal(opts *sessionOptions, command string) error {
-	if opts.Terminal == nil || opts.Terminal() {
+	if opts.Terminal == nil || opts.Terminal() || opts.isAccessible() {
 		return nil
 	}
 	return failT(opts.Words, 1, "cli.no_terminal", command)
@@ -83,21 +89,9 @@ func runStart(ctx context.Context, opts *startOptions) error {
 			return err
 		}
 		if ok {
-			resume := true
-			q := huh.NewConfirm().
-				Title(w.T("start.offer_title", termsafe.Line(latest.ID))).
-				Description(w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), w.DateTime(latest.UpdatedAt.Local()))).
-				Affirmative(w.T("start.offer_resume")).Negative(w.T("start.offer_new")).
-				Value(&resume)
-			// The question is asked in the terminal, as huh does by default (with
-			// standard input not a terminal, it opens /dev/tty). huh appends to
-			// the slice of program options it is given: a clipped one is copied.
-			form := huh.NewForm(huh.NewGroup(q)).WithTheme(ui.Theme).WithProgramOptions(slices.Clip(opts.Program)...)
-			if err := form.RunWithContext(ctx); err != nil {
-				if errors.Is(err, huh.ErrUserAborted) {
-					return failT(w, codeInterrupted, "cli.start.cancelled")
-				}
-				return failT(w, codeError, "cli.start.ask_failed", err, latest.ID)
+			resume, err := askResume(ctx, opts, latest)
+			if err != nil {
+				return err
 			}
 			if resume {
 				sess, resumed = latest, true
@@ -109,6 +103,35 @@ func runStart(ctx context.Context, opts *startOptions) error {
 		return err
 	}
 	return runHeldSession(ctx, &opts.sessionOptions, st, sess, resumed, hold)
+}
+
+// askResume asks whether to carry on with latest (true) or start a new signup.
+func askResume(ctx context.Context, opts *startOptions, latest store.Session) (bool, error) {
+	w := opts.Words
+	resume := true
+	title := w.T("start.offer_title", termsafe.Line(latest.ID))
+	body := w.T("start.offer_body", termsafe.Line(describe(latest)), termsafe.Line(w.T("step."+latest.Step)), w.DateTime(latest.UpdatedAt.Local()))
+	if opts.isAccessible() {
+		resume, err := askResumeLines(opts, title, body, w.T("start.offer_resume"), w.T("start.offer_new"))
+		if err != nil {
+			return false, failT(w, codeInterrupted, "cli.start.cancelled")
+		}
+		return resume, nil
+	}
+	q := huh.NewConfirm().Title(title).Description(body).
+		Affirmative(w.T("start.offer_resume")).Negative(w.T("start.offer_new")).
+		Value(&resume)
+	// The question is asked in the terminal, as huh does by default (with
+	// standard input not a terminal, it opens /dev/tty). huh appends to
+	// the slice of program options it is given: a clipped one is copied.
+	form := huh.NewForm(huh.NewGroup(q)).WithTheme(ui.Theme).WithProgramOptions(slices.Clip(opts.Program)...)
+	if err := form.RunWithContext(ctx); err != nil {
+		if errors.Is(err, huh.ErrUserAborted) {
+			return false, failT(w, codeInterrupted, "cli.start.cancelled")
+		}
+		return false, failT(w, codeError, "cli.start.ask_failed", err, latest.ID)
+	}
+	return resume, nil
 }
 
 // offerToResume is the signup `wizard` offers to carry on: the most recent
@@ -151,7 +174,7 @@ type resumeOptions struct {
 
 func newResumeCmd(f *factory, runF func(*resumeOptions) error) *cobra.Command {
 	opts := &resumeOptions{sessionOptions: f.sessionOptions()}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:  "resume [ID]",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -165,6 +188,8 @@ func newResumeCmd(f *factory, runF func(*resumeOptions) error) *cobra.Command {
 			return runResume(cmd.Context(), opts)
 		},
 	}
+	addAccessibleFlag(cmd, &f.flags)
+	return cmd
 }
 
 // runResume is `wizard resume [ID]`.
@@ -314,10 +339,21 @@ func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess st
 		env.Words = opts.SessionWords(sess)
 	}
 	env.Theme = ui.Theme
-	app := ui.New(ui.Options{Store: st, Env: env, Session: sess, Resumed: resumed, User: opts.Who(), Hold: hold})
+	var saves ui.Store = st
+	var lazy *lazyCreate
+	if opts.isAccessible() {
+		lazy = newLazyCreate(st, resumed)
+		saves = lazy
+	}
+	app := ui.New(ui.Options{Store: saves, Env: env, Session: sess, Resumed: resumed, User: opts.Who(), Hold: hold})
 	*shell = app
-	popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(opts.IO.In), tea.WithOutput(opts.IO.Out)}, opts.Program...)
-	_, runErr := tea.NewProgram(app, popts...).Run()
+	var runErr error
+	if opts.isAccessible() {
+		runErr = runLines(ctx, opts, app, env.Words)
+	} else {
+		popts := append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(opts.IO.In), tea.WithOutput(opts.IO.Out)}, opts.Program...)
+		_, runErr = tea.NewProgram(app, popts...).Run()
+	}
 	w, final := env.Words, app.Session()
 	switch {
 	case runErr != nil && !errors.Is(runErr, tea.ErrInterrupted) && !errors.Is(runErr, tea.ErrProgramKilled):
@@ -342,6 +378,8 @@ func runSession(ctx context.Context, opts *sessionOptions, st dataStore, sess st
 		printf(opts.IO.Out, "%s\n", w.T("exit.abandoned_elsewhere", final.ID, termsafe.Line(dash(final.UpdatedBy))))
 	case app.Exit() == ui.ExitParked:
 		printf(opts.IO.Out, "%s\n", w.T("exit.parked", final.ID, final.WaitingReason))
+	case lazy != nil && !lazy.written():
+		printf(opts.IO.Out, "%s\n", w.T("accessible.nothing_saved"))
 	default:
 		printf(opts.IO.Out, "%s\n", w.T("exit.saved", final.ID, w.T("step."+string(steps.Next(final)))))
 	}
