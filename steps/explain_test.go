@@ -42,7 +42,7 @@ func TestExplainSaysWhatHappened(t *testing.T) {
 		{"graph 80008", &client.GraphError{Code: 80008}, []string{"Too many calls to this WhatsApp Business account"}, nil},
 		{"graph 368", &client.GraphError{Code: 368}, []string{"temporarily blocked", "policy"}, nil},
 		{"graph 131031", &client.GraphError{Code: 131031}, []string{"locked", "two-step PIN"}, nil},
-		{"subcode 3441030", &client.GraphError{Code: 100, Subcode: 3441030}, []string{"already in use on WhatsApp", "about 3 minutes", "subcode 3441030"}, []string{"did not accept a value"}},
+		{"subcode 3441030", &client.GraphError{Code: 100, Subcode: 3441030}, []string{"already in use on WhatsApp", "about 3 minutes", "use another number", "subcode 3441030"}, []string{"did not accept a value"}},
 		{"subcode 2494158", &client.GraphError{Code: 136024, Subcode: 2494158}, []string{"requested for this number too many times"}, []string{"other way"}},
 		{"subcode 1690114", &client.GraphError{Code: 100, Subcode: 1690114}, []string{"business portfolios or WhatsApp Business accounts"}, nil},
 		{"subcode 2494067", &client.GraphError{Code: 100, Subcode: 2494067}, []string{"WhatsApp Business accounts or their numbers"}, nil},

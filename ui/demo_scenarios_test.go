@@ -2,9 +2,15 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"wizard/client"
 	"wizard/client/sandbox"
 	"wizard/steps"
 	"wizard/store"
@@ -122,7 +128,32 @@ func TestDemoOnWhatsApp(t *testing.T) {
 	firstHalf(w, a, h)
 	toNumberConfirm(h, "701 000 0000")
 	h.key("enter")
-	h.waitScreen("Delete that account, then add the number again")
+	// The wizard's own sentence for Meta's refusal (100/3441030): what it
+	// means and what to do, not the generic "did not accept a value".
+	h.waitScreen("This number is already in use on WhatsApp")
+	for _, want := range []string{"Delete that WhatsApp account", "or use another number", "subcode 3441030"} {
+		if !strings.Contains(h.screen(), want) {
+			t.Fatalf("the refusal lacks %q:\n%s", want, h.screen())
+		}
+	}
+	if strings.Contains(h.screen(), "did not accept a value") {
+		t.Fatalf("the generic wording for Meta's refusal of a number on WhatsApp:\n%s", h.screen())
+	}
+	// At 80×24 the whole refusal fits, with the header and the keys.
+	h.deliver(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.settle()
+	lines := strings.Split(strings.TrimRight(h.screen(), "\n"), "\n")
+	if len(lines) > 24 || !strings.Contains(lines[0], "WhatsApp number onboarding") ||
+		!strings.Contains(lines[len(lines)-1], "ctrl+c") || !strings.Contains(h.screen(), "or use another number") {
+		t.Fatalf("the refusal at 80×24 (%d lines):\n%s", len(lines), h.screen())
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) > 80 {
+			t.Fatalf("a line of %d columns at 80×24: %q", lipgloss.Width(l), l)
+		}
+	}
+	h.deliver(tea.WindowSizeMsg{Width: 100, Height: 40})
+	h.settle()
 	if s := w.saved(a); s.Phone.ID != "" || steps.Next(s) != steps.Phone {
 		t.Fatalf("phone %+v at %s: Meta refused the number, nothing may be added", s.Phone, steps.Next(s))
 	}
@@ -212,8 +243,20 @@ func TestDemoCodeExpired(t *testing.T) {
 	if s := w.saved(a); s.Code.ExpiresAt.Sub(s.Code.RequestedAt) != sandbox.ShortCodeLife {
 		t.Fatalf("the code's window is %v, want the scenario's %v", s.Code.ExpiresAt.Sub(s.Code.RequestedAt), sandbox.ShortCodeLife)
 	}
+	first, err := sandbox.LatestCode(context.Background(), w.sb.URL, a.Session().Phone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	w.clock.advance(sandbox.ShortCodeLife + time.Second) // the room waits the countdown out
 	h.waitScreen("The code has expired")
+	// Meta's side agrees: the code, typed now anyway (as a late client or
+	// the pop-up would), is refused as Meta refuses an expired code.
+	s := w.saved(a)
+	err = w.env.Clients.Partner.VerifyNumberCode(context.Background(), s.Signup.SessionID, s.Phone.ID, first)
+	var ge *client.GraphError
+	if !errors.As(err, &ge) || ge.Code != 136025 || ge.Details != "expired" {
+		t.Fatalf("the expired code at Meta: %v, want 136025 expired", err)
+	}
 	h.key("v")
 	h.waitScreen("Meta sent the code by voice call")
 	code, err := sandbox.LatestCode(context.Background(), w.sb.URL, a.Session().Phone.ID)
@@ -285,7 +328,26 @@ func resubmitCompany(h *harness) {
 func TestDemoRateLimit(t *testing.T) {
 	t.Parallel()
 	w, a, h := demoWorld(t, "rate-limit")
-	upToNumberStatus(w, h, "company")
+	// The trainer sends the verification e-mail again first: the rate limit
+	// is the signup start's, not the e-mail's.
+	acceptTermsAndFillAccount(h, testEmail)
+	h.waitScreen("We sent a link to " + testEmail)
+	w.clock.advance(5 * time.Minute) // past the provider's wait between e-mails
+	h.key("r")
+	h.waitScreen("A new e-mail is on its way to " + testEmail)
+	if left := w.faultsLeft(); left != 1 {
+		t.Fatalf("%d faults armed after the e-mail was sent again, want the signup's", left)
+	}
+	w.clickVerifyLink()
+	h.waitScreen("Type of organisation")
+	h.key("enter")
+	h.typeText("Anna Ivanova")
+	h.key("enter")
+	h.typeText("Acme Pharma")
+	h.key("enter")
+	h.waitScreen("Country of registration")
+	h.key("enter")
+	h.key("y")
 	answerNumberQuestions(h, false, false, false)
 	h.waitScreen("Too many requests just now. Wait 0:30")
 	h.key("r")

@@ -41,7 +41,10 @@ const malformedBody = `{"id":"106540352242922","status":"PEND`
 // /sandbox/faults and the requests it matches are described in
 // assets/contract/sandbox.md.
 type Fault struct {
-	PathPrefix string    // requests whose path starts with this, e.g. "/graph/", "/partner/v1/accounts"
+	// PathPrefix: requests whose path starts with this, e.g. "/graph/",
+	// "/partner/v1/accounts"; a segment "*" stands for any one segment, e.g.
+	// "/partner/v1/accounts/*/signups" (an Embedded Signup start of any account).
+	PathPrefix string
 	Method     string    // only this method (e.g. "GET"); empty: any
 	Kind       FaultKind // how they fail
 	Status     int       // FaultStatus: the HTTP status, 400–599 (default 503)
@@ -61,7 +64,8 @@ type Fault struct {
 	// passed on the sandbox's clock, then it is gone (Count still limits it).
 	Lasts time.Duration
 
-	since time.Time // when a Lasts fault met its first request
+	since    time.Time // when a Lasts fault met its first request
+	scenario bool      // armed by a classroom scenario: saved with the state (scenarios.go)
 }
 
 // faultJSON is Fault on the wire, with durations such as "1s".
@@ -282,11 +286,13 @@ func (s *Server) Faults() []Fault {
 	return append([]Fault{}, s.faults...)
 }
 
-// ClearFaults removes every fault.
+// ClearFaults removes every fault (a scenario's too: with a state file, that
+// is written).
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.faults = nil
+	s.mu.Unlock()
+	_ = s.persist() // on a failed write, the next change writes it
 }
 
 // takeFault returns the first fault matching r, using up one of its count.
@@ -298,7 +304,7 @@ func (s *Server) takeFault(r *http.Request) (Fault, bool) {
 	defer s.mu.Unlock()
 	for i := 0; i < len(s.faults); i++ {
 		f := s.faults[i]
-		if !strings.HasPrefix(r.URL.Path, f.PathPrefix) || (f.Method != "" && f.Method != r.Method) {
+		if !pathHasPrefix(r.URL.Path, f.PathPrefix) || (f.Method != "" && f.Method != r.Method) {
 			continue
 		}
 		if f.Lasts > 0 {
@@ -322,6 +328,34 @@ func (s *Server) takeFault(r *http.Request) (Fault, bool) {
 	return Fault{}, false
 }
 
+// pathHasPrefix says whether path starts with prefix, a "*" segment of the
+// prefix matching any one non-empty segment of the path.
+func pathHasPrefix(path, prefix string) bool {
+	if !strings.Contains(prefix, "*") {
+		return strings.HasPrefix(path, prefix)
+	}
+	want, got := strings.Split(prefix, "/"), strings.Split(path, "/")
+	if len(got) < len(want) {
+		return false
+	}
+	last := len(want) - 1
+	for i, w := range want {
+		switch {
+		case w == "*":
+			if got[i] == "" {
+				return false
+			}
+		case i == last:
+			if !strings.HasPrefix(got[i], w) {
+				return false
+			}
+		case got[i] != w:
+			return false
+		}
+	}
+	return true
+}
+
 // injectFault spoils r if a fault matches it. It reports whether the request
 // has been dealt with; a timeout fault that runs its delay out lets the
 // request through.
@@ -329,6 +363,15 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	f, ok := s.takeFault(r)
 	if !ok {
 		return false
+	}
+	if f.scenario {
+		// What a scenario's fault still has to do (its count, an outage's
+		// start) is saved before it shows (scenarios.go).
+		if err := s.persist(); err != nil {
+			apiError(w, http.StatusServiceUnavailable, "state_not_saved",
+				"The sandbox could not save its state ("+err.Error()+"). Free some disk space or check the file, then try again.", "")
+			return true
+		}
 	}
 	switch f.Kind {
 	case FaultTimeout:

@@ -25,9 +25,13 @@ const (
 	MagicActivationFails = "9999999"
 )
 
+// SubcodeAlreadyOnWhatsApp is the error_subcode of Meta's refusal (code 100)
+// to add a number that is in use on WhatsApp.
+const SubcodeAlreadyOnWhatsApp = 3441030
+
 // Limits of the sandbox's graph.
 const (
-	CodeTTL          = 10 * time.Minute // a verification code is good this long
+	CodeTTL          = 10 * time.Minute // a verification code is good this long (unless a scenario says less)
 	CodeWindow       = 10 * time.Minute // window of the request_code limit
 	CodeRequestLimit = 5                // request_code calls per number and method in CodeWindow
 	RegisterWindow   = 72 * time.Hour
@@ -55,12 +59,13 @@ type phone struct {
 	fromPopup                              bool // added on the signup page's number screen
 }
 
-// codeStatus is code_verification_status as of now.
-func (p *phone) codeStatus(now time.Time) string {
+// codeStatus is code_verification_status as of now, for codes good for life
+// (Server.codeLifeLocked).
+func (p *phone) codeStatus(now time.Time, life time.Duration) string {
 	switch {
 	case p.verified:
 		return "VERIFIED"
-	case p.code != "" && now.Sub(p.codeAt) > CodeTTL:
+	case p.code != "" && now.Sub(p.codeAt) > life:
 		return "EXPIRED"
 	}
 	return "NOT_VERIFIED"
@@ -227,8 +232,10 @@ func (s *Server) addPhoneNumber(w http.ResponseWriter, r *http.Request, p url.Va
 		return
 	}
 	if strings.HasSuffix(national, MagicAlreadyOnWhatsApp) {
-		graphError(w, graphErr{code: 100, message: "Invalid parameter",
-			details:   "This phone number is already registered on a WhatsApp account. Delete that account, then add the number again.",
+		// Meta's refusal of a number in use on WhatsApp: subcode 3441030 of
+		// the Embedded Signup errors page (docs/api-facts.md).
+		graphError(w, graphErr{code: 100, subcode: SubcodeAlreadyOnWhatsApp, message: "Invalid parameter",
+			details:   "This phone number is already registered on a WhatsApp account.",
 			userTitle: "Phone number already in use",
 			userMsg:   "This number is already used with WhatsApp or WhatsApp Business. Delete that account first."})
 		return
@@ -403,7 +410,7 @@ func (s *Server) checkCode(ph *phone, code string) string {
 		return ""
 	case ph.code == "":
 		return "no code was requested for this number"
-	case s.now().Sub(ph.codeAt) > CodeTTL:
+	case s.now().Sub(ph.codeAt) > s.codeLifeLocked(): // a scenario's shorter life too (code-expired)
 		return "expired"
 	case code != ph.code:
 		return "The code you entered is incorrect."
@@ -547,7 +554,7 @@ func (s *Server) phoneFields(ph *phone) map[string]any {
 		"id":                       ph.id,
 		"verified_name":            ph.verifiedName,
 		"display_phone_number":     ph.cc + ph.national,
-		"code_verification_status": ph.codeStatus(s.now()),
+		"code_verification_status": ph.codeStatus(s.now(), s.codeLifeLocked()),
 		"name_status":              ph.nameStatus,
 		"quality_rating":           "UNKNOWN",
 		"platform_type":            "NOT_APPLICABLE",

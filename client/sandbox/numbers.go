@@ -213,13 +213,10 @@ func (s *Server) requestNumberCode(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	s.mu.Lock()
-	entry, life := s.codeEntry, s.codeLife
+	entry, life := s.codeEntry, s.codeLifeLocked()
 	s.mu.Unlock()
 	if entry <= 0 {
 		entry = CodeEntryWindow * time.Second
-	}
-	if life <= 0 {
-		life = CodeTTL
 	}
 	writeJSON(w, http.StatusOK, client.CodeRequest{PhoneNumberID: phoneID, CodeMethod: in.CodeMethod, Language: in.Language,
 		RequestedAt: now, EnterWithinSeconds: int(entry / time.Second), ExpiresAt: now.Add(life)})

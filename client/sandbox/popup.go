@@ -128,7 +128,7 @@ func (s *Server) popupNumber(w http.ResponseWriter, r *http.Request) {
 	}
 	su.draft = popupDraft{businessID: bid, wabaID: wid, phoneID: ph.id, displayName: in.DisplayName, category: in.Category}
 	writeJSON(w, http.StatusOK, popupNumberAnswer{PhoneNumberID: ph.id, BusinessID: bid, WABAID: wid,
-		CodeVerificationStatus: ph.codeStatus(s.now())})
+		CodeVerificationStatus: ph.codeStatus(s.now(), s.codeLifeLocked())})
 }
 
 // popupPhone is the number the pop-up added, named in the request. Called
@@ -202,7 +202,7 @@ func (s *Server) popupVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, popupNumberAnswer{PhoneNumberID: ph.id, BusinessID: s.wabas[ph.wabaID].businessID,
-		WABAID: ph.wabaID, CodeVerificationStatus: ph.codeStatus(s.now())})
+		WABAID: ph.wabaID, CodeVerificationStatus: ph.codeStatus(s.now(), s.codeLifeLocked())})
 }
 
 // phoneTaken says whether a number belongs to something that happened: it is

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,8 +12,10 @@ import (
 // room, told by the real flow against this sandbox. A scenario says what the
 // made-up company answers on the way (so that `wizard demo --at STEP` can fill
 // in the earlier steps consistently) and what it arms in the sandbox: faults,
-// code times, the number it needs. What it arms is not saved with the state
-// (as the faults are not): the demo arms it again each time it starts.
+// code times, the number it needs. What it arms is saved with the state (with
+// what its faults still have to do: how many requests a fault still spoils,
+// when an outage started), so that any resume of a demo signup on a sandbox
+// restarted from its state file goes on with the same story.
 
 // Scenario is one classroom story.
 type Scenario struct {
@@ -33,7 +36,9 @@ type Scenario struct {
 	// What it arms in the sandbox.
 	Faults    []Fault
 	CodeEntry time.Duration // a code request's enter-within window (0: the guide's 60 s)
-	CodeLife  time.Duration // how long the provider says a code is good (0: CodeTTL)
+	// CodeLife is how long a code is good (0: CodeTTL): what the provider's
+	// answer says, and how long Meta's side takes it.
+	CodeLife time.Duration
 }
 
 // OutageLength is how long the "outage" scenario's provider stays down,
@@ -64,8 +69,10 @@ var scenarios = []Scenario{
 	{Name: "outage", OrgType: "company", Until: "company", Faults: []Fault{{PathPrefix: "/partner/v1/accounts/",
 		Method: "PATCH", Kind: FaultStatus, Status: 503, Lasts: OutageLength, RetryAfter: OutageLength}}},
 	// The provider answers 429 Too Many Requests, Retry-After RateLimitWait,
-	// to the first start of an Embedded Signup; the next one goes through.
-	{Name: "rate-limit", OrgType: "company", Until: "signup", Faults: []Fault{{PathPrefix: "/partner/v1/accounts/",
+	// to the first start of an Embedded Signup (and to nothing else: a
+	// verification e-mail sent again before it goes through); the next start
+	// goes through.
+	{Name: "rate-limit", OrgType: "company", Until: "signup", Faults: []Fault{{PathPrefix: "/partner/v1/accounts/*/signups",
 		Method: "POST", Kind: FaultStatus, Status: 429, Count: 1, RetryAfter: RateLimitWait}}},
 }
 
@@ -111,26 +118,111 @@ func (sc Scenario) PhoneFor(signupID string) string {
 	return "701" + strconv.FormatUint(uint64(n), 10)
 }
 
-// Arm sets the sandbox up for sc: the faults it needs (after any armed
-// before), its code times, and its fixed number freed from an earlier run
-// of the same story (so that Meta takes it again).
+// Arm sets the sandbox up for sc, afresh: the faults it needs (after any
+// armed by hand; those of a scenario armed before are removed), its code
+// times, and its fixed number freed from an earlier run of the same story (so
+// that Meta takes it again). With a state file, what it armed is written
+// before Arm returns.
 func (s *Server) Arm(sc Scenario) error {
+	armed := make([]Fault, 0, len(sc.Faults))
 	for _, f := range sc.Faults {
-		if err := s.AddFault(f); err != nil {
+		if err := f.check(); err != nil {
 			return err
 		}
+		f.scenario = true
+		armed = append(armed, f)
 	}
 	s.mu.Lock()
-	s.codeEntry, s.codeLife = sc.CodeEntry, sc.CodeLife
+	s.faults = append(slices.DeleteFunc(s.faults, func(f Fault) bool { return f.scenario }), armed...)
+	s.scenario, s.codeEntry, s.codeLife = sc.Name, sc.CodeEntry, sc.CodeLife
 	var stale string
 	if sc.Phone != "" && !strings.HasSuffix(sc.Phone, MagicAlreadyOnWhatsApp) {
 		stale = s.phoneByE164["7"+sc.Phone]
 	}
 	s.mu.Unlock()
 	if stale != "" {
-		return s.ForgetNumber(stale)
+		return s.ForgetNumber(stale) // writes the state
 	}
-	return nil
+	return s.persist()
+}
+
+// Resume sets the sandbox up to go on with sc, for a demo signup of that
+// story resumed: when sc is the scenario armed (as the state file keeps it),
+// what it still has to do stays as it is (a fault used up stays used up, an
+// outage ends when it was to end) and nothing of the signup's is freed;
+// otherwise its faults and code times are armed as Arm does, its number left
+// alone (the signup may be using it).
+func (s *Server) Resume(sc Scenario) error {
+	s.mu.Lock()
+	same := s.scenario == sc.Name
+	s.mu.Unlock()
+	if same {
+		return nil
+	}
+	sc.Phone = ""
+	return s.Arm(sc)
+}
+
+// ArmedScenario is the name of the scenario armed, "" when none is.
+func (s *Server) ArmedScenario() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.scenario
+}
+
+// codeLifeLocked is how long a code is good: the scenario's, or CodeTTL.
+// Called with s.mu held.
+func (s *Server) codeLifeLocked() time.Duration {
+	if s.codeLife > 0 {
+		return s.codeLife
+	}
+	return CodeTTL
+}
+
+// snapArmed is the armed scenario as the state file keeps it (state.go).
+type snapArmed struct {
+	Scenario  string          `json:"scenario"`
+	CodeEntry time.Duration   `json:"code_entry_ns,omitempty"`
+	CodeLife  time.Duration   `json:"code_life_ns,omitempty"`
+	Faults    []snapScenFault `json:"faults,omitempty"` // what its faults still have to do, in order
+}
+
+type snapScenFault struct {
+	Fault Fault     `json:"fault"` // its count is what is left of it
+	Since time.Time `json:"since,omitzero"`
+}
+
+// armedSnapLocked is what the state file keeps of the armed scenario, nil
+// when none is. Called with s.mu held.
+func (s *Server) armedSnapLocked() *snapArmed {
+	if s.scenario == "" {
+		return nil
+	}
+	a := &snapArmed{Scenario: s.scenario, CodeEntry: s.codeEntry, CodeLife: s.codeLife}
+	for _, f := range s.faults {
+		if f.scenario {
+			a.Faults = append(a.Faults, snapScenFault{f, f.since})
+		}
+	}
+	return a
+}
+
+// restoreArmed arms again what the state file kept of a scenario.
+func (s *Server) restoreArmed(a *snapArmed) {
+	s.scenario, s.codeEntry, s.codeLife = "", 0, 0
+	s.faults = slices.DeleteFunc(s.faults, func(f Fault) bool { return f.scenario })
+	if a == nil {
+		return
+	}
+	s.scenario, s.codeEntry, s.codeLife = a.Scenario, a.CodeEntry, a.CodeLife
+	for _, sf := range a.Faults {
+		f := sf.Fault
+		if f.check() != nil {
+			continue // a fault this sandbox cannot work with is not armed
+		}
+		f.since, f.scenario = sf.Since, true
+		s.faults = append(s.faults, f)
+	}
 }
 
 // The undoing of a demo signup's steps (wizard demo reset): each puts the

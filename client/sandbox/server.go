@@ -94,9 +94,11 @@ type Server struct {
 	creditLineID string                // graph: the provider's credit line
 	selfClient   *http.Client          // the provider half's client for its calls to the graph half
 
-	// A classroom scenario's code times (scenarios.go): how long a code
-	// request's answer says the code may be typed, and how long it is good;
-	// 0: CodeEntryWindow seconds and CodeTTL. Not saved, as the faults are not.
+	// The classroom scenario armed (scenarios.go), "" if none, and its code
+	// times: how long a code request's answer says the code may be typed, and
+	// how long it is good (at the provider and at Meta); 0: CodeEntryWindow
+	// seconds and CodeTTL. Saved with the state, with its faults.
+	scenario            string
 	codeEntry, codeLife time.Duration
 
 	// The state on disk (state.go), when Options.StatePath is set.

@@ -32,9 +32,10 @@ import (
 // holds an answer the sandbox forgot. The snapshot keeps what a real provider
 // and Meta would keep: no password (the sandbox never keeps one), the two-step
 // PIN only as a salted hash, the codes it "sent" (as Meta does) and the links
-// of the e-mails it "sent". The faults armed and the operator token are not
-// kept: a restarted sandbox starts with no faults and makes a fresh token
-// (the wizard that starts it is given the new one).
+// of the e-mails it "sent". The faults armed by hand and the operator token
+// are not kept: a restarted sandbox starts with none of those faults and makes
+// a fresh token (the wizard that starts it is given the new one). A classroom
+// scenario's faults and code times are kept (scenarios.go).
 
 // stateVersion is the snapshot's format; a file of another version is set aside.
 const stateVersion = 1
@@ -61,7 +62,8 @@ type snapshot struct {
 	Messages     []Message           `json:"messages"`
 	OAuthCodes   map[string]snapCode `json:"oauth_codes,omitempty"`
 	CreditLineID string              `json:"credit_line_id"`
-	Pace         *snapPace           `json:"pace,omitempty"` // set by a trainer (classroom.go); nil: the Options' delays
+	Pace         *snapPace           `json:"pace,omitempty"`  // set by a trainer (classroom.go); nil: the Options' delays
+	Armed        *snapArmed          `json:"armed,omitempty"` // the classroom scenario armed (scenarios.go)
 }
 
 type snapAccount struct {
@@ -175,6 +177,7 @@ func (s *Server) snapshotLocked() snapshot {
 	for c, oc := range s.oauthCodes {
 		sn.OAuthCodes[c] = snapCode{oc.issuedAt, oc.used, oc.wabaID, oc.businessID}
 	}
+	sn.Armed = s.armedSnapLocked()
 	return sn
 }
 
@@ -226,6 +229,7 @@ func (s *Server) restore(sn snapshot) {
 	}
 	s.creditLineID = sn.CreditLineID
 	s.restorePace(sn.Pace)
+	s.restoreArmed(sn.Armed)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

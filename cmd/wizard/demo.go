@@ -135,13 +135,17 @@ func findScenario(opts *sessionOptions, name string) (sandbox.Scenario, error) {
 	return sc, nil
 }
 
-// demoServices starts the built-in sandbox armed for sc and hands it to the
+// demoServices starts the built-in sandbox set up for sc and hands it to the
 // session's options, so that the session runs on it (and the sandbox is the
-// one --at filled in). stop ends it.
-func demoServices(f *factory, opts *sessionOptions, sc sandbox.Scenario) (*sandbox.Running, func(), error) {
+// one --at filled in): armed afresh for a new demo signup, or, resumed, going
+// on with what its state file kept of the story. stop ends it.
+func demoServices(f *factory, opts *sessionOptions, sc sandbox.Scenario, resumed bool) (*sandbox.Running, func(), error) {
 	var running *sandbox.Running
 	svc, err := f.builtinSandbox(func(r *sandbox.Running) error {
 		running = r
+		if resumed {
+			return r.Server.Resume(sc)
+		}
 		return r.Server.Arm(sc)
 	})
 	if err != nil {
@@ -198,7 +202,7 @@ func runDemo(ctx context.Context, f *factory, opts *demoOptions) error {
 		return err
 	}
 	defer st.Close()
-	sb, stop, err := demoServices(f, &opts.sessionOptions, sc)
+	sb, stop, err := demoServices(f, &opts.sessionOptions, sc, false)
 	if err != nil {
 		return err
 	}
@@ -281,7 +285,8 @@ func newDemoResumeCmd(f *factory) *cobra.Command {
 }
 
 // runDemoResume is `wizard demo resume [ID]`: `wizard resume` on a demo
-// signup, with its scenario armed again in the sandbox.
+// signup, its story going on in the sandbox (armed again only when the
+// sandbox's state holds another story, and then without freeing its number).
 func runDemoResume(ctx context.Context, f *factory, opts *demoResumeOptions) error {
 	st, err := opts.OpenStore()
 	if err != nil {
@@ -306,7 +311,7 @@ func runDemoResume(ctx context.Context, f *factory, opts *demoResumeOptions) err
 	if err := needTerminal(&opts.sessionOptions, "wizard demo resume "+chosen.ID); err != nil {
 		return err
 	}
-	_, stop, err := demoServices(f, &ro.sessionOptions, sc)
+	_, stop, err := demoServices(f, &ro.sessionOptions, sc, true)
 	if err != nil {
 		return err
 	}

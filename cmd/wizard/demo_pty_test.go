@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"wizard/client/sandbox"
 	"wizard/steps"
 	"wizard/store"
 )
@@ -135,5 +136,38 @@ func TestDemoInATerminalNameDeclined(t *testing.T) {
 	_, s := onlyDemo(t, home)
 	if s.Demo != "name-declined" || s.Phone.E164 != "+77019999999" || s.Activation.Reason == "" {
 		t.Fatalf("saved: demo %q, number %s, activation %+v", s.Demo, s.Phone.E164, s.Activation)
+	}
+}
+
+// A demo signup resumed with a plain `wizard resume --data demo.db` (not
+// `wizard demo resume`) goes on with the same story: the built-in sandbox
+// restarted from its state file still has the code-expired story armed, so
+// the code requested after the resume has the story's short window.
+func TestDemoInATerminalPlainResumeGoesOnWithTheStory(t *testing.T) {
+	ptySlow(t, "a demo resumed with plain wizard resume in a terminal")
+	t.Parallel()
+	ptyParallel <- struct{}{}
+	defer func() { <-ptyParallel }()
+	home := newPtyHome(t)
+	p := ptyStart(t, home, "wizard demo", "demo", "code-expired", "--at", "verify-code", "--lang", "en")
+	p.WaitFor("How should Meta send the verification code?")
+	p.Key("ctrl+c")
+	if code := p.ExitCode(5 * time.Second); code != 0 {
+		p.Fatalf("ctrl+c: exit code %d, want 0", code)
+	}
+	path, s := onlyDemo(t, home)
+	p = ptyStart(t, home, "wizard resume", "resume", s.ID, "--data", path, "--lang", "en")
+	p.WaitFor("How should Meta send the verification code?")
+	p.Key("s")
+	// The code's field, or (on a machine slower than the story's window) the
+	// end of it: the window saved is what counts.
+	p.WaitForAny("Sandbox phone received", "The code has expired")
+	p.Key("ctrl+c")
+	if code := p.ExitCode(5 * time.Second); code != 0 {
+		p.Fatalf("ctrl+c: exit code %d, want 0", code)
+	}
+	_, s = onlyDemo(t, home)
+	if got := s.Code.ExpiresAt.Sub(s.Code.RequestedAt); s.Code.Requests != 1 || got != sandbox.ShortCodeLife {
+		t.Fatalf("after a plain resume the code's window is %v (%d requests), want the story's %v", got, s.Code.Requests, sandbox.ShortCodeLife)
 	}
 }

@@ -5,7 +5,9 @@ package main
 // refusals, and the DEMO marker of `wizard list`.
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -367,6 +369,63 @@ func TestDemoStoryWithItsOwnNumberRunsTwice(t *testing.T) {
 		s := seedAt(t, r, "name-declined", steps.Activation)
 		if s.Phone.E164 != "+7"+sc.Phone {
 			t.Fatalf("run %d: number %s, want the story's +7%s", run, s.Phone.E164, sc.Phone)
+		}
+	}
+}
+
+// `wizard demo resume` goes on with the story its sandbox kept: it frees no
+// number of the signup's (the name-declined story's own number stays the
+// signup's), while a new `wizard demo` of the story frees it to run again.
+func TestDemoResumeKeepsTheStorysNumber(t *testing.T) {
+	demoHome(t)
+	path, sess := demoFile(t, "name-declined", steps.Activation)
+	sc, _ := sandbox.FindScenario("name-declined")
+	for _, resumed := range []bool{true, false} {
+		f := newFactory(strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
+		f.flags.dataPath = path
+		opts := f.sessionOptions()
+		r, stop, err := demoServices(f, &opts, sc, resumed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = demoEnv(r).Clients.Partner.Number(t.Context(), sess.Signup.SessionID, sess.Phone.ID)
+		stop()
+		switch {
+		case resumed && err != nil:
+			t.Fatalf("resumed: the signup's number %s is gone at Meta: %v", sess.Phone.ID, err)
+		case !resumed && err == nil:
+			t.Fatalf("a new demo of the story did not free its number %s", sess.Phone.ID)
+		}
+	}
+}
+
+// `wizard sandbox --help` names every key a --fault takes (the ones
+// ParseFault lists when it meets an unknown one), lasts among them, in every
+// language, with the examples of an outage and of the signup's rate limit.
+func TestSandboxHelpListsEveryFaultKey(t *testing.T) {
+	hermetic(t)
+	_, err := sandbox.ParseFault("nosuch=1")
+	_, keys, ok := strings.Cut(fmt.Sprint(err), "(use ")
+	keys, _, _ = strings.Cut(keys, ")")
+	if !ok || !strings.Contains(keys, "lasts") {
+		t.Fatalf("ParseFault's list of keys: %v", err)
+	}
+	for _, tag := range assets.Languages() {
+		lang := tag.String()
+		var out, errOut bytes.Buffer
+		if code := run(t.Context(), []string{"sandbox", "--help", "--lang", lang}, strings.NewReader(""), &out, &errOut); code != 0 {
+			t.Fatalf("%s: exit %d: %s", lang, code, errOut.String())
+		}
+		help := strings.Join(strings.Fields(out.String()), " ")
+		for _, k := range strings.Split(keys, ", ") {
+			if !strings.Contains(help, " "+k+",") && !strings.Contains(help, " "+k+" ") {
+				t.Errorf("%s: the help does not name the fault key %q:\n%s", lang, k, out.String())
+			}
+		}
+		for _, want := range []string{"lasts=30s", "accounts/*/signups"} {
+			if !strings.Contains(help, want) {
+				t.Errorf("%s: the help lacks the example with %q", lang, want)
+			}
 		}
 	}
 }
