@@ -36,7 +36,7 @@ func TestAccessibleWalksTheMigrationPathFromAPipe(t *testing.T) {
 
 	// The country: every one of them is offered, none hidden below a window.
 	r.see("Country of registration")
-	count, err := strconv.Atoi(r.waitFor(regexp.MustCompile(`This list has (\d+) choices; chosen now: [^.]+\. .* list to list them all`))[1])
+	count, err := strconv.Atoi(r.waitFor(regexp.MustCompile(`This list has (\d+) choices; chosen now: [^.]+\. .* "list" to list them all`))[1])
 	if err != nil || count < 200 {
 		t.Fatalf("the country list says it has %d choices (%v)", count, err)
 	}
@@ -54,7 +54,7 @@ func TestAccessibleWalksTheMigrationPathFromAPipe(t *testing.T) {
 	// Back from the first number question to the company details, kept.
 	r.see("Step 5 of 12")
 	r.see("Is this number connected to the WhatsApp Business API?")
-	r.see(`To go back to the previous step ("Company details"), type back.`)
+	r.see(`To go back to the previous step ("Company details"), type "back".`)
 	r.answer("back")
 	r.see("Step 4 of 12")
 	r.see("Type of organisation")

@@ -115,8 +115,8 @@ func TestChecklistLines(t *testing.T) {
 		{"2,2", []string{"x", "x"}, again, ""},
 		{"all", []string{"x", "down", "x"}, again, ""},
 		{"", []string{"enter"}, answers, "Not ticked yet: 2. Two; 3. Three."},
-		{"5", nil, answers, "Type item numbers from 1 to 4, separated by spaces, or all; an empty line submits the list."},
-		{"one", nil, answers, "Type item numbers from 1 to 4, separated by spaces, or all; an empty line submits the list."},
+		{"5", nil, answers, "Type item numbers from 1 to 4, separated by spaces, or \"all\"; an empty line submits the list."},
+		{"one", nil, answers, "Type item numbers from 1 to 4, separated by spaces, or \"all\"; an empty line submits the list."},
 	} {
 		r := f.ticksFor(s, c.line)
 		if !slices.Equal(names(r), c.keys) || r.then != c.then || strings.Join(r.say, "\n") != c.say {
