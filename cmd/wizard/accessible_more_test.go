@@ -20,7 +20,8 @@ import (
 //     wizard says how many there are and how to find one, and "list" prints
 //     every one, numbered; a number from that list chooses it;
 //   - each question where going back is possible says which line goes back,
-//     and "back" shows the previous step again with its answers;
+//     and "back" shows the previous step again with its answers (where it is
+//     not possible, "back" says so);
 //   - the checklist is read as numbered ticks ("[x] 1. …"), "1 3" ticks two,
 //     "all" ticks the rest; submitting with items left says which, and the
 //     checklist keeps its ticks when the answers are changed;
@@ -32,6 +33,9 @@ func TestAccessibleWalksTheMigrationPathFromAPipe(t *testing.T) {
 	r := startLines(t, []string{"TERM=xterm-256color", "ACCESSIBLE="}, "--accessible", "--data", path)
 
 	r.see("Line-by-line mode")
+	r.answer("back") // nothing before the terms
+	r.see("Going back is not possible from here.")
+	r.see(`Type y for "Allow All"`) // asked again
 	r.answer("", a.Email, a.Password, a.Password, "", "1", a.FullName, a.Company)
 
 	// The country: every one of them is offered, none hidden below a window.

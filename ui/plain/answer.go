@@ -178,6 +178,9 @@ func (f *Front) keysFor(s screen, line string) reply {
 		if shellKey(t) {
 			return keys(named(t))
 		}
+		if f.isWord(t, "accessible.list_words") {
+			return refuse() // every option is said when it is asked again
+		}
 		var match []int
 		for i, o := range opts {
 			if strings.Contains(strings.ToLower(o), strings.ToLower(t)) {
