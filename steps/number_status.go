@@ -22,6 +22,7 @@ type numberStatus struct {
 	confirm   bool
 	parked    string // what the screen says once the park is saved
 	parking   bool   // the park is being saved
+	term      termState
 }
 
 // numberParked is the reply to a saved park: the screen says why it waits.
@@ -152,6 +153,7 @@ func (m *numberStatus) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	if m.parking {
 		return m, nil, nil
 	}
+	m.term.note(msg)
 	var cmd tea.Cmd
 	var submitted bool
 	m.form, cmd, submitted = submitForm(m.form, msg)
@@ -159,8 +161,9 @@ func (m *numberStatus) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		return m, cmd, nil
 	}
 	if !m.confirm { // "Change answers": the questions again, with the answers given
-		m.form = m.questions()
-		return m, tea.Batch(cmd, m.form.Init()), nil
+		var init tea.Cmd
+		m.form, init = m.term.start(m.questions()) // told the terminal's size, as the first one was
+		return m, tea.Batch(cmd, init), nil
 	}
 	n := m.n
 	n.ConfirmedAt = m.env.Clock.Now()

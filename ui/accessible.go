@@ -1,6 +1,11 @@
 package ui
 
-import "wizard/termsafe"
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"wizard/steps"
+	"wizard/termsafe"
+)
 
 // What the line-by-line front (package ui/plain) reads of the shell besides
 // the step: whether it is between two screens, and what the shell itself
@@ -33,4 +38,26 @@ func (a *App) Notices() []string {
 		out = append(out, termsafe.Text(a.words.T("ui.hold_trouble", a.holds.trouble)))
 	}
 	return out
+}
+
+// Back is what goes back to the previous step from the question on screen, as
+// the footer names it: the key ("esc", or "shift+tab" in a list, where esc
+// ends a search) and the step it goes back to. The key is "" when going back
+// is not possible here (nothing before can be shown again, or the shell is
+// between two screens).
+func (a *App) Back() (key string, to steps.ID) {
+	if a.Settling() || a.takenOver != nil {
+		return "", ""
+	}
+	prev := steps.Previous(a.sess, a.step.ID())
+	if prev == "" {
+		return "", ""
+	}
+	switch {
+	case a.wantsBack(tea.KeyPressMsg{Code: tea.KeyEscape}):
+		return "esc", prev
+	case a.wantsBack(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}):
+		return "shift+tab", prev
+	}
+	return "", ""
 }

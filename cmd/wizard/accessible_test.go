@@ -148,8 +148,8 @@ var lineSignupURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+/signup/su_[A-Za-
 // the sandbox confirms, company, the number's questions, Embedded Signup
 // (finished in "the browser", which the test plays: the page posts its
 // result and the browser follows the redirect to the wizard's callback),
-// display name, phone, the code read from the sandbox's hint the wizard
-// prints (typed once the countdown has said "50 seconds left"), the PIN, activation, alpha name — to done; `wizard show` says
+// display name (every category said), phone, the code read from the
+// sandbox's hint the wizard prints (typed once the countdown has said "50 seconds left"), the PIN, activation, alpha name — to done; `wizard show` says
 // done. The first answers are written before their questions are asked (as
 // a script, or a fast typist, gives them): each lands on its own question.
 // No screen is drawn: no escape sequence reaches the output, and no secret.
@@ -187,6 +187,8 @@ func TestAccessibleWalksTheWholeFlowFromAPipe(t *testing.T) {
 	r.see("Step 7 of 12")
 	r.see("Display Name (Alpha Name)")
 	r.answer(a.DisplayName, "", a.Description, a.Website)
+	r.see("1. Alcoholic beverages") // every category is said, not the rows a screen shows
+	r.see("21. Other (chosen now)")
 	r.see("Check the display name carefully")
 	r.answer("") // it is right
 	r.see("Step 8 of 12")

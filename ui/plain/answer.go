@@ -15,117 +15,171 @@ import (
 // hands them to the shell, in order, as a terminal would.
 func (f *Front) answer(line string) []tea.Cmd {
 	s := f.read()
-	keys, say := f.keysFor(s, line)
-	return f.press(s, keys, say...)
+	return f.press(s, line, f.keysFor(s, line))
 }
 
-// searchMark, as what to say, marks keys that search a long list: the list
-// is asked again with what matches, or the one match is taken.
-const searchMark = "\x00search"
+// then is what a reply's keys do to the question.
+type then int
 
-// press sends keys to the shell and notes which question they answered. With
-// no keys the line is not taken: the front says why (say) and asks again.
-func (f *Front) press(s screen, keys []tea.KeyPressMsg, say ...string) []tea.Cmd {
-	search := len(say) == 1 && say[0] == searchMark
-	if !search && len(say) > 0 {
-		f.out.say(say...)
+const (
+	// answers: the keys answer the question; the next line is read once
+	// another question is asked (or this one refuses the answer).
+	answers then = iota
+	// again: the keys change the question (ticks, a list cleared of its
+	// search): it is put again, as it is now.
+	again
+	// search: the keys search a long list: the list is put again with what
+	// matches, or the one match is taken.
+	search
+)
+
+// reply is what a line means for the question on screen.
+type reply struct {
+	keys []tea.KeyPressMsg // nil: the line is not taken, and the question is put again
+	say  []string          // what to say first
+	then then
+}
+
+// press sends the reply's keys to the shell and notes which question they
+// answered. With no keys the line is not taken: the front says why and asks
+// again.
+func (f *Front) press(s screen, line string, r reply) []tea.Cmd {
+	if len(r.say) > 0 {
+		f.out.say(r.say...)
 	}
-	if keys == nil {
+	if r.keys == nil {
 		f.prompt = "" // put the question again
 		return nil
 	}
 	var cmds []tea.Cmd
+	quiet := true // no key gave the shell anything to do
 	send := func(keys []tea.KeyPressMsg) {
 		for _, k := range keys {
 			_, cmd := f.app.Update(k)
-			cmds = append(cmds, cmd)
+			if cmd != nil {
+				quiet = false
+				cmds = append(cmds, cmd)
+			}
 		}
 	}
-	send(keys)
-	if search {
+	send(r.keys)
+	switch r.then {
+	case search:
 		if after := f.read(); after.field == s.field {
-			if _, opts, _ := options(after.block); len(opts) == 1 {
-				f.say(opts[0])
-				f.await = s.id
-				send([]tea.KeyPressMsg{named("enter")})
-				return cmds
-			}
-			if l, ok := after.field.(*picker.List); ok && l.FilterValue() == "" {
-				// Nothing matched: the list dropped the search and shows everything again.
-				f.out.say(f.words.T("accessible.no_match"))
+			if l, ok := after.field.(*picker.List); ok {
+				if labels, _ := l.Shown(); len(labels) == 1 {
+					f.say(labels[0])
+					f.await = s.id
+					send([]tea.KeyPressMsg{named("enter")})
+					return cmds
+				}
+				if l.FilterValue() == "" {
+					// Nothing matched: the list dropped the search and shows everything again.
+					f.out.say(f.words.T("accessible.no_match"))
+				}
 			}
 		}
 		f.prompt = "" // the list again, with what matches
 		return cmds
+	case again:
+		f.prompt = ""
+		return cmds
+	}
+	if s.field == nil && quiet {
+		// A key screen that took the key and did nothing with it: say so and
+		// what it takes, rather than wait for a change that will not come.
+		if after := f.read(); after.step == s.step && after.id == s.id && !after.settling {
+			if strings.TrimSpace(line) == "" {
+				f.out.say(f.words.T("accessible.empty_changes_nothing"))
+			} else {
+				f.out.say(f.words.T("accessible.changes_nothing", termsafe.Line(strings.TrimSpace(line))))
+			}
+			f.prompt = ""
+			return cmds
+		}
 	}
 	f.await = s.id
 	return cmds
 }
 
+// keys is a reply of keys that answer the question.
+func keys(k ...tea.KeyPressMsg) reply { return reply{keys: k} }
+
+// refuse is a reply that takes no key: say, then ask again.
+func refuse(say ...string) reply { return reply{say: say} }
+
 // keysFor is what line means for the question of s: key presses, or (when
 // the line cannot answer it) what to say before asking again.
-func (f *Front) keysFor(s screen, line string) ([]tea.KeyPressMsg, []string) {
+func (f *Front) keysFor(s screen, line string) reply {
 	t := strings.TrimSpace(line)
+	if f.isWord(t, "accessible.back_words") {
+		if k, _ := f.app.Back(); k != "" {
+			return keys(named(k))
+		}
+		switch s.field.(type) {
+		case *huh.Input, *huh.Text: // no step to go back to: it is the answer
+		default:
+			return refuse(f.words.T("accessible.no_back"))
+		}
+	}
 	if s.field == nil {
 		if t == "" {
-			return []tea.KeyPressMsg{named("enter")}, nil
+			return keys(named("enter"))
 		}
 		for _, k := range s.keys {
 			for _, name := range strings.Split(k.key, "/") {
 				if strings.EqualFold(t, name) {
-					return []tea.KeyPressMsg{named(t)}, nil
+					return keys(named(t))
 				}
 			}
 		}
 		if shellKey(t) {
-			return []tea.KeyPressMsg{named(t)}, nil
+			return keys(named(t))
 		}
-		return nil, []string{f.words.T("accessible.unknown_key", termsafe.Line(line))}
+		return refuse(f.words.T("accessible.unknown_key", termsafe.Line(line)))
 	}
 	switch fld := s.field.(type) {
 	case *huh.Input, *huh.Text:
 		if line == "" {
-			return []tea.KeyPressMsg{named("enter")}, nil
+			return keys(named("enter"))
 		}
-		keys := []tea.KeyPressMsg{named("end"), named("ctrl+u")}
-		return append(append(keys, runes(line)...), named("enter")), nil
+		k := []tea.KeyPressMsg{named("end"), named("ctrl+u")}
+		return keys(append(append(k, runes(line)...), named("enter"))...)
 	case *huh.Note:
-		return []tea.KeyPressMsg{named("enter")}, nil
+		return keys(named("enter"))
 	case *huh.Confirm:
 		yes, no, _ := buttons(s.block)
 		switch {
 		case t == "":
-			return []tea.KeyPressMsg{named("enter")}, nil
+			return keys(named("enter"))
 		case t == "1" || f.isWord(t, "accessible.yes_words") || strings.EqualFold(t, yes):
-			return []tea.KeyPressMsg{named("y")}, nil
+			return keys(named("y"))
 		case t == "2" || f.isWord(t, "accessible.no_words") || strings.EqualFold(t, no):
-			return []tea.KeyPressMsg{named("n")}, nil
+			return keys(named("n"))
 		case shellKey(t):
-			return []tea.KeyPressMsg{named(t)}, nil
+			return keys(named(t))
 		}
-		return nil, []string{f.words.T("accessible.not_yes_no", termsafe.Line(yes), termsafe.Line(no))}
+		return refuse(f.words.T("accessible.not_yes_no", termsafe.Line(yes), termsafe.Line(no)))
+	case *huh.MultiSelect[string]:
+		return f.ticksFor(s, t)
+	case *picker.List:
+		return f.pickFor(fld, t)
 	default:
 		_, opts, cur := options(s.block)
 		if t == "" {
-			return []tea.KeyPressMsg{named("enter")}, nil
+			return keys(named("enter"))
 		}
 		if n, err := strconv.Atoi(t); err == nil {
 			if n < 1 || n > len(opts) {
-				return nil, []string{f.words.T("accessible.bad_number", len(opts))}
+				return refuse(f.words.T("accessible.bad_number", len(opts)))
 			}
-			return moveTo(n-1, cur), nil
+			return keys(moveTo(n-1, cur)...)
 		}
 		if shellKey(t) {
-			return []tea.KeyPressMsg{named(t)}, nil
+			return keys(named(t))
 		}
-		if l, long := fld.(*picker.List); long {
-			// A search: the list then shows what matches and is asked again
-			// (with one match, that one is taken: see press).
-			var keys []tea.KeyPressMsg
-			if l.FilterValue() != "" {
-				keys = append(keys, named("esc")) // the last search is cleared first
-			}
-			return append(append(append(keys, named("/")), runes(t)...), named("esc")), []string{searchMark}
+		if f.isWord(t, "accessible.list_words") {
+			return refuse() // every option is said when it is asked again
 		}
 		var match []int
 		for i, o := range opts {
@@ -134,16 +188,119 @@ func (f *Front) keysFor(s screen, line string) ([]tea.KeyPressMsg, []string) {
 			}
 		}
 		if len(match) != 1 {
-			return nil, []string{f.words.T("accessible.bad_number", len(opts))}
+			return refuse(f.words.T("accessible.bad_number", len(opts)))
 		}
-		return moveTo(match[0], cur), nil
+		return keys(moveTo(match[0], cur)...)
 	}
+}
+
+// pickFor is what t means for a long list (steps/picker): a number of the
+// options it offers now, the word that says them all, or part of a name to
+// search for.
+func (f *Front) pickFor(l *picker.List, t string) reply {
+	labels, cur := l.Shown()
+	switch {
+	case t == "":
+		return keys(named("enter"))
+	case f.isWord(t, "accessible.list_words"):
+		f.listing = true
+		if l.FilterValue() != "" {
+			return reply{keys: []tea.KeyPressMsg{named("esc")}, then: again} // the search is cleared
+		}
+		return refuse()
+	case shellKey(t):
+		return keys(named(t))
+	}
+	if n, err := strconv.Atoi(t); err == nil {
+		if n < 1 || n > len(labels) {
+			return refuse(f.words.T("accessible.bad_number", len(labels)))
+		}
+		return keys(moveTo(n-1, cur)...)
+	}
+	// A search: the list then shows what matches and is asked again (with
+	// one match, that one is taken: see press).
+	var k []tea.KeyPressMsg
+	if l.FilterValue() != "" {
+		k = append(k, named("esc")) // the last search is cleared first
+	}
+	return reply{keys: append(append(append(k, named("/")), runes(t)...), named("esc")), then: search}
+}
+
+// ticksFor is what t means for a checklist (huh's MultiSelect): numbers tick
+// or untick those items, the word for all ticks every item, and an empty line
+// submits it (saying first what is left unticked).
+func (f *Front) ticksFor(s screen, t string) reply {
+	_, items, ticked, cur := checks(s.block)
+	switch {
+	case t == "":
+		r := keys(named("enter"))
+		if left := f.unticked(items, ticked); left != "" {
+			r.say = []string{left}
+		}
+		return r
+	case shellKey(t):
+		return keys(named(t))
+	}
+	var toggle []int
+	if f.isWord(t, "accessible.all_words") {
+		for i, on := range ticked {
+			if !on {
+				toggle = append(toggle, i)
+			}
+		}
+		if len(toggle) == 0 {
+			return refuse(f.words.T("accessible.all_ticked"))
+		}
+	} else {
+		for _, w := range strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == ',' || r == ';' }) {
+			n, err := strconv.Atoi(w)
+			if err != nil || n < 1 || n > len(items) {
+				return refuse(f.words.T("accessible.bad_checks", len(items), f.word("accessible.all_words")))
+			}
+			toggle = append(toggle, n-1)
+		}
+	}
+	var k []tea.KeyPressMsg
+	if cur < 0 { // no cursor read: from the top
+		k, cur = append(k, named("home")), 0
+	}
+	for _, i := range toggle {
+		k = append(k, moves(i, cur)...)
+		k = append(k, named("x"))
+		cur = i
+	}
+	return reply{keys: k, then: again}
+}
+
+// unticked says which items of a checklist are not ticked ("" when all are).
+func (f *Front) unticked(items []string, ticked []bool) string {
+	var left []string
+	for i, it := range items {
+		if !ticked[i] {
+			left = append(left, f.words.T("accessible.option", i+1, termsafe.Line(it)))
+		}
+	}
+	if len(left) == 0 {
+		return ""
+	}
+	return f.words.T("accessible.unticked", strings.Join(left, "; "))
+}
+
+// word is the first of the catalog's words for key: the one to tell the user.
+func (f *Front) word(key string) string {
+	w, _, _ := strings.Cut(f.words.T(key), ",")
+	return strings.TrimSpace(w)
 }
 
 // moveTo is the keys that move a list's cursor from the option shown at cur
 // to the one shown at to, and choose it. The moves are counted from the
 // cursor (a long list shows only some of its options).
 func moveTo(to, cur int) []tea.KeyPressMsg {
+	return append(moves(to, cur), named("enter"))
+}
+
+// moves is the keys that move a list's cursor from cur to to.
+func moves(to, cur int) []tea.KeyPressMsg {
 	var keys []tea.KeyPressMsg
 	for ; cur < to; cur++ {
 		keys = append(keys, named("down"))
@@ -151,7 +308,7 @@ func moveTo(to, cur int) []tea.KeyPressMsg {
 	for ; cur > to; cur-- {
 		keys = append(keys, named("up"))
 	}
-	return append(keys, named("enter"))
+	return keys
 }
 
 // isWord reports whether t is one of the catalog's words for key (a list

@@ -72,6 +72,8 @@ type Front struct {
 	asked     *huh.Form       // the form of the last question put
 	ended     bool            // the program is ending
 	noIntro   bool            // the mode was introduced already (before a question asked first)
+	listing   bool            // "list" was answered: the long list is said whole when asked again
+	backSaid  map[string]bool // the questions of this step that said how to go back
 }
 
 // ProgramOptions are the options of the Bubble Tea program that runs a Front:
@@ -95,7 +97,7 @@ func New(app *ui.App, o Options) *Front {
 		width = 100
 	}
 	return &Front{app: app, words: o.Words, out: &printer{w: o.Out}, in: o.In, width: width,
-		said: map[string]bool{}, hinted: map[string]bool{}, noIntro: o.NoIntro}
+		said: map[string]bool{}, hinted: map[string]bool{}, backSaid: map[string]bool{}, noIntro: o.NoIntro}
 }
 
 // Flush writes what is still to be said (after the program ended).
@@ -242,6 +244,7 @@ func (f *Front) look() tea.Cmd {
 	}
 	if s.step != f.step {
 		f.step, f.said, f.prompt, f.errSaid, f.countdown = s.step, map[string]bool{}, "", "", 0
+		f.backSaid, f.listing = map[string]bool{}, false
 		f.out.say("", f.words.T("ui.progress", steps.Position(s.step.ID()), len(steps.Order), f.words.T("step."+string(s.step.ID()))))
 	}
 	f.sayContext(s)
@@ -260,6 +263,12 @@ func (f *Front) look() tea.Cmd {
 	if fieldErr != "" && fieldErr != f.errSaid {
 		f.errSaid = fieldErr
 		f.out.say(f.words.T("accessible.error", fieldErr))
+		if _, ok := s.field.(*huh.MultiSelect[string]); ok {
+			// A checklist that refuses: what is left to tick.
+			if _, items, ticked, _ := checks(s.block); f.unticked(items, ticked) != "" {
+				f.out.say(f.unticked(items, ticked))
+			}
+		}
 	}
 	var cmd tea.Cmd
 	if f.ready(s, fieldErr != "") {
@@ -376,6 +385,7 @@ func (f *Front) sayCountdown(s screen) {
 
 // sayQuestion puts the question on screen as lines.
 func (f *Front) sayQuestion(s screen) {
+	defer f.sayBack(s)
 	if s.field == nil {
 		var list []string
 		for _, k := range s.keys {
@@ -385,7 +395,7 @@ func (f *Front) sayQuestion(s screen) {
 		return
 	}
 	f.asked = s.asker
-	switch s.field.(type) {
+	switch fld := s.field.(type) {
 	case *huh.Input, *huh.Text:
 		for _, l := range s.block {
 			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, ">") && !f.isError(s, t) {
@@ -411,7 +421,27 @@ func (f *Front) sayQuestion(s screen) {
 			def = no
 		}
 		f.out.say(f.words.T("accessible.confirm", termsafe.Line(yes), termsafe.Line(no), termsafe.Line(def)))
-	default: // a list of options: huh's Select, the long lists' picker
+	case *huh.MultiSelect[string]:
+		head, items, ticked, _ := checks(s.block)
+		for _, l := range head {
+			if !f.isError(s, l) {
+				f.say(l)
+			}
+		}
+		for _, l := range s.block {
+			f.said[normalise(l)] = true // a blurred checklist shows its items again
+		}
+		for i, it := range items {
+			key := "accessible.check_off"
+			if ticked[i] {
+				key = "accessible.check_on"
+			}
+			f.out.say(f.words.T(key, i+1, termsafe.Line(it)))
+		}
+		f.hint("accessible.hint_checks", f.word("accessible.all_words"))
+	case *picker.List:
+		f.sayList(s, fld)
+	default: // a list of options: huh's Select
 		head, opts, cur := options(s.block)
 		for _, l := range head {
 			if !f.isError(s, l) {
@@ -426,12 +456,67 @@ func (f *Front) sayQuestion(s screen) {
 			}
 			f.out.say(line)
 		}
-		if _, long := s.field.(*picker.List); long {
-			f.hint("accessible.hint_list")
-		} else {
-			f.hint("accessible.hint_select")
+		f.hint("accessible.hint_select")
+	}
+}
+
+// longList is how many options a list says one by one when asked: a longer
+// one (the countries) says how many it has and how to find one, and says
+// them all when asked to.
+const longList = 30
+
+// sayList puts a long list's question (steps/picker): every option it offers
+// now, numbered (what a search found, or all of them), or for a very long
+// one how many there are and how to find one.
+func (f *Front) sayList(s screen, l *picker.List) {
+	head, rows, _ := options(s.block)
+	for _, h := range head {
+		if !f.isError(s, h) {
+			f.say(h)
 		}
 	}
+	for _, r := range rows {
+		f.said[normalise(r)] = true // a blurred list shows its rows again
+	}
+	labels, cur := l.Shown()
+	chosen := ""
+	if cur >= 0 {
+		chosen = termsafe.Line(labels[cur])
+	}
+	switch {
+	case len(labels) > longList && !f.listing && l.FilterValue() != "":
+		f.out.say(f.words.T("accessible.long_matches", len(labels), termsafe.Line(l.FilterValue()), chosen, f.word("accessible.list_words")))
+	case len(labels) > longList && !f.listing:
+		f.out.say(f.words.T("accessible.long_list", len(labels), chosen, f.word("accessible.list_words")))
+	default:
+		for i, o := range labels {
+			line := f.words.T("accessible.option", i+1, termsafe.Line(o))
+			if i == cur {
+				line = f.words.T("accessible.option_chosen", i+1, termsafe.Line(o))
+			}
+			f.out.say(line)
+		}
+	}
+	f.listing = false
+	f.hint("accessible.hint_list")
+}
+
+// sayBack says, once for each question of a step where going back is
+// possible, which line goes back, and to which step.
+func (f *Front) sayBack(s screen) {
+	key, to := f.app.Back()
+	if key == "" {
+		return
+	}
+	q := "keys"
+	if s.field != nil {
+		q = "field " + s.field.GetKey()
+	}
+	if f.backSaid[q] {
+		return
+	}
+	f.backSaid[q] = true
+	f.out.say(f.words.T("accessible.back", f.word("accessible.back_words"), f.words.T("step."+string(to))))
 }
 
 // say says a line of the question; it counts as said on this step (a blurred
@@ -457,12 +542,12 @@ func (f *Front) isError(s screen, l string) bool {
 }
 
 // hint says how to answer a kind of question, once a run.
-func (f *Front) hint(key string) {
+func (f *Front) hint(key string, args ...any) {
 	if f.hinted[key] {
 		return
 	}
 	f.hinted[key] = true
-	f.out.say(f.words.T(key))
+	f.out.say(f.words.T(key, args...))
 }
 
 // blank reports whether every line is empty.
@@ -533,6 +618,64 @@ func options(block []string) (head, opts []string, cur int) {
 		}
 	}
 	return head, opts, cur
+}
+
+// checks splits a checklist's lines (huh's MultiSelect) into its title and
+// description, its items, whether each is ticked, and which of them the
+// cursor is on (-1: none). An item is the selector's place ("> " or blanks),
+// the theme's ticked or unticked sign, and its label.
+func checks(block []string) (head, items []string, ticked []bool, cur int) {
+	cur = -1
+	for _, l := range block {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		rest, at := strings.CutPrefix(l, "> ")
+		if !at {
+			rest = strings.TrimPrefix(l, "  ")
+		}
+		on, off := tickSign(rest)
+		switch {
+		case on != "" || off != "":
+			if at {
+				cur = len(items)
+			}
+			items = append(items, strings.TrimSpace(rest[len(on)+len(off):]))
+			ticked = append(ticked, on != "")
+		case len(items) > 0 && strings.HasPrefix(l, "  "): // a label that wrapped
+			items[len(items)-1] += " " + strings.TrimSpace(l)
+		default:
+			head = append(head, strings.TrimSpace(l))
+		}
+	}
+	return head, items, ticked, cur
+}
+
+// tickSigns are the signs before a checklist's items, ticked and not, in the
+// wizard's theme and in huh's plain one.
+var tickSigns = sync.OnceValues(func() (on, off []string) {
+	for _, st := range []*huh.Styles{ui.Theme.Theme(true), huh.ThemeBase(true)} {
+		on = append(on, ansi.Strip(st.Focused.SelectedPrefix.String()), ansi.Strip(st.Blurred.SelectedPrefix.String()))
+		off = append(off, ansi.Strip(st.Focused.UnselectedPrefix.String()), ansi.Strip(st.Blurred.UnselectedPrefix.String()))
+	}
+	return on, off
+})
+
+// tickSign is the sign l starts with: on if a ticked one, off if not ("" and
+// "" if none).
+func tickSign(l string) (on, off string) {
+	ons, offs := tickSigns()
+	for _, s := range ons {
+		if s != "" && strings.HasPrefix(l, s) {
+			return s, ""
+		}
+	}
+	for _, s := range offs {
+		if s != "" && strings.HasPrefix(l, s) {
+			return "", s
+		}
+	}
+	return "", ""
 }
 
 // buttons reads a confirmation's two buttons from its lines: the chosen one

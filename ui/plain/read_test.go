@@ -2,9 +2,12 @@ package plain
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"wizard/assets"
 )
 
 // How the front reads a field as drawn (huh's Charm theme, the bar of the
@@ -67,5 +70,61 @@ func TestMovesAreCountedFromTheCursor(t *testing.T) {
 	}
 	if got := names([]tea.KeyPressMsg{named("ctrl+u"), named("shift+tab"), named("y"), named("esc")}); !slices.Equal(got, []string{"ctrl+u", "shift+tab", "y", "esc"}) {
 		t.Errorf("named: %q", got)
+	}
+}
+
+// A checklist (huh's MultiSelect in the wizard's theme) is read item by item,
+// ticked or not, with the cursor; a label that wrapped stays one item.
+func TestChecksAreReadWithTheirTicks(t *testing.T) {
+	head, items, ticked, cur := checks([]string{
+		"Moving a number: confirm each item",
+		"Select each item that is true.",
+		"  ✓ The business is verified",
+		"> • Two-step verification is off",
+		"    for the number",
+		"  [•] Not a test number",
+		"  [ ] The name is approved",
+	})
+	if !slices.Equal(head, []string{"Moving a number: confirm each item", "Select each item that is true."}) ||
+		!slices.Equal(items, []string{"The business is verified", "Two-step verification is off for the number", "Not a test number", "The name is approved"}) ||
+		!slices.Equal(ticked, []bool{true, false, true, false}) || cur != 1 {
+		t.Fatalf("head %q items %q ticked %v cursor %d", head, items, ticked, cur)
+	}
+}
+
+// What a line does to a checklist: numbers tick or untick those items (the
+// moves counted from the cursor), "all" ticks the rest, an empty line submits
+// and says what is left, anything else is refused with how to answer.
+func TestChecklistLines(t *testing.T) {
+	f := &Front{words: assets.NewWords("en")}
+	s := screen{block: []string{"Confirm each item", "  ✓ One", "> • Two", "  • Three", "  ✓ Four"}}
+	names := func(r reply) []string {
+		var out []string
+		for _, k := range r.keys {
+			out = append(out, k.String())
+		}
+		return out
+	}
+	for _, c := range []struct {
+		line string
+		keys []string
+		then then
+		say  string
+	}{
+		{"3 1", []string{"down", "x", "up", "up", "x"}, again, ""},
+		{"2,2", []string{"x", "x"}, again, ""},
+		{"all", []string{"x", "down", "x"}, again, ""},
+		{"", []string{"enter"}, answers, "Not ticked yet: 2. Two; 3. Three."},
+		{"5", nil, answers, "Type item numbers from 1 to 4, separated by spaces, or \"all\"; an empty line submits the list."},
+		{"one", nil, answers, "Type item numbers from 1 to 4, separated by spaces, or \"all\"; an empty line submits the list."},
+	} {
+		r := f.ticksFor(s, c.line)
+		if !slices.Equal(names(r), c.keys) || r.then != c.then || strings.Join(r.say, "\n") != c.say {
+			t.Errorf("%q: keys %q then %d, says %q", c.line, names(r), r.then, r.say)
+		}
+	}
+	all := screen{block: []string{"Confirm each item", "> ✓ One", "  ✓ Two"}}
+	if r := f.ticksFor(all, "all"); r.keys != nil || strings.Join(r.say, "") != "Every item is ticked already." {
+		t.Errorf("all, when every item is ticked: keys %q, says %q", names(r), r.say)
 	}
 }
