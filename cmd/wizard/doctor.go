@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -141,7 +142,7 @@ func doctorData(opts *doctorOptions, r *report) {
 			}
 			r.fail(w.T("cli.doctor.locked", holder))
 		case errors.As(err, &schema) && schema.Have < schema.Want:
-			r.info(w.T("cli.doctor.schema_old", schema.Have, schema.Want))
+			r.info(w.T("cli.doctor.schema_old", strconv.Itoa(schema.Have), strconv.Itoa(schema.Want)))
 		default:
 			r.fail(err.Error())
 		}
@@ -152,7 +153,7 @@ func doctorData(opts *doctorOptions, r *report) {
 	if v, err := st.SchemaVersion(context.Background()); err != nil {
 		r.fail(err.Error())
 	} else {
-		r.ok(w.T("cli.doctor.schema", v, store.SchemaVersion))
+		r.ok(w.T("cli.doctor.schema", strconv.Itoa(v), strconv.Itoa(store.SchemaVersion)))
 	}
 	rep, ok := doctorCheck(opts, r, st)
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -95,7 +96,7 @@ func runList(opts *listOptions) error {
 		return err
 	}
 	if opts.Limit < 0 {
-		return failT(w, 2, "cli.list.bad_limit", opts.Limit)
+		return failT(w, 2, "cli.list.bad_limit", strconv.Itoa(opts.Limit))
 	}
 	st, err := opts.OpenStore()
 	if nf, none := errors.AsType[*store.NoFileError](err); none {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -94,7 +95,7 @@ func runShow(opts *showOptions) error {
 		printf(tw, "%s\t%s\n", w.T("cli.show.language"), cell(sessionLanguage(s.Language)))
 	}
 	printf(tw, "%s\t%s\n", w.T("cli.show.updated"),
-		cell(w.T("cli.show.updated_value", w.DateTimeSeconds(s.UpdatedAt.Local())+" "+s.UpdatedAt.Local().Format("MST"), dash(s.UpdatedBy), s.Rev)))
+		cell(w.T("cli.show.updated_value", w.DateTimeSeconds(s.UpdatedAt.Local())+" "+s.UpdatedAt.Local().Format("MST"), dash(s.UpdatedBy), strconv.FormatUint(uint64(s.Rev), 10))))
 	if held {
 		printf(tw, "%s\t%s\n", w.T("cli.show.in_use"), w.T("cli.show.in_use_value", heldBy(w, hold)))
 	}
