@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"time"
@@ -53,6 +54,9 @@ func runImport(opts *importOptions) error {
 	data, err := readBundleFile(opts.IO.In, file)
 	if errors.Is(err, errBundleTooLarge) {
 		return failT(w, codeError, "cli.import.too_large", file, maxBundle>>20)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return failT(w, 1, "cli.import.no_file", file)
 	}
 	if err != nil {
 		return failT(w, 1, "cli.import.read_failed", file, err)
