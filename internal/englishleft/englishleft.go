@@ -28,6 +28,7 @@ var Phrases = []string{
 	"WhatsApp Business", "WhatsApp Manager", "Meta Business Suite", "Business Manager",
 	"Embedded Signup", "Cloud API", "On-Premises", "Admin Panel", "OCM Admin Panel",
 	"Too Many Requests", "Retry-After",
+	"e-mail", "E-MAIL", // as Russian writes the word
 }
 
 // names are single words that are names: products, companies, protocols,
@@ -61,20 +62,14 @@ var (
 // data (what users, files and services gave, which stays as they wrote it),
 // each once, sorted.
 func Find(text string, data ...string) []string {
-	text = ansi.Strip(text)
+	// A text wrapped over lines splits a phrase: phrases are taken out of the
+	// text with its line breaks and frames made spaces.
+	flat := strings.Join(strings.FieldsFunc(ansi.Strip(text), func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("┃│╭╮╰╯─", r)
+	}), " ")
 	// The longest first, so that a name inside a longer one does not split it.
 	cut := append(slices.Clone(data), Phrases...)
 	sort.SliceStable(cut, func(i, j int) bool { return len(cut[i]) > len(cut[j]) })
-	for _, d := range cut {
-		if strings.TrimSpace(d) != "" {
-			text = strings.ReplaceAll(text, d, " ")
-		}
-	}
-	// A text wrapped over lines splits a phrase: take phrases out of the
-	// text with its line breaks and frames made spaces too.
-	flat := strings.Join(strings.FieldsFunc(text, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("┃│╭╮╰╯─", r)
-	}), " ")
 	for _, d := range cut {
 		if strings.TrimSpace(d) != "" {
 			flat = strings.ReplaceAll(flat, strings.Join(strings.Fields(d), " "), " ")
