@@ -7,6 +7,8 @@ package main
 // saved) is the users' and stays as written.
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +75,18 @@ func commandOutputs(t *testing.T, lang string) map[string]string {
 	run("resume", "DDDD-3456", "--data", path)
 	run("demo", "--list")
 	run("version")
+	// The sandbox serves, says so with its faults, and stops at once.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var buf bytes.Buffer
+	root := newRootCmd(newFactory(strings.NewReader(""), &buf, &buf))
+	args := []string{"--lang", lang, "sandbox", "--addr", "127.0.0.1:0", "--fault", "prefix=/graph/,kind=status,status=503,count=2",
+		"--fault", "prefix=/ocm/,method=get,kind=timeout,delay=20s", "--fault", "prefix=/partner/,kind=reset"}
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out["sandbox --fault"] = buf.String()
 	return out
 }
 
