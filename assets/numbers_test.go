@@ -24,6 +24,8 @@ var identifierKeys = []string{
 	"cli.doctor.schema",      // schema versions
 	"cli.doctor.schema_old",  // schema versions
 	"cli.team.newer",         // layout versions
+	"cli.open.schema_newer",  // schema versions
+	"cli.open.schema_older",  // schema versions
 	"cli.list.bad_limit",     // the value typed after --limit, said back as typed
 	"error.graph.other",      // Meta's error code
 	"error.graph.codes",      // Meta's error code and subcode

@@ -134,7 +134,10 @@ func doctorData(opts *doctorOptions, r *report) {
 	if err != nil {
 		var locked *store.LockedError
 		var schema *store.SchemaError
+		var corrupt *store.CorruptError
 		switch {
+		case errors.As(err, &corrupt):
+			r.fail(w.T("cli.doctor.corrupt", corrupt.Path, corrupt.Err))
 		case errors.As(err, &locked):
 			holder := w.T("cli.doctor.holder_unknown")
 			if pids := lockHolders(path); len(pids) > 0 {

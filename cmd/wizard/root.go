@@ -199,8 +199,12 @@ func openError(w *assets.Words, path string, err error) error {
 			return failT(w, 1, "cli.open.locked_by", path, describeProcess(pids[0]))
 		}
 		return failT(w, 1, "cli.open.locked", path)
-	case errors.As(err, &corrupt), errors.As(err, &schema):
-		return fail(1, "%v", err)
+	case errors.As(err, &corrupt):
+		return failT(w, 1, "cli.open.corrupt", corrupt.Path, corrupt.Err)
+	case errors.As(err, &schema) && schema.Have > schema.Want:
+		return failT(w, 1, "cli.open.schema_newer", schema.Path, strconv.Itoa(schema.Have), strconv.Itoa(schema.Want))
+	case errors.As(err, &schema):
+		return failT(w, 1, "cli.open.schema_older", schema.Path, strconv.Itoa(schema.Have), strconv.Itoa(schema.Want))
 	case errors.Is(err, fs.ErrPermission):
 		return failT(w, 1, "cli.open.permission", path)
 	}

@@ -73,6 +73,12 @@ func commandOutputs(t *testing.T, lang string) map[string]string {
 	run("abandon", "ABCD-EFGH", "--data", path)
 	run("abandon", "K7MQ-4XPD", "--data", path, "--reason", "duplicate")
 	run("resume", "DDDD-3456", "--data", path)
+	damaged := filepath.Join(dir, "damaged.db")
+	if err := os.WriteFile(damaged, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run("list", "--data", damaged)
+	run("doctor", "--data", damaged)
 	run("demo", "--list")
 	run("version")
 	// The sandbox serves, says so with its faults, and stops at once.
@@ -95,6 +101,9 @@ func commandOutputs(t *testing.T, lang string) map[string]string {
 // from source.
 func names(cmd string) []string {
 	switch {
+	case strings.Contains(cmd, "damaged.db"):
+		// Not yet in words: why bbolt cannot read the file, as its error says.
+		return []string{"(invalid database)", "dev"}
 	case strings.HasPrefix(cmd, "list") && strings.Contains(cmd, "paused"):
 		return []string{"paused", "active", "waiting", "done", "abandoned"}
 	case cmd == "demo --list":
