@@ -297,7 +297,7 @@ func (f *factory) builtinSandbox(setup func(*sandbox.Running) error) (services, 
 	if setup != nil {
 		if err := setup(r); err != nil {
 			_ = r.Close()
-			return services{}, fail(1, "cannot set up the built-in sandbox: %v", err)
+			return services{}, failT(w, codeError, "cli.sandbox.builtin_failed", err)
 		}
 	}
 	if _, port, _ := net.SplitHostPort(r.ListenAddr()); port != strconv.Itoa(builtinSandboxPort) {
