@@ -26,6 +26,7 @@ var identifierKeys = []string{
 	"cli.team.newer",         // layout versions
 	"cli.open.schema_newer",  // schema versions
 	"cli.open.schema_older",  // schema versions
+	"cli.process",            // a process id
 	"cli.list.bad_limit",     // the value typed after --limit, said back as typed
 	"error.graph.other",      // Meta's error code
 	"error.graph.codes",      // Meta's error code and subcode

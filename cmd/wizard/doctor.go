@@ -141,7 +141,7 @@ func doctorData(opts *doctorOptions, r *report) {
 		case errors.As(err, &locked):
 			holder := w.T("cli.doctor.holder_unknown")
 			if pids := lockHolders(path); len(pids) > 0 {
-				holder = describeProcess(pids[0])
+				holder = describeProcess(w, pids[0])
 			}
 			r.fail(w.T("cli.doctor.locked", holder))
 		case errors.As(err, &schema) && schema.Have < schema.Want:

@@ -196,7 +196,7 @@ func openError(w *assets.Words, path string, err error) error {
 	switch {
 	case errors.As(err, &locked):
 		if pids := lockHolders(path); len(pids) > 0 {
-			return failT(w, 1, "cli.open.locked_by", path, describeProcess(pids[0]))
+			return failT(w, 1, "cli.open.locked_by", path, describeProcess(w, pids[0]))
 		}
 		return failT(w, 1, "cli.open.locked", path)
 	case errors.As(err, &corrupt):

@@ -79,6 +79,10 @@ func commandOutputs(t *testing.T, lang string) map[string]string {
 	}
 	run("list", "--data", damaged)
 	run("doctor", "--data", damaged)
+	locked := seeded(t)
+	lockDataFile(t, locked) // a transaction of this process that does not end
+	run("list", "--data", locked, "--lock-timeout", "100ms")
+	run("doctor", "--data", locked, "--lock-timeout", "100ms")
 	run("demo", "--list")
 	run("version")
 	// The sandbox serves, says so with its faults, and stops at once.
@@ -104,6 +108,9 @@ func names(cmd string) []string {
 	case strings.Contains(cmd, "damaged.db"):
 		// Not yet in words: why bbolt cannot read the file, as its error says.
 		return []string{"(invalid database)", "dev"}
+	case strings.Contains(cmd, "--lock-timeout"):
+		// Who holds the file: this test's process, by its command line.
+		return []string{filepath.Base(os.Args[0]), "dev"}
 	case strings.HasPrefix(cmd, "list") && strings.Contains(cmd, "paused"):
 		return []string{"paused", "active", "waiting", "done", "abandoned"}
 	case cmd == "demo --list":
