@@ -25,7 +25,7 @@ var Phrases = []string{
 	"Display Name (Alpha Name)", "Alpha Name", "Display Name",
 	"Allow All", "Not now", "I am not a robot", "Create account", "Confirm number details",
 	"Business Solution Provider", "WhatsApp Business Platform", "WhatsApp Business API",
-	"WhatsApp Business", "WhatsApp Manager", "Meta Business Suite", "Business Manager",
+	"WhatsApp Business App", "Business App", "WhatsApp Business", "WhatsApp Manager", "Meta Business Suite", "Business Manager",
 	"Embedded Signup", "Cloud API", "On-Premises", "Admin Panel", "OCM Admin Panel",
 	"Too Many Requests", "Retry-After",
 	"e-mail", "E-MAIL", // as Russian writes the word
@@ -53,7 +53,7 @@ func init() {
 var (
 	latinWord = regexp.MustCompile(`[A-Za-z]+`)
 	// command is the wizard's command line as the texts quote it: 'wizard resume ID'.
-	command = regexp.MustCompile(`\bwizard(\s+(resume|list|show|export|import|copy|abandon|doctor|sandbox|demo|version|man|completion|help))?\b`)
+	command = regexp.MustCompile(`\bwizard(\s+(demo|completion))?(\s+(resume|reset|list|show|export|import|copy|abandon|doctor|sandbox|demo|version|man|completion|help|bash|zsh|fish|powershell))?\b`)
 	// a placeholder of a golden file or a usage line: ID, FILE, PORT, STEP …
 	placeholder = regexp.MustCompile(`^[A-Z][A-Z_]+$`)
 )
