@@ -369,14 +369,14 @@ func (m *activation) View(width int) string {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
-			termsafe.Text(m.act.StatusText), InView(errLine), InView(env.T("activation.declined_hint")))
+			m.providerSays(), InView(errLine), InView(env.T("activation.declined_hint")))
 	case m.isFailed():
 		var errLine string
 		if m.lastErr != nil {
 			errLine = st.Error.Render(Explain(env.Words, m.lastErr))
 		}
 		return paragraphs(width, title, st.Error.Render(env.T("activation.failed")),
-			termsafe.Text(m.act.StatusText), InView(errLine), InView(env.T("activation.retry_hint")))
+			m.providerSays(), InView(errLine), InView(env.T("activation.retry_hint")))
 	case m.act.StartedAt.IsZero():
 		if m.lastErr != nil {
 			return paragraphs(width, title, st.Error.Render(Explain(env.Words, m.lastErr)),
@@ -392,15 +392,24 @@ func (m *activation) View(width int) string {
 	case m.lastErr != nil:
 		errLine = st.Error.Render(Explain(env.Words, m.lastErr)) + "\n" + st.Faint.Render(env.T("activation.still_trying"))
 	}
-	// Said once: the provider's own sentence when it gave one, else ours.
+	// Said once, in the user's words: the provider's own sentence for a
+	// pending activation says the same in its language (its words are kept
+	// for a failure, where support needs them).
 	body := env.T("activation.body")
-	if text := termsafe.Text(m.act.StatusText); strings.TrimSpace(text) != "" {
-		body = text
-	}
 	if m.nowErr != "" {
 		errLine = strings.TrimSpace(errLine + "\n" + st.Error.Render(m.nowErr))
 	}
 	return paragraphs(width, title, body, InView(status), InView(errLine), st.Accent.Render(env.T("activation.safe_to_close")))
+}
+
+// providerSays is the provider's reason for a failed activation, as its
+// words (the language it answers in is the provider's), or "".
+func (m *activation) providerSays() string {
+	text := strings.TrimSpace(termsafe.Text(m.act.StatusText))
+	if text == "" {
+		return ""
+	}
+	return m.env.T("activation.provider_says", text)
 }
 
 // Form is the new display name's form while it is shown, for the line-by-line front (FormHolder).

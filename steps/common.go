@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -170,9 +171,9 @@ func retryWhy(w *assets.Words, err error) string {
 	var ne *client.NetError
 	switch {
 	case errors.As(err, &ae):
-		return w.T("call.why.status", ae.HTTPStatus)
+		return w.T("call.why.status", strconv.Itoa(ae.HTTPStatus))
 	case errors.As(err, &ge):
-		return w.T("call.why.status", ge.HTTPStatus)
+		return w.T("call.why.status", strconv.Itoa(ge.HTTPStatus))
 	case errors.As(err, &ne) && ne.Malformed:
 		return w.T("call.why.malformed")
 	case errors.As(err, &ne) && ne.Timeout:

@@ -217,8 +217,8 @@ func TestVoiceCodeFieldSpeaksOfTheCall(t *testing.T) {
 	h.mustSee(h.T("code.code_help"))
 }
 
-// The waiting screen says once that the provider is activating the number:
-// in the provider's words when it gave some, else in ours.
+// The waiting screen says once that the provider is activating the number,
+// in the user's words, whatever sentence the provider gave (in its language).
 func TestActivationSaysItOnce(t *testing.T) {
 	h := newSHHarness(t)
 	h.sess.Phone.ID = "123"
@@ -231,7 +231,8 @@ func TestActivationSaysItOnce(t *testing.T) {
 	}
 	said := "The provider is activating the number. This usually takes a few minutes; you may close the wizard and come back."
 	h.deliver(activationPolled{a: client.Activation{Status: client.ActivationPending, StatusText: said}})
-	h.mustSee(said)
+	h.mustSee(h.T("activation.body"))
+	h.mustNotSee("This usually takes a few minutes")
 	h.mustSee("0:20")
 	h.mustSee(h.T("activation.safe_to_close"))
 	if n := times(); n != 1 {

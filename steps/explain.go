@@ -81,11 +81,11 @@ func explain(w *assets.Words, err error) string {
 			}
 			return msg
 		case (ae.HTTPStatus == 401 || ae.HTTPStatus == 403) && ae.Service == client.ServiceOCM:
-			return w.T("error.ocm_access", ae.HTTPStatus, strings.TrimSpace(ae.Message))
+			return w.T("error.ocm_access", strconv.Itoa(ae.HTTPStatus), strings.TrimSpace(ae.Message))
 		case ae.HTTPStatus == 401 || ae.HTTPStatus == 403:
 			// A refusal the provider did not word as a token problem (a proxy, a
 			// permission of the operator's): the token is still what to check.
-			return w.T("error.partner_access", ae.HTTPStatus, strings.TrimSpace(ae.Message))
+			return w.T("error.partner_access", strconv.Itoa(ae.HTTPStatus), strings.TrimSpace(ae.Message))
 		case ae.HTTPStatus == 404:
 			return w.T("error.not_found", who(w, ae.Service), strings.TrimSpace(ae.Message))
 		}

@@ -3,6 +3,7 @@ package steps
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"wizard/client"
@@ -73,7 +74,7 @@ func TestProviderRefusalsOnTheNumberRoutesAreExplained(t *testing.T) {
 			}
 			want := h.T(c.says)
 			if c.says == "error.partner_access" {
-				want = h.T(c.says, ae.HTTPStatus, ae.Message)
+				want = h.T(c.says, strconv.Itoa(ae.HTTPStatus), ae.Message)
 			} else if c.says == "error.server" {
 				want = h.T(c.says, ae.Message)
 			}

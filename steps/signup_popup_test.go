@@ -141,7 +141,7 @@ func TestSignupReportedErrorKeepsWhatSupportAsks(t *testing.T) {
 		"error_message": {"No SMS arrived"}, "error_id": {"524126"}, "session_id": {"f34b6950d5ba"}, "timestamp": {"1764583200"}}))
 	d.pump("the error to be saved", func() bool { return d.sess.Signup.Event == "CANCEL" })
 	d.mustSee("The signup reported an error: No SMS arrived", "Meta's support", "error id: 524126",
-		"session id: f34b6950d5ba", "time: 1764583200 (2025-12-01 10:00:00 UTC)", "Press n to open the signup again")
+		"session id: f34b6950d5ba", "time: 1764583200 (1 December 2025, 10:00:00 UTC)", "Press n to open the signup again")
 	sg := d.sess.Signup
 	if sg.ErrorID != "524126" || sg.ErrorSessionID != "f34b6950d5ba" || sg.ErrorTime != "1764583200" {
 		t.Fatalf("saved %+v", sg)

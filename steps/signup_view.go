@@ -185,14 +185,15 @@ func (m *signup) cancelText() string {
 	return t("signup.cancelled")
 }
 
-// errorTime shows Meta's timestamp (seconds since 1970) as a time in UTC, with
-// the number itself, which is what support asks for; anything else as it is.
+// errorTime shows Meta's timestamp (seconds since 1970) as a time in UTC, in
+// the user's words for the day, with the number itself, which is what support
+// asks for; anything else as it is.
 func (m *signup) errorTime(ts string) string {
 	if ts == "" {
 		return ""
 	}
 	if n, err := strconv.ParseInt(ts, 10, 64); err == nil && n > 0 {
-		return ts + " (" + time.Unix(n, 0).UTC().Format("2006-01-02 15:04:05 UTC") + ")"
+		return ts + " (" + m.env.Words.DateTimeSeconds(time.Unix(n, 0).UTC()) + " UTC)"
 	}
 	return ts
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,7 +55,7 @@ func (f *factory) openTeamStoreAt(u string) (dataStore, error) {
 	e, err := postgres.Open(ctx, u, postgres.Options{})
 	if err != nil {
 		if se, ok := errors.AsType[*store.SchemaError](err); ok {
-			return nil, failT(w, 1, "cli.team.newer", se.Have, se.Want)
+			return nil, failT(w, 1, "cli.team.newer", strconv.Itoa(se.Have), strconv.Itoa(se.Want))
 		}
 		// The error names the database without its password.
 		return nil, failT(w, 1, "cli.team.unreachable", termsafe.Line(err.Error()))

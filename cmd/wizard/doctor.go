@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,7 +123,7 @@ func doctorData(opts *doctorOptions, r *report) {
 		r.fail(w.T("cli.doctor.data_stat", path, err))
 		return
 	}
-	mode, size := fmt.Sprintf("%04o", fi.Mode().Perm()), byteSize(fi.Size())
+	mode, size := fmt.Sprintf("%04o", fi.Mode().Perm()), byteSize(w, fi.Size())
 	if fi.Mode().Perm()&0o077 != 0 {
 		r.fail(w.T("cli.doctor.mode_open", path, mode, size))
 	} else {
@@ -133,15 +134,18 @@ func doctorData(opts *doctorOptions, r *report) {
 	if err != nil {
 		var locked *store.LockedError
 		var schema *store.SchemaError
+		var corrupt *store.CorruptError
 		switch {
+		case errors.As(err, &corrupt):
+			r.fail(w.T("cli.doctor.corrupt", corrupt.Path, corrupt.Err))
 		case errors.As(err, &locked):
 			holder := w.T("cli.doctor.holder_unknown")
 			if pids := lockHolders(path); len(pids) > 0 {
-				holder = describeProcess(pids[0])
+				holder = describeProcess(w, pids[0])
 			}
 			r.fail(w.T("cli.doctor.locked", holder))
 		case errors.As(err, &schema) && schema.Have < schema.Want:
-			r.info(w.T("cli.doctor.schema_old", schema.Have, schema.Want))
+			r.info(w.T("cli.doctor.schema_old", strconv.Itoa(schema.Have), strconv.Itoa(schema.Want)))
 		default:
 			r.fail(err.Error())
 		}
@@ -152,7 +156,7 @@ func doctorData(opts *doctorOptions, r *report) {
 	if v, err := st.SchemaVersion(context.Background()); err != nil {
 		r.fail(err.Error())
 	} else {
-		r.ok(w.T("cli.doctor.schema", v, store.SchemaVersion))
+		r.ok(w.T("cli.doctor.schema", strconv.Itoa(v), strconv.Itoa(store.SchemaVersion)))
 	}
 	rep, ok := doctorCheck(opts, r, st)
 	if !ok {
@@ -169,10 +173,10 @@ func doctorData(opts *doctorOptions, r *report) {
 	} else if stats, err := st.Stats(context.Background()); err != nil {
 		r.fail(w.T("cli.doctor.check_failed", err))
 	} else {
-		r.ok(w.T("cli.doctor.check_ok", stats.Sessions, statusCounts(stats), stats.Events))
+		r.ok(w.T("cli.doctor.check_ok", stats.Sessions, statusCounts(w, stats), stats.Events))
 	}
 	if lf, err := os.Stat(logFile(path)); err == nil {
-		r.info(w.T("cli.doctor.log", logFile(path), byteSize(lf.Size())))
+		r.info(w.T("cli.doctor.log", logFile(path), byteSize(w, lf.Size())))
 	} else {
 		r.info(w.T("cli.doctor.log_none", logFile(path)))
 	}
@@ -222,7 +226,7 @@ func doctorTeam(opts *doctorOptions, r *report) {
 		if s, err := stats.Stats(ctx); err != nil {
 			r.fail(w.T("cli.doctor.check_failed", err))
 		} else {
-			r.ok(w.T("cli.doctor.check_ok", s.Sessions, statusCounts(s), s.Events))
+			r.ok(w.T("cli.doctor.check_ok", s.Sessions, statusCounts(w, s), s.Events))
 		}
 	}
 	if holds, err := st.Holds(ctx); err == nil {
@@ -232,23 +236,32 @@ func doctorTeam(opts *doctorOptions, r *report) {
 	}
 }
 
-// byteSize is e.g. "512 B", "48 KiB", "3.2 MiB".
-func byteSize(n int64) string {
+// byteSize is e.g. "512 B", "48 KiB", "3.2 MiB", in the language's units and digits.
+func byteSize(w *assets.Words, n int64) string {
 	switch {
 	case n < 1<<10:
-		return fmt.Sprintf("%d B", n)
+		return w.T("cli.doctor.bytes", n)
 	case n < 1<<20:
-		return fmt.Sprintf("%d KiB", n>>10)
+		return w.T("cli.doctor.kib", n>>10)
 	}
-	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	return w.T("cli.doctor.mib", float64(n)/(1<<20))
 }
 
-// statusCounts is e.g. "3 active, 1 waiting, 7 done".
-func statusCounts(s store.Stats) string {
+// statusCountKeys are the words of each status's count in doctor's report.
+var statusCountKeys = []struct {
+	status store.Status
+	key    string
+}{
+	{store.StatusActive, "cli.doctor.count.active"}, {store.StatusWaiting, "cli.doctor.count.waiting"},
+	{store.StatusDone, "cli.doctor.count.done"}, {store.StatusAbandoned, "cli.doctor.count.abandoned"},
+}
+
+// statusCounts is e.g. "3 active, 1 waiting, 7 done", in words.
+func statusCounts(w *assets.Words, s store.Stats) string {
 	var parts []string
-	for _, st := range []store.Status{store.StatusActive, store.StatusWaiting, store.StatusDone, store.StatusAbandoned} {
-		if n := s.ByStatus[st]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, st))
+	for _, c := range statusCountKeys {
+		if n := s.ByStatus[c.status]; n > 0 {
+			parts = append(parts, w.T(c.key, n))
 		}
 	}
 	if len(parts) == 0 {
@@ -262,7 +275,7 @@ func doctorServices(ctx context.Context, opts *doctorOptions, r *report) {
 	w, u := opts.Words, opts.URLs
 	switch {
 	case u.partner != "" || u.ocm != "":
-		for _, svc := range []struct{ name, url string }{{"partner", u.partner}, {"ocm", u.ocm}} {
+		for _, svc := range []struct{ name, url string }{{w.T("cli.doctor.service.partner"), u.partner}, {w.T("cli.doctor.service.ocm"), u.ocm}} {
 			if svc.url == "" {
 				r.fail(w.T("cli.doctor.service_missing", svc.name))
 				continue
@@ -275,7 +288,7 @@ func doctorServices(ctx context.Context, opts *doctorOptions, r *report) {
 			r.ok(w.T("cli.doctor.token_set"))
 		}
 	case u.sandbox != "":
-		probe(ctx, r, opts, "sandbox", strings.TrimRight(u.sandbox, "/")+"/sandbox/outbox.json", true)
+		probe(ctx, r, opts, w.T("cli.doctor.service.sandbox"), strings.TrimRight(u.sandbox, "/")+"/sandbox/outbox.json", true)
 	default:
 		r.info(w.T("cli.doctor.builtin"))
 		base, stop, err := opts.StartSandbox()
@@ -284,7 +297,7 @@ func doctorServices(ctx context.Context, opts *doctorOptions, r *report) {
 			return
 		}
 		defer stop()
-		probe(ctx, r, opts, "sandbox", base+"/sandbox/outbox.json", true)
+		probe(ctx, r, opts, w.T("cli.doctor.service.sandbox"), base+"/sandbox/outbox.json", true)
 	}
 }
 
@@ -309,12 +322,12 @@ func probe(ctx context.Context, r *report, opts *doctorOptions, name, u string, 
 		return
 	}
 	resp.Body.Close()
-	took := time.Since(start).Round(time.Millisecond)
+	took := time.Since(start).Milliseconds()
 	if strict && resp.StatusCode != http.StatusOK {
 		r.fail(w.T("cli.doctor.bad_answer", name, u, resp.Status))
 		return
 	}
-	r.ok(w.T("cli.doctor.reachable", name, u, resp.Status, took.String()))
+	r.ok(w.T("cli.doctor.reachable", name, u, resp.Status, w.T("cli.doctor.millis", took)))
 }
 
 // doctorBrowser says whether the wizard would try to open a browser here. Not

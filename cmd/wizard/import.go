@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,12 +55,15 @@ func runImport(opts *importOptions) error {
 	if errors.Is(err, errBundleTooLarge) {
 		return failT(w, codeError, "cli.import.too_large", file, maxBundle>>20)
 	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return failT(w, 1, "cli.import.no_file", file)
+	}
 	if err != nil {
 		return failT(w, 1, "cli.import.read_failed", file, err)
 	}
 	b, err := store.DecodeBundle(data)
 	if ve, ok := errors.AsType[*store.BundleVersionError](err); ok {
-		return failT(w, 1, "cli.import.newer", file, ve.Have, ve.Want)
+		return failT(w, 1, "cli.import.newer", file, strconv.Itoa(ve.Have), strconv.Itoa(ve.Want))
 	}
 	if err != nil {
 		return failT(w, 1, "cli.import.not_bundle", file, err)
@@ -89,7 +94,7 @@ func runImport(opts *importOptions) error {
 			w.DateTime(old.UpdatedAt.Local()), dash(old.UpdatedBy))
 	case errors.As(err, new(*store.ConflictError)):
 		ce, _ := errors.AsType[*store.ConflictError](err)
-		return failT(w, 1, "cli.import.newer_here", store.NormaliseID(sess.ID), st.Where(), ce.Stored, ce.Loaded,
+		return failT(w, 1, "cli.import.newer_here", store.NormaliseID(sess.ID), st.Where(), strconv.FormatUint(uint64(ce.Stored), 10), strconv.FormatUint(uint64(ce.Loaded), 10),
 			w.DateTime(ce.Current.UpdatedAt.Local()), dash(ce.Current.UpdatedBy))
 	case errors.As(err, new(*store.HeldError)):
 		he, _ := errors.AsType[*store.HeldError](err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -95,7 +96,7 @@ func runList(opts *listOptions) error {
 		return err
 	}
 	if opts.Limit < 0 {
-		return failT(w, 2, "cli.list.bad_limit", opts.Limit)
+		return failT(w, 2, "cli.list.bad_limit", strconv.Itoa(opts.Limit))
 	}
 	st, err := opts.OpenStore()
 	if nf, none := errors.AsType[*store.NoFileError](err); none {
@@ -197,7 +198,7 @@ func printList(ctx context.Context, opts *listOptions, st dataStore, opt store.Q
 			printf(tw, "%s\t", cell(dash(s.Demo)))
 		}
 		printf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.ID), cell(dash(s.Company.CompanyName)), cell(dash(s.Account.Email)),
-			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(s.Step)), cell(statusText(w, s)), w.DateTime(s.UpdatedAt.Local()),
+			cell(dash(steps.ShowNumber(s.Phone))), cell(dash(stepText(w, s.Step))), cell(statusText(w, s)), w.DateTime(s.UpdatedAt.Local()),
 			cell(dash(s.UpdatedBy)), inUse)
 	}
 	if err := tw.Flush(); err != nil {
@@ -226,16 +227,30 @@ func listFilter(w *assets.Words, statuses []string, search string) (store.Query,
 	return opt, nil
 }
 
-// statusText is the status as list prints it: "waiting: <why>" for a parked
-// one, "needs attention: <why>" for one that cannot go on by itself.
+// statusText is the status as list prints it, in the language's words:
+// "waiting: <why>" for a parked one, "needs attention: <why>" for one that cannot go on by itself.
 func statusText(w *assets.Words, s store.Session) string {
 	if why := steps.Attention(w, s); why != "" {
 		return w.T("list.attention", why)
 	}
-	if s.Status == store.StatusWaiting && s.WaitingReason != "" {
-		return string(s.Status) + ": " + s.WaitingReason
+	status := string(s.Status)
+	if k := "list.status." + status; w.Has(k) {
+		status = w.T(k)
 	}
-	return string(s.Status)
+	if s.Status == store.StatusWaiting && s.WaitingReason != "" {
+		return w.T("list.waiting", status, s.WaitingReason)
+	}
+	return status
+}
+
+// stepText is the step as list prints it: its id in English (the name
+// 'wizard demo --at' takes), a short name in other languages; a step this
+// wizard does not know as it is saved.
+func stepText(w *assets.Words, step string) string {
+	if k := "list.step." + step; step != "" && w.Has(k) {
+		return w.T(k)
+	}
+	return step
 }
 
 func listEntries(w *assets.Words, sessions []store.Session, holds map[string]store.Hold) []listEntry {

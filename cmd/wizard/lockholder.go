@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"wizard/assets"
 )
 
 // lockHolders lists the processes that have the file at path open, found by
@@ -48,8 +50,8 @@ func lockHolders(path string) []int {
 }
 
 // describeProcess names a process for people: "process 1234: wizard resume K7MQ-4XPD".
-func describeProcess(pid int) string {
-	s := "process " + strconv.Itoa(pid)
+func describeProcess(w *assets.Words, pid int) string {
+	s := w.T("cli.process", strconv.Itoa(pid)) // a pid names a process: ungrouped
 	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
 	if err != nil || len(data) == 0 {
 		return s

@@ -196,11 +196,15 @@ func openError(w *assets.Words, path string, err error) error {
 	switch {
 	case errors.As(err, &locked):
 		if pids := lockHolders(path); len(pids) > 0 {
-			return failT(w, 1, "cli.open.locked_by", path, describeProcess(pids[0]))
+			return failT(w, 1, "cli.open.locked_by", path, describeProcess(w, pids[0]))
 		}
 		return failT(w, 1, "cli.open.locked", path)
-	case errors.As(err, &corrupt), errors.As(err, &schema):
-		return fail(1, "%v", err)
+	case errors.As(err, &corrupt):
+		return failT(w, 1, "cli.open.corrupt", corrupt.Path, corrupt.Err)
+	case errors.As(err, &schema) && schema.Have > schema.Want:
+		return failT(w, 1, "cli.open.schema_newer", schema.Path, strconv.Itoa(schema.Have), strconv.Itoa(schema.Want))
+	case errors.As(err, &schema):
+		return failT(w, 1, "cli.open.schema_older", schema.Path, strconv.Itoa(schema.Have), strconv.Itoa(schema.Want))
 	case errors.Is(err, fs.ErrPermission):
 		return failT(w, 1, "cli.open.permission", path)
 	}
@@ -293,7 +297,7 @@ func (f *factory) builtinSandbox(setup func(*sandbox.Running) error) (services, 
 	if setup != nil {
 		if err := setup(r); err != nil {
 			_ = r.Close()
-			return services{}, fail(1, "cannot set up the built-in sandbox: %v", err)
+			return services{}, failT(w, codeError, "cli.sandbox.builtin_failed", err)
 		}
 	}
 	if _, port, _ := net.SplitHostPort(r.ListenAddr()); port != strconv.Itoa(builtinSandboxPort) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -91,11 +92,39 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	printf(out, "%s\n", w.T("sandbox.serving", r.URL, r.URL+"/sandbox/", r.URL))
 	printf(out, "%s\n", w.T("cli.sandbox.fault_controls", r.URL+"/sandbox/faults"))
 	for _, f := range r.Server.Faults() {
-		printf(out, "%s\n", w.T("cli.sandbox.fault", f.String()))
+		printf(out, "%s\n", w.T("cli.sandbox.fault", faultText(w, f)))
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
 	printf(out, "%s\n", w.T("sandbox.stopped"))
 	return nil
+}
+
+// faultText says what a fault does, in words: "status 503 on /graph/* (next 2
+// requests)". The path, the method and the durations are as the flag takes them.
+func faultText(w *assets.Words, f sandbox.Fault) string {
+	kind := string(f.Kind)
+	switch f.Kind {
+	case sandbox.FaultStatus:
+		kind = w.T("cli.sandbox.fault_kind.status", strconv.Itoa(f.Status))
+	case sandbox.FaultTimeout:
+		kind = w.T("cli.sandbox.fault_kind.timeout", f.Delay.String())
+	case sandbox.FaultMalformed:
+		kind = w.T("cli.sandbox.fault_kind.malformed")
+	case sandbox.FaultReset:
+		kind = w.T("cli.sandbox.fault_kind.reset")
+	}
+	target := f.PathPrefix + "*"
+	if f.Method != "" {
+		target = f.Method + " " + target
+	}
+	n := w.T("cli.sandbox.fault_every")
+	if f.Count > 0 {
+		n = w.T("cli.sandbox.fault_next", f.Count)
+	}
+	if f.Lasts > 0 {
+		n = w.T("cli.sandbox.fault_lasts", n, f.Lasts.String())
+	}
+	return w.T("cli.sandbox.fault_on", kind, target, n)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -94,7 +95,7 @@ func runShow(opts *showOptions) error {
 		printf(tw, "%s\t%s\n", w.T("cli.show.language"), cell(sessionLanguage(s.Language)))
 	}
 	printf(tw, "%s\t%s\n", w.T("cli.show.updated"),
-		cell(w.T("cli.show.updated_value", w.DateTimeSeconds(s.UpdatedAt.Local())+" "+s.UpdatedAt.Local().Format("MST"), dash(s.UpdatedBy), s.Rev)))
+		cell(w.T("cli.show.updated_value", w.DateTimeSeconds(s.UpdatedAt.Local())+" "+s.UpdatedAt.Local().Format("MST"), dash(s.UpdatedBy), strconv.FormatUint(uint64(s.Rev), 10))))
 	if held {
 		printf(tw, "%s\t%s\n", w.T("cli.show.in_use"), w.T("cli.show.in_use_value", heldBy(w, hold)))
 	}
@@ -111,7 +112,7 @@ func runShow(opts *showOptions) error {
 	printf(tw, "\n%s\n", w.T("show.history"))
 	for _, e := range events {
 		line := historyLine(w, e)
-		cells := []string{w.DateTimeSeconds(e.At.Local()), cell(dash(e.By)), cell(dash(e.Step)), cell(e.Kind)}
+		cells := []string{w.DateTimeSeconds(e.At.Local()), cell(dash(e.By)), cell(dash(stepText(w, e.Step))), cell(kindText(w, e.Kind))}
 		if line = oneLine(line); line != "" {
 			cells = append(cells, cell(line))
 		}
@@ -179,6 +180,15 @@ func flattenValue(dec *json.Decoder, name string, out *[]field) error {
 		*out = append(*out, field{name, fmt.Sprint(t)})
 		return nil
 	}
+}
+
+// kindText is what kind of event e is, in words; a kind this wizard has no
+// words for as it is saved.
+func kindText(w *assets.Words, kind string) string {
+	if k := "show.kind." + kind; kind != "" && w.Has(k) {
+		return w.T(k)
+	}
+	return kind
 }
 
 // oneLine keeps a history entry on its line.

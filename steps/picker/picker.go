@@ -103,7 +103,7 @@ var defaultKeys = huh.NewDefaultKeyMap()
 
 // New returns an empty list with huh's default keys.
 func New() *List {
-	l := &List{height: DefaultHeight, noMatch: "No matches"}
+	l := &List{height: DefaultHeight}
 	l.value = &l.own
 	l.filter = textinput.New()
 	l.filter.Prompt = "/"
@@ -123,8 +123,9 @@ func (l *List) Title(t string) *List { l.title, l.wrapped = t, false; l.moved();
 // Description is the line under the title.
 func (l *List) Description(d string) *List { l.description, l.wrapped = d, false; l.moved(); return l }
 
-// NoMatch is what the list says when the filter matches nothing (the
-// default, "No matches", is for tests: a wizard's list gives its own words).
+// NoMatch is what the list says when the filter matches nothing, in the
+// user's words: the list has none of its own (without them it shows an empty
+// row, never English on a Russian or Kazakh screen).
 func (l *List) NoMatch(s string) *List { l.noMatch = s; l.changed(); return l }
 
 // Height is the field's height in lines, title and description included.

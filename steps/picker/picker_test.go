@@ -541,3 +541,18 @@ func run(f *huh.Form, cmd tea.Cmd, msgs ...tea.Msg) {
 		deliver(next)
 	}
 }
+
+// A list whose caller gave it no words for "nothing matches" shows none of
+// its own: no English on a Russian or Kazakh screen.
+func TestNoMatchHasNoWordsOfItsOwn(t *testing.T) {
+	v := "b"
+	l := newList(&v)
+	press(t, l, "/", "x", "y", "z")
+	wantScreen(t, l,
+		"┃ /xyz",
+		"┃ Type / to search.",
+		"┃",
+		"┃",
+		"┃",
+		"┃")
+}
