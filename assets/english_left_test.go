@@ -19,6 +19,9 @@ var verbOrVar = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]|\$\{
 var latinAllowed = map[string][]string{
 	"accessible.yes_words":            {"yes"}, // answers typed on an English keyboard
 	"accessible.no_words":             {"no"},
+	"accessible.all_words":            {"all"},
+	"accessible.back_words":           {"back"},
+	"accessible.list_words":           {"list"},
 	"cli.usage.hint_bool":             {"true", "false"},
 	"cli.list.bad_status":             {"active", "waiting", "done", "abandoned"}, // what --status takes
 	"help.list.flag.status":           {"active", "waiting", "done", "abandoned"},
@@ -34,7 +37,7 @@ var latinAllowed = map[string][]string{
 	"help.demo.example":               {"wrong", "code", "verify", "phone", "reset", "resume"}, // a scenario, a step
 	"help.demo.flag.at":               {"verify", "code"},
 	"help.demo.reset.long":            {"resume"},
-	"help.sandbox.flag.fault":         {"prefix", "method", "kind", "status", "timeout", "malformed", "reset", "count", "delay"},
+	"help.sandbox.flag.fault":         {"prefix", "method", "kind", "status", "timeout", "malformed", "reset", "count", "delay", "code", "lasts", "Graph"}, // the keys a fault takes; Meta's API by its name
 	"help.sandbox.flag.allow-remote":  {"loopback"},
 	"cli.sandbox.not_loopback":        {"loopback"},
 	"help.show.flag.json":             {"session", "events"},

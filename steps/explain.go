@@ -21,7 +21,7 @@ import (
 // sentence). A 503 with Retry-After is an outage that says when to come back.
 //
 // Meta's codes and the Embedded Signup subcodes: the sentences in
-// second-half.json ("error.graph.*", "error.graph.sub.*") follow
+// errors.json ("error.graph.*", "error.graph.sub.*") follow
 //   - developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes
 //     (10 Permission Denied, 200-299 API Permission, 368 Temporarily blocked
 //     for policies violations, 131031 Business Account locked, 80007 and
