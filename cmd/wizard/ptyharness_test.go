@@ -115,6 +115,7 @@ func (h *ptyHome) env() []string {
 		"PATH=" + os.Getenv("PATH"),
 		"USER=tester",
 		"TZ=UTC",
+		"GOTRACEBACK=all", // a program stuck in a test prints every goroutine on SIGQUIT (stuck)
 	}
 	return append(env, h.extra...)
 }
@@ -367,7 +368,7 @@ func (p *ptyTerm) waitUntil(timeout time.Duration, what string, found func(strin
 			p.Fatalf("the program ended while waiting for %s", what)
 		}
 		if time.Now().After(deadline) {
-			p.Fatalf("timed out after %v waiting for %s", timeout, what)
+			p.Fatalf("timed out after %v waiting for %s%s", timeout, what, p.stuck())
 		}
 		time.Sleep(15 * time.Millisecond)
 	}
