@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -480,35 +479,10 @@ func (s *Server) faultRoutes() {
 
 // InjectFault adds a fault to the sandbox at baseURL over HTTP.
 func InjectFault(ctx context.Context, baseURL string, f Fault) error {
-	body, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
-	return faultControl(ctx, http.MethodPost, baseURL, body)
+	return Hints{BaseURL: baseURL}.control(ctx, http.MethodPost, "/sandbox/faults", f, nil)
 }
 
 // ClearFaults removes every fault of the sandbox at baseURL over HTTP.
 func ClearFaults(ctx context.Context, baseURL string) error {
-	return faultControl(ctx, http.MethodDelete, baseURL, nil)
-}
-
-func faultControl(ctx context.Context, method, baseURL string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(baseURL, "/")+"/sandbox/faults", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		var e struct {
-			Error struct{ Message string } `json:"error"`
-		}
-		_ = json.NewDecoder(resp.Body).Decode(&e)
-		return fmt.Errorf("sandbox faults: HTTP %d %s", resp.StatusCode, e.Error.Message)
-	}
-	return nil
+	return Hints{BaseURL: baseURL}.control(ctx, http.MethodDelete, "/sandbox/faults", nil, nil)
 }
