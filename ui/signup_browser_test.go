@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"wizard/client/sandbox"
+	"wizard/internal/chromiumtest"
 	"wizard/steps"
 	"wizard/store"
 )
@@ -19,14 +19,6 @@ import (
 // These tests open the signup page the wizard produced in a real, headless
 // Chromium, click through it as a user would, and check that the wizard's
 // signup step receives the result through the loopback callback.
-
-// chromiumPath is Debian's chromium; WIZARD_CHROMIUM names another.
-func chromiumPath() string {
-	if p := os.Getenv("WIZARD_CHROMIUM"); p != "" {
-		return p
-	}
-	return "/usr/bin/chromium"
-}
 
 // newChromium starts a headless Chromium with a fresh profile; the returned
 // context ends the browser when the test ends, or after 90 seconds (a
@@ -39,34 +31,7 @@ func newChromium(t *testing.T) context.Context {
 // newChromiumWithin is newChromium with another deadline, for a longer walk.
 func newChromiumWithin(t *testing.T, deadline time.Duration) context.Context {
 	t.Helper()
-	path := chromiumPath()
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("no Chromium at %s (apt-get install -y chromium); CI must have it", path)
-		}
-		t.Fatalf("no Chromium at %s: .ci/run installs it with apt-get install -y chromium", path)
-	}
-	profile := t.TempDir() // before the cleanup below, so Chromium is gone when it is removed
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(profile),
-	)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, deadline)
-	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // starts the browser
-		t.Fatalf("cannot start Chromium: %v", err)
-	}
-	return ctx
+	return chromiumtest.New(t, deadline)
 }
 
 // browserWorld is a world whose "browser" is the headless Chromium: opening a

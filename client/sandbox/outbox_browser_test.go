@@ -2,7 +2,6 @@ package sandbox_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"wizard/client/sandbox"
+	"wizard/internal/chromiumtest"
 )
 
 // The trainer's outbox page in a real, headless Chromium: it updates itself
@@ -17,42 +17,11 @@ import (
 // without reloading; everything shown is text, never HTML; its pace buttons
 // set the sandbox's pace.
 
-// newOutboxBrowser starts a headless Chromium with a fresh profile (Debian's
-// /usr/bin/chromium, or WIZARD_CHROMIUM); it ends with the test, or after 90
-// seconds (a deadline for a loaded machine, not a pace).
+// newOutboxBrowser starts a headless Chromium (chromiumtest); it ends with
+// the test, or after 90 seconds (a deadline for a loaded machine, not a pace).
 func newOutboxBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := os.Getenv("WIZARD_CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("no Chromium at %s (apt-get install -y chromium); CI must have it", path)
-		}
-		t.Fatalf("no Chromium at %s", path)
-	}
-	profile := t.TempDir()
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(profile),
-	)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("cannot start Chromium: %v", err)
-	}
-	return ctx
+	return chromiumtest.New(t, 90*time.Second)
 }
 
 // until waits for a JavaScript condition on the page (the page's own fetches
