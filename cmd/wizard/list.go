@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,11 +42,15 @@ type listOptions struct {
 
 	Context context.Context  // ends --watch; nil: never
 	Now     func() time.Time // the clock of --watch's "as of" line
+
+	// Resizes are the terminal's resizes, after which --watch prints the
+	// list again for the new width (nil: none). See list_fit_unix.go.
+	Resizes func() (resized <-chan os.Signal, stop func())
 }
 
 func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
 	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly, Now: f.Now,
-		Width: func() int { return terminalWidth(f.IO.Out) }}
+		Width: func() int { return terminalWidth(f.IO.Out) }, Resizes: terminalResizes}
 	cmd := &cobra.Command{
 		Use:  "list",
 		Args: cobra.NoArgs,
@@ -143,6 +148,12 @@ func watchList(ctx context.Context, opts *listOptions, st dataStore, q store.Que
 		return failT(opts.Words, 1, "cli.read_failed", st.Where(), err)
 	}
 	clear := !opts.JSON && isTerminal(opts.IO.Out)
+	var resized <-chan os.Signal // a resized terminal: the list again, fitted to its new width
+	if clear && !opts.Wide && opts.Resizes != nil {
+		var stop func()
+		resized, stop = opts.Resizes()
+		defer stop()
+	}
 	for {
 		if clear {
 			printf(opts.IO.Out, "\x1b[H\x1b[2J") // from the top of a clean screen: no scrolling wall of tables
@@ -154,16 +165,21 @@ func watchList(ctx context.Context, opts *listOptions, st dataStore, q store.Que
 		if !opts.JSON {
 			printf(opts.IO.Out, "%s\n", fitLines(opts.Words.T("cli.list.watching", opts.Words.TimeSeconds(opts.Now().Local())), width))
 		}
-		if _, ok := <-changes; !ok {
-			return nil
+		select {
+		case _, ok := <-changes:
+			if !ok {
+				return nil
+			}
+		case <-resized:
 		}
-		// Several changes at once (a burst of saves) make one new list.
+		// Several changes at once (a burst of saves, a window dragged wider) make one new list.
 		for drained := false; !drained; {
 			select {
 			case _, ok := <-changes:
 				if !ok {
 					return nil
 				}
+			case <-resized:
 			default:
 				drained = true
 			}

@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/creack/pty"
 
 	"wizard/assets"
 	"wizard/store"
@@ -263,4 +265,34 @@ func TestListWatchFitsTheTerminal(t *testing.T) {
 		t.Fatal("list --watch did not end when its context did")
 	}
 	checkFits(t, "ru --watch at 60", out.String(), 60, ru, fitFixture())
+}
+
+// --watch in a terminal made narrower prints the list again, fitted to the
+// new width, without waiting for a signup to change.
+func TestListWatchFollowsAResizedTerminal(t *testing.T) {
+	path := fitData(t)
+	home := newPtyHome(t)
+	cmd := exec.Command(ptyBinary(t), "list", "--watch", "--data", path)
+	cmd.Env = home.env()
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var out syncBuffer
+	go func() { _, _ = io.Copy(&out, ptmx) }()
+	asOf := strings.Fields(assets.NewWords("en").T("cli.list.watching", ""))[0] + " "
+	waitFor(t, "the first list", func() bool { return strings.Count(out.String(), asOf) == 1 })
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 60}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the list again after the resize", func() bool { return strings.Count(out.String(), asOf) >= 2 })
+	screens := strings.Split(out.String(), "\x1b[H\x1b[2J")
+	last := ansi.Strip(strings.ReplaceAll(screens[len(screens)-1], "\r\n", "\n"))
+	checkFits(t, "--watch resized to 60", last, 60, assets.NewWords("en"), fitFixture())
+	first := ansi.Strip(strings.ReplaceAll(screens[len(screens)-2], "\r\n", "\n"))
+	if header := func(s string) string { return strings.SplitN(s, "\n", 2)[0] }; !strings.Contains(header(first), "NUMBER") || strings.Contains(header(last), "NUMBER") {
+		t.Errorf("at 120 columns, then at 60:\n%s\nthen:\n%s", first, last)
+	}
 }
