@@ -296,3 +296,24 @@ func TestListWatchFollowsAResizedTerminal(t *testing.T) {
 		t.Errorf("at 120 columns, then at 60:\n%s\nthen:\n%s", first, last)
 	}
 }
+
+// Shortened, UPDATED is the time for today, the day for this year, the day and
+// year before, in the language's way of writing them.
+func TestShortDay(t *testing.T) {
+	today := time.Date(2025, 3, 14, 18, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		lang string
+		when time.Time
+		want string
+	}{
+		{"en", time.Date(2025, 3, 14, 9, 5, 0, 0, time.UTC), "09:05"},
+		{"en", time.Date(2025, 1, 2, 9, 5, 0, 0, time.UTC), "2 Jan"},
+		{"en", time.Date(2024, 12, 31, 9, 5, 0, 0, time.UTC), "31 Dec 2024"},
+		{"ru", time.Date(2025, 1, 2, 9, 5, 0, 0, time.UTC), "02.01"},
+		{"kk", time.Date(2024, 12, 31, 9, 5, 0, 0, time.UTC), "31.12.2024"},
+	} {
+		if got := shortDay(assets.NewWords(tc.lang), tc.when, today); got != tc.want {
+			t.Errorf("%s %v: %q, want %q", tc.lang, tc.when, got, tc.want)
+		}
+	}
+}
