@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,13 +34,23 @@ type listOptions struct {
 	JSON     bool     // --json
 	Limit    int      // --limit; defaultListLimit without it (0, all, with --json)
 	Watch    bool     // --watch: print the list again at every change
+	Wide     bool     // --wide: the full table, even in a terminal too narrow for it
+
+	// Width is the width of the terminal the list is printed to, 0 when it
+	// is printed to no terminal (a pipe, a file: the full table). See list_fit.go.
+	Width func() int
 
 	Context context.Context  // ends --watch; nil: never
 	Now     func() time.Time // the clock of --watch's "as of" line
+
+	// Resizes are the terminal's resizes, after which --watch prints the
+	// list again for the new width (nil: none). See list_fit_unix.go.
+	Resizes func() (resized <-chan os.Signal, stop func())
 }
 
 func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
-	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly, Now: f.Now}
+	opts := &listOptions{IO: f.IO, OpenStore: f.OpenStoreReadOnly, Now: f.Now,
+		Width: func() int { return terminalWidth(f.IO.Out) }, Resizes: terminalResizes}
 	cmd := &cobra.Command{
 		Use:  "list",
 		Args: cobra.NoArgs,
@@ -60,6 +71,7 @@ func newListCmd(f *factory, runF func(*listOptions) error) *cobra.Command {
 	fl.BoolVar(&opts.JSON, "json", false, "")
 	fl.IntVar(&opts.Limit, "limit", 0, "")
 	fl.BoolVar(&opts.Watch, "watch", false, "")
+	fl.BoolVar(&opts.Wide, "wide", false, "")
 	return cmd
 }
 
@@ -103,7 +115,11 @@ func runList(opts *listOptions) error {
 		if opts.JSON {
 			return writeJSON(opts.IO.Out, []listEntry{})
 		}
-		printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("list.empty", nf.Path))
+		width := 0
+		if !opts.Wide && opts.Width != nil {
+			width = opts.Width()
+		}
+		printf(termsafe.NewWriter(opts.IO.Out), "%s\n", fitLines(w.T("list.empty", nf.Path), width))
 		return nil
 	}
 	if err != nil {
@@ -116,7 +132,8 @@ func runList(opts *listOptions) error {
 		ctx = context.Background()
 	}
 	if !opts.Watch {
-		return printList(ctx, opts, st, opt)
+		_, err := printList(ctx, opts, st, opt)
+		return err
 	}
 	return watchList(ctx, opts, st, opt)
 }
@@ -131,26 +148,38 @@ func watchList(ctx context.Context, opts *listOptions, st dataStore, q store.Que
 		return failT(opts.Words, 1, "cli.read_failed", st.Where(), err)
 	}
 	clear := !opts.JSON && isTerminal(opts.IO.Out)
+	var resized <-chan os.Signal // a resized terminal: the list again, fitted to its new width
+	if clear && !opts.Wide && opts.Resizes != nil {
+		var stop func()
+		resized, stop = opts.Resizes()
+		defer stop()
+	}
 	for {
 		if clear {
 			printf(opts.IO.Out, "\x1b[H\x1b[2J") // from the top of a clean screen: no scrolling wall of tables
 		}
-		if err := printList(ctx, opts, st, q); err != nil {
+		width, err := printList(ctx, opts, st, q)
+		if err != nil {
 			return err
 		}
 		if !opts.JSON {
-			printf(opts.IO.Out, "%s\n", opts.Words.T("cli.list.watching", opts.Words.TimeSeconds(opts.Now().Local())))
+			printf(opts.IO.Out, "%s\n", fitLines(opts.Words.T("cli.list.watching", opts.Words.TimeSeconds(opts.Now().Local())), width))
 		}
-		if _, ok := <-changes; !ok {
-			return nil
+		select {
+		case _, ok := <-changes:
+			if !ok {
+				return nil
+			}
+		case <-resized:
 		}
-		// Several changes at once (a burst of saves) make one new list.
+		// Several changes at once (a burst of saves, a window dragged wider) make one new list.
 		for drained := false; !drained; {
 			select {
 			case _, ok := <-changes:
 				if !ok {
 					return nil
 				}
+			case <-resized:
 			default:
 				drained = true
 			}
@@ -158,28 +187,47 @@ func watchList(ctx context.Context, opts *listOptions, st dataStore, q store.Que
 	}
 }
 
-// printList prints one page of the signups q selects, with who holds them.
-func printList(ctx context.Context, opts *listOptions, st dataStore, opt store.Query) error {
+// printList prints one page of the signups q selects, with who holds them:
+// the full table, or in a terminal (unless --wide) one that fits its width
+// (see list_fit.go), and returns that width (0 for the full table).
+func printList(ctx context.Context, opts *listOptions, st dataStore, opt store.Query) (int, error) {
 	w := opts.Words
 	page, err := st.List(ctx, opt)
 	if err != nil {
-		return failT(w, 1, "cli.read_failed", st.Where(), err)
+		return 0, failT(w, 1, "cli.read_failed", st.Where(), err)
 	}
 	holds := holdsByID(ctx, st)
 	sessions, more := page.Sessions, page.Next != ""
 	out := opts.IO.Out
 	if opts.JSON {
-		return writeJSON(out, listEntries(w, sessions, holds))
+		return 0, writeJSON(out, listEntries(w, sessions, holds))
+	}
+	width := 0
+	if !opts.Wide && opts.Width != nil {
+		width = opts.Width() // again at every print: --watch follows a resized terminal
 	}
 	out = termsafe.NewWriter(out) // what the signups hold came from users and files
 	cell := termsafe.Line
 	if len(sessions) == 0 {
 		if len(opt.Statuses) > 0 || opt.Search != "" {
-			printf(out, "%s\n", w.T("cli.list.none_match", st.Where()))
+			printf(out, "%s\n", fitLines(w.T("cli.list.none_match", st.Where()), width))
 		} else {
-			printf(out, "%s\n", w.T("list.empty", st.Where()))
+			printf(out, "%s\n", fitLines(w.T("list.empty", st.Where()), width))
 		}
-		return nil
+		return width, nil
+	}
+	if width > 0 {
+		table, note := fittedList(w, opts.now(), width, sessions, holds)
+		for _, l := range table {
+			printf(out, "%s\n", l)
+		}
+		if more {
+			printf(out, "%s\n", fitLines(w.T("cli.list.more", opts.Limit), width))
+		}
+		if note != "" {
+			printf(out, "%s\n", fitLines(note, width))
+		}
+		return width, nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	// A DEMO column, first, when a trainer's demo signup is among them: a
@@ -202,12 +250,20 @@ func printList(ctx context.Context, opts *listOptions, st dataStore, opt store.Q
 			cell(dash(s.UpdatedBy)), inUse)
 	}
 	if err := tw.Flush(); err != nil {
-		return err
+		return 0, err
 	}
 	if more {
 		printf(out, "%s\n", w.T("cli.list.more", opts.Limit))
 	}
-	return nil
+	return 0, nil
+}
+
+// now is the time by the clock of the options.
+func (opts *listOptions) now() time.Time {
+	if opts.Now == nil {
+		return time.Now()
+	}
+	return opts.Now()
 }
 
 // listFilter turns --status and --search into a store.Query. The search
