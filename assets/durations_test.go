@@ -1,9 +1,14 @@
 package assets
 
 import (
+	"regexp"
 	"testing"
 	"time"
 )
+
+// nbsp puts a non-breaking space between a number and its unit, as the
+// catalog does, so that a wrapped line never parts them.
+func nbsp(s string) string { return regexp.MustCompile(`(\d) `).ReplaceAllString(s, "$1\u00a0") }
 
 // Durations in words in each language, never in Go's syntax.
 func TestDurationsInWords(t *testing.T) {
@@ -30,13 +35,13 @@ func TestDurationsInWords(t *testing.T) {
 		{"kk", 3*time.Hour + 10*time.Minute, "3 сағ 10 мин"},
 		{"kk", 0, "0 с"},
 	} {
-		if got := NewWords(tc.lang).Duration(tc.d); got != tc.want {
+		if got := NewWords(tc.lang).Duration(tc.d); got != nbsp(tc.want) {
 			t.Errorf("%s: %v is %q, want %q", tc.lang, tc.d, got, tc.want)
 		}
 	}
 	for lang, want := range map[string]string{"en": "5 seconds; typed e.g. as 5s", "ru": "5 с; вводится, например, как 5s",
 		"kk": "5 с; мысалы, 5s түрінде жазылады"} {
-		if got := NewWords(lang).TypedDuration(5*time.Second, "5s"); got != want {
+		if got := NewWords(lang).TypedDuration(5*time.Second, "5s"); got != nbsp(want) {
 			t.Errorf("%s: a flag's 5s is %q, want %q", lang, got, want)
 		}
 	}

@@ -210,11 +210,11 @@ func TestNowAndPaceKeysAgainstTheSandbox(t *testing.T) {
 	h.pump("the pace read", 10*time.Second, func() bool { return a.class.paceKnown })
 	h.deliver(keyF3)
 	h.pump("the fast pace", 10*time.Second, func() bool {
-		return strings.Contains(flat(h.screen()), flat(words.T("classroom.pace_line", "fast", "5 s", "2 s")))
+		return strings.Contains(flat(h.screen()), flat(words.T("classroom.pace_line", "fast", words.Duration(5*time.Second), words.Duration(2*time.Second))))
 	})
 	h.deliver(keyF3)
 	h.pump("the real pace", 10*time.Second, func() bool {
-		return strings.Contains(flat(h.screen()), flat(words.T("classroom.pace_line", "real", "2 min", "10 min")))
+		return strings.Contains(flat(h.screen()), flat(words.T("classroom.pace_line", "real", words.Duration(2*time.Minute), words.Duration(10*time.Minute))))
 	})
 	if p := w.sb.Server.Pace(); p.Name != sandbox.PaceReal {
 		t.Fatalf("the sandbox's pace is %+v after f3, f3", p)
