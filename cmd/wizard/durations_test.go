@@ -35,6 +35,11 @@ func TestDurationsInTheUserLanguage(t *testing.T) {
 			if !strings.Contains(shown, flatLine(want)) {
 				t.Errorf("%s %v: the default %q is not shown:\n%s", lang, args, want, out.String())
 			}
+			for _, line := range strings.Split(out.String(), "\n") { // an example's comment is read
+				if c := strings.TrimSpace(line); strings.HasPrefix(c, "#") && goDuration.MatchString(c) {
+					t.Errorf("%s %v: an example's comment in Go's syntax: %q", lang, args, c)
+				}
+			}
 			for _, bare := range []string{"(5s)", "(1s)"} {
 				if strings.Contains(shown, bare) {
 					t.Errorf("%s %v: a default in Go's syntax %s", lang, args, bare)
