@@ -189,13 +189,8 @@ func (a *App) paceName(name string) string {
 	return a.words.T("classroom.pace_other")
 }
 
-// span says a duration in whole seconds or minutes.
-func (a *App) span(d time.Duration) string {
-	if d < time.Minute {
-		return a.words.T("classroom.seconds", int((d+time.Second-1)/time.Second))
-	}
-	return a.words.T("classroom.minutes", int(d/time.Minute))
-}
+// span says a duration in words, in the user's language.
+func (a *App) span(d time.Duration) string { return a.words.Duration(d) }
 
 // stepBody is the step's body, or the presenter notes over it.
 func (a *App) stepBody(width int) string {

@@ -210,11 +210,11 @@ func TestNowAndPaceKeysAgainstTheSandbox(t *testing.T) {
 	h.pump("the pace read", 10*time.Second, func() bool { return a.class.paceKnown })
 	h.deliver(keyF3)
 	h.pump("the fast pace", 10*time.Second, func() bool {
-		return strings.Contains(flat(h.screen()), flat(words.T("classroom.pace_line", "fast", "5 s", "2 s")))
+		return strings.Contains(flat(h.screen()), flat(words.T("classroom.pace_line", "fast", words.Duration(5*time.Second), words.Duration(2*time.Second))))
 	})
 	h.deliver(keyF3)
 	h.pump("the real pace", 10*time.Second, func() bool {
-		return strings.Contains(flat(h.screen()), flat(words.T("classroom.pace_line", "real", "2 min", "10 min")))
+		return strings.Contains(flat(h.screen()), flat(words.T("classroom.pace_line", "real", words.Duration(2*time.Minute), words.Duration(10*time.Minute))))
 	})
 	if p := w.sb.Server.Pace(); p.Name != sandbox.PaceReal {
 		t.Fatalf("the sandbox's pace is %+v after f3, f3", p)
@@ -343,4 +343,41 @@ func TestUnreachableControlsNeverStopTheWizard(t *testing.T) {
 	h.deliver(keyF2)
 	w.clickVerifyLink() // the wait went on: the link still moves it
 	h.waitScreen("Type of organisation")
+}
+
+// The pace line says its durations in words of the user's language ("5 с",
+// «2 мин»), never in Go's syntax ("5s", "2m0s").
+func TestPaceLineInTheUserLanguage(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "ru", "kk"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			w := classroomWorld(t)
+			words := assets.NewWords(lang)
+			w.env.Words = words
+			a := New(Options{Store: w.st, Env: w.env, Session: store.Session{ID: store.NewID(), Language: lang}, User: "tester"})
+			h := newHarness(t, a, 80, 24)
+			h.settle()
+			h.pump("the pace read", 10*time.Second, func() bool { return a.class.paceKnown })
+			for _, pace := range []struct {
+				name, key        string
+				email, activate  time.Duration
+				goEmail, goActiv string
+			}{
+				{"fast", "classroom.pace_fast", 5 * time.Second, 2 * time.Second, "5s", "2s"},
+				{"real", "classroom.pace_real", 2 * time.Minute, 10 * time.Minute, "2m0s", "10m0s"},
+			} {
+				h.deliver(keyF3)
+				want := flat(words.T("classroom.pace_line", words.T(pace.key),
+					words.Duration(pace.email), words.Duration(pace.activate)))
+				h.pump("the "+pace.name+" pace", 10*time.Second, func() bool { return strings.Contains(flat(h.screen()), want) })
+				for _, s := range []string{pace.goEmail, pace.goActiv} {
+					if strings.Contains(flat(h.screen()), " "+s) {
+						t.Errorf("%s: the pace line says %s:\n%s", pace.name, s, h.screen())
+					}
+				}
+				fitsWithFooter(t, lang+" "+pace.name+" pace", h.screen(), words)
+			}
+		})
+	}
 }

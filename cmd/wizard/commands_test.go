@@ -818,7 +818,7 @@ func TestSandboxFaultFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"/sandbox/faults", "fault: status 503 on /graph/* (next 2 requests)",
-		"fault: timeout after 20s on GET /ocm/* (every request)"} {
+		"fault: timeout after 20\u00a0seconds on GET /ocm/* (every request)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"wizard/assets"
 	"wizard/client"
 	"wizard/client/sandbox"
 	"wizard/steps"
@@ -31,13 +32,18 @@ var seedableSteps = []steps.ID{steps.Terms, steps.Account, steps.VerifyEmail, st
 
 // The made-up company.
 const (
-	demoCompany     = "Dala Foods"
-	demoGovernment  = "Dala District Akimat"
-	demoFullName    = "Aigerim Bekova"
-	demoDescription = "Dairy and bakery products from Almaty"
-	demoWebsite     = "https://dala-foods.kz"
-	demoCountry     = "KZ"
+	demoCompany    = "Dala Foods"
+	demoGovernment = "Dala District Akimat"
+	demoFullName   = "Aigerim Bekova"
+	demoWebsite    = "https://dala-foods.kz"
+	demoCountry    = "KZ"
 )
+
+// demoDescription is the made-up company's description, in the language of
+// its signup: a prose answer, unlike the names, the e-mail and the numbers.
+func demoDescription(sess *store.Session) string {
+	return assets.NewWords(sess.Language).T("demo_company.description")
+}
 
 type seedOptions struct {
 	Env      *steps.Env
@@ -69,7 +75,7 @@ func seedDemo(ctx context.Context, o seedOptions, sess *store.Session, at steps.
 	if problem != rules.PhoneOK {
 		return fmt.Errorf("the made-up number +7%s is not a number of Kazakhstan (%s)", national, problem)
 	}
-	profile := store.Profile{DisplayName: company.CompanyName, Category: "OTHER", Description: demoDescription, Website: demoWebsite}
+	profile := store.Profile{DisplayName: company.CompanyName, Category: "OTHER", Description: demoDescription(sess), Website: demoWebsite}
 
 	sess.Account.Email = email // shown filled in on the account step
 	if !before(steps.Terms) {

@@ -234,13 +234,13 @@ func TestErrorLooksAsFangPrintsIt(t *testing.T) {
 		if err.Error() != "" && !strings.Contains(fangOut.String(), "\x1b[") {
 			t.Fatalf("fang printed no colours: %q", fangOut.String())
 		}
-		errorHandler(colorprofile.NewWriter(&ours, os.Environ()), errorStyles(assets.NewWords("en"), false), err)
+		errorHandler(colorprofile.NewWriter(&ours, os.Environ()), errorStyles(assets.NewWords("en"), false, 120), err)
 		if ours.String() != fangOut.String() {
 			t.Errorf("%q:\nfang printed %q\n    we print %q", err, fangOut.String(), ours.String())
 		}
 	}
 	var ours bytes.Buffer
-	errorHandler(&ours, errorStyles(assets.NewWords("en"), false), errors.New("K7MQ-4XPD is in use"))
+	errorHandler(&ours, errorStyles(assets.NewWords("en"), false, 120), errors.New("K7MQ-4XPD is in use"))
 	if !strings.Contains(ours.String(), "K7MQ-4XPD is in use.") {
 		t.Errorf("an id at the start of an error is changed: %q", ours.String())
 	}

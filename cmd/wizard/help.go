@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -357,7 +358,7 @@ func (p *helpPrinter) flagItems(fs *pflag.FlagSet) []listItem {
 			name = "-" + fl.Shorthand + " " + name
 		}
 		it := listItem{name: name, text: capitalize(fl.Usage), paintName: paint(p.st.flag)}
-		if d := flagDefault(fl); d != "" {
+		if d := flagDefault(p.w, fl); d != "" {
 			it.extra = "(" + d + ")"
 		}
 		items = append(items, it)
@@ -365,13 +366,19 @@ func (p *helpPrinter) flagItems(fs *pflag.FlagSet) []listItem {
 	return items
 }
 
-// flagDefault is fl's default as help shows it: nothing for an empty, false
-// or zero one; a default taken from the environment (a URL) without its
-// password; escaped, since it may come from the environment.
-func flagDefault(fl *pflag.Flag) string {
+// flagDefault is fl's default as help shows it, in the words of w: nothing
+// for an empty, false or zero one; a duration in words, and as it is typed
+// ("5 seconds; typed e.g. as 5s"); a default taken from the environment (a
+// URL) without its password; escaped, since it may come from the environment.
+func flagDefault(w *assets.Words, fl *pflag.Flag) string {
 	switch fl.DefValue {
 	case "", "false", "0", "[]", "0s":
 		return ""
+	}
+	if fl.Value.Type() == "duration" {
+		if d, err := time.ParseDuration(fl.DefValue); err == nil {
+			return w.TypedDuration(d, termsafe.Line(fl.DefValue))
+		}
 	}
 	d := fl.DefValue
 	if u, err := url.Parse(d); err == nil && u.User != nil {

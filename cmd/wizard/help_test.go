@@ -65,7 +65,7 @@ func helpWords(root *cobra.Command, w *assets.Words) map[string]bool {
 		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.InheritedFlags()} {
 			fs.VisitAll(func(fl *pflag.Flag) {
 				add(capitalize(fl.Usage), "--"+fl.Name, "-"+fl.Shorthand)
-				if d := flagDefault(fl); d != "" {
+				if d := flagDefault(w, fl); d != "" {
 					add("(" + d + ")")
 				}
 			})

@@ -70,14 +70,14 @@ func manPage(root *cobra.Command, w *assets.Words, f *factory) string {
 			doc.Paragraph()
 			doc.TextItalic(w.T("help.section.flags"))
 			doc.Indent(4)
-			manFlagList(doc, local)
+			manFlagList(doc, w, local)
 			doc.IndentEnd()
 		}
 		doc.IndentEnd()
 	}
 
 	doc.Section(w.T("help.section.global_flags"))
-	manFlagList(doc, manFlags(root.PersistentFlags()))
+	manFlagList(doc, w, manFlags(root.PersistentFlags()))
 
 	doc.Section(w.T("help.section.exit_status"))
 	for _, e := range exitCodes {
@@ -134,7 +134,7 @@ func manFlags(fs *pflag.FlagSet) []*pflag.Flag {
 	return flags
 }
 
-func manFlagList(doc *roff.Document, flags []*pflag.Flag) {
+func manFlagList(doc *roff.Document, w *assets.Words, flags []*pflag.Flag) {
 	for _, fl := range flags {
 		doc.TaggedParagraph(-1)
 		name := "--" + fl.Name
@@ -144,7 +144,7 @@ func manFlagList(doc *roff.Document, flags []*pflag.Flag) {
 		doc.TextBold(name)
 		doc.EndSection()
 		text := fl.Usage
-		if d := flagDefault(fl); d != "" {
+		if d := flagDefault(w, fl); d != "" {
 			text += " (" + d + ")"
 		}
 		manText(doc, text)

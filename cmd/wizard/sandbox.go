@@ -102,14 +102,15 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 }
 
 // faultText says what a fault does, in words: "status 503 on /graph/* (next 2
-// requests)". The path, the method and the durations are as the flag takes them.
+// requests)". The path and the method are as the flag takes them, the
+// durations in words.
 func faultText(w *assets.Words, f sandbox.Fault) string {
 	kind := string(f.Kind)
 	switch f.Kind {
 	case sandbox.FaultStatus:
 		kind = w.T("cli.sandbox.fault_kind.status", strconv.Itoa(f.Status))
 	case sandbox.FaultTimeout:
-		kind = w.T("cli.sandbox.fault_kind.timeout", f.Delay.String())
+		kind = w.T("cli.sandbox.fault_kind.timeout", w.Duration(f.Delay))
 	case sandbox.FaultMalformed:
 		kind = w.T("cli.sandbox.fault_kind.malformed")
 	case sandbox.FaultReset:
@@ -124,7 +125,7 @@ func faultText(w *assets.Words, f sandbox.Fault) string {
 		n = w.T("cli.sandbox.fault_next", f.Count)
 	}
 	if f.Lasts > 0 {
-		n = w.T("cli.sandbox.fault_lasts", n, f.Lasts.String())
+		n = w.T("cli.sandbox.fault_lasts", n, w.Duration(f.Lasts))
 	}
 	return w.T("cli.sandbox.fault_on", kind, target, n)
 }
