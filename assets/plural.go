@@ -33,12 +33,22 @@ var exact = regexp.MustCompile(`^=\d+$`)
 
 // parseTexts reads one catalog file.
 func parseTexts(data []byte) (map[string]text, error) {
-	var raw map[string]json.RawMessage
+	// One pass over the file: a plain text (nearly all of them) is taken as
+	// it is decoded; only an object of forms is read again by parseText.
+	var raw map[string]any
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, err
 	}
 	out := make(map[string]text, len(raw))
-	for key, r := range raw {
+	for key, v := range raw {
+		if s, ok := v.(string); ok {
+			out[key] = text{Plain: s}
+			continue
+		}
+		r, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("key %s: %w", key, err)
+		}
 		t, err := parseText(r)
 		if err != nil {
 			return nil, fmt.Errorf("key %s: %w", key, err)

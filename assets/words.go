@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -53,27 +54,35 @@ type Words struct {
 // DefaultLanguage is the language used when none is asked for or the asked one has no catalog.
 var DefaultLanguage = language.English
 
-var catalogs = mustLoadCatalogs()
+var catalogs = mustFindCatalogs()
 
+// loaded is the catalogs: the languages there are (from the folders' names,
+// at start) and each language's texts, read into the builder the first time
+// that language's words are asked for. A run needs English (every catalog
+// falls back to it) and at most one more, so it never reads the others:
+// reading all three at start cost ~10 ms before the first frame.
 type loaded struct {
 	builder *catalog.Builder
-	keys    map[language.Tag]map[string]bool
 	tags    []language.Tag
+
+	mu   sync.Mutex
+	keys map[language.Tag]map[string]bool // the languages read so far
 }
 
-func mustLoadCatalogs() loaded {
-	l, err := loadCatalogs()
+func mustFindCatalogs() *loaded {
+	l, err := findCatalogs()
 	if err != nil {
 		panic(err) // the catalogs are embedded: a broken one is a build mistake, caught by tests
 	}
 	return l
 }
 
-func loadCatalogs() (loaded, error) {
-	l := loaded{builder: catalog.NewBuilder(catalog.Fallback(DefaultLanguage)), keys: map[language.Tag]map[string]bool{}}
+// findCatalogs lists the languages that have a catalog; none is read yet.
+func findCatalogs() (*loaded, error) {
+	l := &loaded{builder: catalog.NewBuilder(catalog.Fallback(DefaultLanguage)), keys: map[language.Tag]map[string]bool{}}
 	dirs, err := messagesFS.ReadDir("messages")
 	if err != nil {
-		return l, err
+		return nil, err
 	}
 	for _, d := range dirs {
 		if !d.IsDir() {
@@ -81,39 +90,74 @@ func loadCatalogs() (loaded, error) {
 		}
 		tag, err := language.Parse(d.Name())
 		if err != nil {
-			return l, fmt.Errorf("catalog %s: %w", d.Name(), err)
-		}
-		files, err := messagesFS.ReadDir(path.Join("messages", d.Name()))
-		if err != nil {
-			return l, err
-		}
-		l.keys[tag] = map[string]bool{}
-		for _, f := range files {
-			if !strings.HasSuffix(f.Name(), ".json") {
-				continue
-			}
-			name := path.Join("messages", d.Name(), f.Name())
-			data, err := messagesFS.ReadFile(name)
-			if err != nil {
-				return l, err
-			}
-			texts, err := parseTexts(data)
-			if err != nil {
-				return l, fmt.Errorf("catalog %s: %w", name, err)
-			}
-			for key, text := range texts {
-				if l.keys[tag][key] {
-					return l, fmt.Errorf("catalog %s: key %s is defined twice", name, key)
-				}
-				if err := l.builder.Set(tag, key, text.messages()...); err != nil {
-					return l, fmt.Errorf("catalog %s, key %s: %w", name, key, err)
-				}
-				l.keys[tag][key] = true
-			}
+			return nil, fmt.Errorf("catalog %s: %w", d.Name(), err)
 		}
 		l.tags = append(l.tags, tag)
 	}
 	return l, nil
+}
+
+// loadCatalogs reads every language's catalog (the tests check them all).
+func loadCatalogs() (*loaded, error) {
+	l, err := findCatalogs()
+	if err != nil {
+		return nil, err
+	}
+	for _, tag := range l.tags {
+		if _, err := l.load(tag); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// mustKeys is the keys of tag's catalog, read now if it was not yet.
+func (l *loaded) mustKeys(tag language.Tag) map[string]bool {
+	keys, err := l.load(tag)
+	if err != nil {
+		panic(err) // embedded, as above
+	}
+	return keys
+}
+
+// load reads tag's catalog into the builder once, and gives its keys.
+func (l *loaded) load(tag language.Tag) (map[string]bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if keys, ok := l.keys[tag]; ok {
+		return keys, nil
+	}
+	dir := path.Join("messages", tag.String())
+	files, err := messagesFS.ReadDir(dir)
+	if err != nil {
+		return nil, nil // no catalog: the builder falls back to English
+	}
+	keys := map[string]bool{}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".json") {
+			continue
+		}
+		name := path.Join(dir, f.Name())
+		data, err := messagesFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		texts, err := parseTexts(data)
+		if err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", name, err)
+		}
+		for key, text := range texts {
+			if keys[key] {
+				return nil, fmt.Errorf("catalog %s: key %s is defined twice", name, key)
+			}
+			if err := l.builder.Set(tag, key, text.messages()...); err != nil {
+				return nil, fmt.Errorf("catalog %s, key %s: %w", name, key, err)
+			}
+			keys[key] = true
+		}
+	}
+	l.keys[tag] = keys
+	return keys, nil
 }
 
 // Languages lists the languages that have a catalog.
@@ -126,7 +170,7 @@ func Languages() []language.Tag {
 // Keys lists the keys of a language's catalog, sorted.
 func Keys(tag language.Tag) []string {
 	var keys []string
-	for k := range catalogs.keys[tag] {
+	for k := range catalogs.mustKeys(tag) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -146,7 +190,8 @@ func NewWords(lang string) *Words {
 			}
 		}
 	}
-	return &Words{tag: tag, printer: message.NewPrinter(tag, message.Catalog(catalogs.builder)), keys: catalogs.keys[tag]}
+	catalogs.mustKeys(DefaultLanguage) // what every other catalog falls back to
+	return &Words{tag: tag, printer: message.NewPrinter(tag, message.Catalog(catalogs.builder)), keys: catalogs.mustKeys(tag)}
 }
 
 // Supported is the catalog that speaks lang ("ru", "ru-RU", "kk_KZ.UTF-8"),

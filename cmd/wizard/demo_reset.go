@@ -119,7 +119,7 @@ func runDemoReset(ctx context.Context, f *factory, opts *demoResetOptions) error
 	if err := st.Save(ctx, &back, ev, hold); err != nil {
 		return failT(w, 1, "cli.save_failed", s.ID, st.Where(), err)
 	}
-	printf(opts.IO.Out, "%s\n", w.T("demo.reset.done", s.ID, w.T("step."+string(to))))
+	printf(opts.IO.Out, "%s\n", w.T("demo.reset.done", termsafe.Line(s.ID), w.T("step."+string(to))))
 	return nil
 }
 
