@@ -565,18 +565,11 @@ func (r *krRun) signup() bool {
 	if r.arrive(6, after) == ptyMovedOn {
 		return false
 	}
-	var link string
-	if p.waitUntil(ptyWait, "the signup page's URL or "+next, func(s string) int {
-		if link = ptySignupURL.FindString(s); link != "" {
-			return 0
-		}
-		if strings.Contains(s, next) {
-			return 1
-		}
-		return -1
-	}) == 1 {
+	m := p.WaitForMatchOr(ptySignupURL, next)
+	if m == nil {
 		return false
 	}
+	link := m[0]
 	if r.path.krPopup() {
 		r.popupFinish(link)
 		return false

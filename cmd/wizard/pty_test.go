@@ -592,7 +592,13 @@ func (k *ptyWalk) signup() bool {
 	if k.arrive(6, "/signup/su_") == ptyMovedOn {
 		return false
 	}
-	link := p.WaitForMatch(ptySignupURL)[0]
+	// A resumed step whose result reached the partner meanwhile moves on by
+	// itself, perhaps just after its URL was drawn.
+	m := p.WaitForMatchOr(ptySignupURL, "Step 7 of 12")
+	if m == nil {
+		return false
+	}
+	link := m[0]
 	if k.at("arrival") {
 		return true
 	}

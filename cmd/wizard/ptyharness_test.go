@@ -348,6 +348,25 @@ func (p *ptyTerm) WaitForMatch(re *regexp.Regexp) []string {
 	return m
 }
 
+// WaitForMatchOr waits until re matches the screen or the screen shows text,
+// in one look at a time: a screen that moves on by itself (a resumed step
+// whose result came meanwhile) between two separate waits cannot be missed.
+// It returns the match, or nil when text was found first.
+func (p *ptyTerm) WaitForMatchOr(re *regexp.Regexp, text string) []string {
+	p.t.Helper()
+	var m []string
+	p.waitUntil(ptyWait, fmt.Sprintf("a match of %s or %q", re, text), func(s string) int {
+		if m = re.FindStringSubmatch(s); m != nil {
+			return 0
+		}
+		if strings.Contains(s, text) {
+			return 1
+		}
+		return -1
+	})
+	return m
+}
+
 // waitUntil polls the screen until found returns an index ≥ 0. A program that
 // exits first fails the wait at once (after a last look at the screen).
 func (p *ptyTerm) waitUntil(timeout time.Duration, what string, found func(string) int) int {
