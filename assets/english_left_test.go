@@ -37,7 +37,7 @@ var latinAllowed = map[string][]string{
 	"help.demo.example":               {"wrong", "code", "verify", "phone", "reset", "resume"}, // a scenario, a step
 	"help.demo.flag.at":               {"verify", "code"},
 	"help.demo.reset.long":            {"resume"},
-	"help.sandbox.flag.fault":         {"prefix", "method", "kind", "status", "timeout", "malformed", "reset", "count", "delay", "code", "lasts", "Graph"}, // the keys a fault takes; Meta's API by its name
+	"help.sandbox.flag.fault":         {"prefix", "method", "kind", "status", "timeout", "malformed", "reset", "count", "delay", "code", "lasts", "cooldown", "true", "Graph"}, // the keys a fault takes (and a value); Meta's API by its name
 	"help.sandbox.flag.allow-remote":  {"loopback"},
 	"cli.sandbox.not_loopback":        {"loopback"},
 	"help.show.flag.json":             {"session", "events"},

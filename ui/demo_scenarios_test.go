@@ -350,6 +350,14 @@ func TestDemoRateLimit(t *testing.T) {
 	h.key("y")
 	answerNumberQuestions(h, false, false, false)
 	h.waitScreen("Too many requests just now. Wait 0:30")
+	// Tried again too soon: refused again, told the time left.
+	w.clock.advance(10 * time.Second)
+	h.key("r")
+	h.waitScreen("Too many requests just now. Wait 0:20")
+	if s := w.saved(a); s.Signup.SessionID != "" {
+		t.Fatalf("the signup started while rate-limited: %+v", s.Signup)
+	}
+	w.clock.advance(20 * time.Second) // the wait is over
 	h.key("r")
 	h.waitScreen("Waiting for the signup to finish in the browser")
 	w.finishSignup(a, h, "FINISH")

@@ -61,9 +61,17 @@ type Fault struct {
 	// Lasts, when set, makes the fault an outage of that length: it spoils
 	// every matching request from the first one it meets until Lasts has
 	// passed on the sandbox's clock, then it is gone (Count still limits it).
+	// A RetryAfter longer than what is left of the outage sends what is left.
 	Lasts time.Duration
+	// Cooldown makes a status fault with a RetryAfter hold to it, as a real
+	// rate limiter does: a matching request made before RetryAfter has passed
+	// since the last refusal is refused again, told the time left, and does
+	// not use up Count; once Count is used up and the wait is over, the fault
+	// is gone.
+	Cooldown bool
 
-	since    time.Time // when a Lasts fault met its first request
+	since    time.Time // when a Lasts fault met its first request; when a Cooldown fault last refused
+	spent    bool      // a Cooldown fault whose Count is used up: it only waits out its RetryAfter
 	scenario bool      // armed by a classroom scenario: saved with the state (scenarios.go)
 }
 
@@ -78,11 +86,16 @@ type faultJSON struct {
 	RetryAfter string    `json:"retry_after,omitempty"`
 	Delay      string    `json:"delay,omitempty"`
 	Lasts      string    `json:"lasts,omitempty"`
+	Cooldown   bool      `json:"cooldown,omitempty"`
+	// RefusedUntil is, for a Cooldown fault that has refused, when its
+	// Retry-After is over (shown on the outbox page; never read back).
+	RefusedUntil time.Time `json:"refused_until,omitzero"`
 }
 
 // MarshalJSON writes durations as Go duration strings ("1s").
 func (f Fault) MarshalJSON() ([]byte, error) {
-	j := faultJSON{PathPrefix: f.PathPrefix, Method: f.Method, Kind: f.Kind, Status: f.Status, Code: f.Code, Count: f.Count}
+	j := faultJSON{PathPrefix: f.PathPrefix, Method: f.Method, Kind: f.Kind, Status: f.Status, Code: f.Code, Count: f.Count,
+		Cooldown: f.Cooldown}
 	if f.RetryAfter != 0 {
 		j.RetryAfter = f.RetryAfter.String()
 	}
@@ -91,6 +104,9 @@ func (f Fault) MarshalJSON() ([]byte, error) {
 	}
 	if f.Lasts != 0 {
 		j.Lasts = f.Lasts.String()
+	}
+	if f.Cooldown && !f.since.IsZero() {
+		j.RefusedUntil = f.since.Add(f.RetryAfter).UTC()
 	}
 	return json.Marshal(j)
 }
@@ -120,7 +136,7 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*f = Fault{PathPrefix: j.PathPrefix, Method: j.Method, Kind: j.Kind, Status: j.Status, Code: j.Code, Count: j.Count,
-		RetryAfter: ra, Delay: delay, Lasts: lasts}
+		RetryAfter: ra, Delay: delay, Lasts: lasts, Cooldown: j.Cooldown}
 	return nil
 }
 
@@ -189,8 +205,10 @@ func ParseFault(spec string) (Fault, error) {
 			f.Delay, err = parseDuration(k, v)
 		case "lasts":
 			f.Lasts, err = parseDuration(k, v)
+		case "cooldown":
+			f.Cooldown, err = strconv.ParseBool(v)
 		default:
-			err = errors.New("unknown key (use prefix, method, kind, status, code, count, retry_after, delay, lasts)")
+			err = errors.New("unknown key (use prefix, method, kind, status, code, count, retry_after, delay, lasts, cooldown)")
 		}
 		if err != nil {
 			return Fault{}, fmt.Errorf("fault %q: %s: %v", spec, k, err)
@@ -211,6 +229,10 @@ func (f *Fault) check() error {
 		return fmt.Errorf("fault: count %d is negative", f.Count)
 	case f.Lasts < 0:
 		return fmt.Errorf("fault: lasts %v is negative", f.Lasts)
+	case f.Cooldown && (f.Kind != FaultStatus || f.RetryAfter <= 0):
+		return errors.New("fault: cooldown needs a status fault with a retry_after")
+	case f.Cooldown && f.Lasts > 0:
+		return errors.New("fault: cooldown and lasts do not go together (an outage refuses every request already)")
 	}
 	switch f.Kind {
 	case FaultStatus:
@@ -251,6 +273,12 @@ func (f Fault) String() string {
 	if f.Lasts > 0 {
 		n += " for " + f.Lasts.String() + " from the first"
 	}
+	switch {
+	case f.spent:
+		n = "waiting out its Retry-After " + f.RetryAfter.String()
+	case f.Cooldown:
+		n += ", each refusal held for its Retry-After " + f.RetryAfter.String()
+	}
 	return fmt.Sprintf("%s on %s (%s)", s, target, n)
 }
 
@@ -278,11 +306,15 @@ func (s *Server) FailNext(prefix string, status, n int) {
 	}
 }
 
-// Faults returns the faults still active, in the order they apply.
+// Faults returns the faults still active, in the order they apply (a
+// Cooldown fault used up and past its Retry-After is not).
 func (s *Server) Faults() []Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Fault{}, s.faults...)
+	now := s.now()
+	return slices.DeleteFunc(append([]Fault{}, s.faults...), func(f Fault) bool {
+		return f.spent && now.Sub(f.since) >= f.RetryAfter
+	})
 }
 
 // ClearFaults removes every fault (a scenario's too: with a state file, that
@@ -306,20 +338,41 @@ func (s *Server) takeFault(r *http.Request) (Fault, bool) {
 		if !pathHasPrefix(r.URL.Path, f.PathPrefix) || (f.Method != "" && f.Method != r.Method) {
 			continue
 		}
+		now := s.now()
+		if f.Cooldown && !f.since.IsZero() {
+			if left := f.RetryAfter - now.Sub(f.since); left > 0 {
+				f.RetryAfter = left // refused again, told the time left
+				return f, true
+			}
+			if f.spent {
+				s.faults = slices.Delete(s.faults, i, i+1) // its wait is over
+				i--
+				continue
+			}
+		}
 		if f.Lasts > 0 {
-			now := s.now()
 			if f.since.IsZero() {
-				s.faults[i].since = now
+				s.faults[i].since, f.since = now, now
 			} else if now.Sub(f.since) >= f.Lasts {
 				s.faults = slices.Delete(s.faults, i, i+1) // the outage is over
 				i--
 				continue
 			}
+			if left := f.Lasts - now.Sub(f.since); f.RetryAfter > left {
+				f.RetryAfter = left
+			}
+		}
+		if f.Cooldown {
+			s.faults[i].since = now
 		}
 		if f.Count > 0 {
 			s.faults[i].Count--
 			if s.faults[i].Count == 0 {
-				s.faults = slices.Delete(s.faults, i, i+1)
+				if f.Cooldown {
+					s.faults[i].spent = true
+				} else {
+					s.faults = slices.Delete(s.faults, i, i+1)
+				}
 			}
 		}
 		return f, true

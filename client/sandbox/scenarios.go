@@ -70,10 +70,11 @@ var scenarios = []Scenario{
 		Method: "PATCH", Kind: FaultStatus, Status: 503, Lasts: OutageLength, RetryAfter: OutageLength}}},
 	// The provider answers 429 Too Many Requests, Retry-After RateLimitWait,
 	// to the first start of an Embedded Signup (and to nothing else: a
-	// verification e-mail sent again before it goes through); the next start
-	// goes through.
+	// verification e-mail sent again before it goes through); a start tried
+	// again before the wait is over gets 429 again with the time left; the
+	// first one after it goes through.
 	{Name: "rate-limit", OrgType: "company", Until: "signup", Faults: []Fault{{PathPrefix: "/partner/v1/accounts/*/signups",
-		Method: "POST", Kind: FaultStatus, Status: 429, Count: 1, RetryAfter: RateLimitWait}}},
+		Method: "POST", Kind: FaultStatus, Status: 429, Count: 1, RetryAfter: RateLimitWait, Cooldown: true}}},
 }
 
 // Scenarios lists the classroom scenarios, in the order of a lesson.
@@ -190,6 +191,7 @@ type snapArmed struct {
 type snapScenFault struct {
 	Fault Fault     `json:"fault"` // its count is what is left of it
 	Since time.Time `json:"since,omitzero"`
+	Spent bool      `json:"spent,omitempty"` // a cooldown fault waiting out its Retry-After
 }
 
 // armedSnapLocked is what the state file keeps of the armed scenario, nil
@@ -201,7 +203,7 @@ func (s *Server) armedSnapLocked() *snapArmed {
 	a := &snapArmed{Scenario: s.scenario, CodeEntry: s.codeEntry, CodeLife: s.codeLife}
 	for _, f := range s.faults {
 		if f.scenario {
-			a.Faults = append(a.Faults, snapScenFault{f, f.since})
+			a.Faults = append(a.Faults, snapScenFault{f, f.since, f.spent})
 		}
 	}
 	return a
@@ -220,7 +222,7 @@ func (s *Server) restoreArmed(a *snapArmed) {
 		if f.check() != nil {
 			continue // a fault this sandbox cannot work with is not armed
 		}
-		f.since, f.scenario = sf.Since, true
+		f.since, f.spent, f.scenario = sf.Since, sf.Spent, true
 		s.faults = append(s.faults, f)
 	}
 }

@@ -77,7 +77,11 @@ func TestOutageLastsItsTimeThenRecovers(t *testing.T) {
 	if resp := patch(); resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "20" {
 		t.Fatalf("first request: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
-	clock.add(sandbox.OutageLength - time.Second)
+	clock.add(sandbox.OutageLength - 5*time.Second)
+	if resp := patch(); resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "5" {
+		t.Fatalf("within the outage, 5 s before its end: %d, Retry-After %q, want 503 and the time left", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	clock.add(4 * time.Second)
 	if resp := patch(); resp.StatusCode != 503 {
 		t.Fatalf("within the outage: %d", resp.StatusCode)
 	}
@@ -91,6 +95,50 @@ func TestOutageLastsItsTimeThenRecovers(t *testing.T) {
 	}
 	if n := len(sb.Server.Faults()); n != 0 {
 		t.Fatalf("%d faults left after the outage", n)
+	}
+}
+
+// A Cooldown fault holds to its Retry-After as a real rate limiter does: a
+// request made before the wait is over is refused again with the time left,
+// without using up its count; the first one after the wait goes through.
+func TestCooldownRefusesUntilItsRetryAfterIsOver(t *testing.T) {
+	clock := &stepClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+	sb, _ := start(t, sandbox.Options{Now: clock.Now})
+	f, err := sandbox.ParseFault("prefix=/partner/v1/accounts/acc_none,method=GET,status=429,count=1,retry_after=30s,cooldown=true")
+	if err != nil || !f.Cooldown {
+		t.Fatalf("%+v %v", f, err)
+	}
+	if err := sb.Server.AddFault(f); err != nil {
+		t.Fatal(err)
+	}
+	get := func() (int, string) {
+		resp, _ := fetch(t, "GET", sb.URL+"/partner/v1/accounts/acc_none", "", "")
+		return resp.StatusCode, resp.Header.Get("Retry-After")
+	}
+	for _, c := range []struct {
+		after      time.Duration
+		status     int
+		retryAfter string
+	}{
+		{0, 429, "30"},
+		{10 * time.Second, 429, "20"}, // too soon: refused again, the count is not used up
+		{19 * time.Second, 429, "1"},
+		{time.Second, 404, ""}, // the wait is over: the provider answers (no such account)
+		{0, 404, ""},
+	} {
+		clock.add(c.after)
+		if st, ra := get(); st != c.status || ra != c.retryAfter {
+			t.Fatalf("%v later: %d, Retry-After %q; want %d, %q", c.after, st, ra, c.status, c.retryAfter)
+		}
+	}
+	if n := len(sb.Server.Faults()); n != 0 {
+		t.Fatalf("%d faults left after the cooldown", n)
+	}
+	for _, bad := range []string{"prefix=/,status=429,cooldown=true", "prefix=/,kind=reset,retry_after=5s,cooldown=true",
+		"prefix=/,status=503,retry_after=5s,lasts=20s,cooldown=true", "prefix=/,status=429,retry_after=5s,cooldown=maybe"} {
+		if _, err := sandbox.ParseFault(bad); err == nil {
+			t.Errorf("ParseFault(%q) took it", bad)
+		}
 	}
 }
 
@@ -176,7 +224,8 @@ func TestCodeExpiredScenarioShortensTheCodeAtMeta(t *testing.T) {
 }
 
 // rate-limit: the 429 is for the Embedded Signup start only; a verification
-// e-mail sent again first goes through, and the fault waits for the start.
+// e-mail sent again first goes through, and the fault waits for the start;
+// a start tried again before its Retry-After is over is refused again.
 func TestRateLimitScenarioCatchesTheSignupStartOnly(t *testing.T) {
 	sb, c := start(t, sandbox.Options{AutoVerifyEmail: time.Nanosecond})
 	sc, _ := sandbox.FindScenario("rate-limit")
@@ -196,8 +245,11 @@ func TestRateLimitScenarioCatchesTheSignupStartOnly(t *testing.T) {
 	if !errors.As(err, &ae) || ae.HTTPStatus != http.StatusTooManyRequests || ae.RetryAfter != sandbox.RateLimitWait {
 		t.Fatalf("the first signup start: %v, want 429 with Retry-After %v", err, sandbox.RateLimitWait)
 	}
-	if _, err := c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{Mode: "new"}); err != nil {
-		t.Fatalf("the second signup start: %v", err)
+	// Tried again at once: refused again, as a real rate limiter does (the
+	// cooldown test shows the start going through once the wait is over).
+	_, err = c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{Mode: "new"})
+	if !errors.As(err, &ae) || ae.HTTPStatus != http.StatusTooManyRequests || ae.RetryAfter <= 0 || ae.RetryAfter > sandbox.RateLimitWait {
+		t.Fatalf("the second signup start at once: %v, want 429 with what is left of %v", err, sandbox.RateLimitWait)
 	}
 }
 
@@ -238,6 +290,9 @@ func TestOnWhatsAppNumberIsRefusedWithMetasSubcode(t *testing.T) {
 		t.Fatalf("a number on WhatsApp: HTTP %d %s", status, body)
 	}
 }
+
+// rateLimitLeftAfter is how long after the rate limit's 429 a test tries again too soon.
+const rateLimitLeftAfter = 12 * time.Second
 
 // What a scenario armed is kept in the state file: a sandbox restarted from
 // it goes on with the same story (an outage ends when it was to end, a fault
@@ -297,12 +352,33 @@ func TestArmedScenarioSurvivesARestart(t *testing.T) {
 	if !errors.As(err, &ae) || ae.HTTPStatus != http.StatusTooManyRequests {
 		t.Fatalf("the signup start after a restart: %v, want the story's 429", err)
 	}
-	sb, _ = restart(t, sb, opts)
+	sb, c = restart(t, sb, opts)
+	c.Partner = client.New(client.SandboxConfig(sb.URL)).Partner
 	if err := sb.Server.Resume(rate); err != nil {
 		t.Fatal(err)
 	}
+	// Its wait goes on across the restart: tried again too soon, the start is
+	// refused again with the time left.
+	clk.Add(rateLimitLeftAfter)
+	_, err = c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{Mode: "new"})
+	if !errors.As(err, &ae) || ae.HTTPStatus != http.StatusTooManyRequests || ae.RetryAfter != sandbox.RateLimitWait-rateLimitLeftAfter {
+		t.Fatalf("the signup start %v after the 429, across a restart: %v, want 429 with Retry-After %v",
+			rateLimitLeftAfter, err, sandbox.RateLimitWait-rateLimitLeftAfter)
+	}
+	sb, c = restart(t, sb, opts)
+	c.Partner = client.New(client.SandboxConfig(sb.URL)).Partner
+	if err := sb.Server.Resume(rate); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(sandbox.RateLimitWait - rateLimitLeftAfter) // the wait is over
 	if n := len(sb.Server.Faults()); n != 0 {
-		t.Fatalf("%d faults after the rate limit was used up and the sandbox restarted", n)
+		t.Fatalf("%d faults after the rate limit was used up, its wait over and the sandbox restarted", n)
+	}
+	// Past the rate limit, the provider answers for itself (this account's
+	// address was never confirmed).
+	_, err = c.Partner.StartSignup(t.Context(), a.ID, client.SignupRequest{Mode: "new"})
+	if !errors.As(err, &ae) || ae.HTTPStatus != http.StatusForbidden || ae.Code != "email_not_verified" {
+		t.Fatalf("the signup start after the rate limit's wait: %v, want the provider's own answer", err)
 	}
 	if err := sb.Server.Arm(rate); err != nil {
 		t.Fatal(err)
