@@ -82,7 +82,7 @@ func (m *account) newForm() *huh.Form {
 // again changes nothing and asks nothing of the partner.
 func (m *account) changeEmail(email string) (tea.Cmd, Outcome) {
 	if strings.EqualFold(email, m.oldEmail) {
-		return nil, Done{Step: Account, Detail: "e-mail unchanged"}
+		return nil, Done{Step: Account, Detail: Said("history.email_unchanged")}
 	}
 	id := m.id
 	return tea.Batch(m.busy.start(m.env.T("account.changing"), m.env.Clock.Now()),
@@ -178,7 +178,7 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		acc, now := msg.acc, m.env.Clock.Now()
 		m.password, m.repeat = "", ""
 		if msg.updated {
-			return m, nil, Done{Step: Account, Detail: "e-mail changed to " + acc.Email, Apply: func(s *store.Session) {
+			return m, nil, Done{Step: Account, Detail: Said("history.email_changed", acc.Email), Apply: func(s *store.Session) {
 				s.Account.Email = acc.Email
 				s.Account.VerifiedAt = time.Time{}
 				if acc.Verified {
@@ -186,7 +186,7 @@ func (m *account) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 				}
 			}}
 		}
-		return m, nil, Done{Step: Account, Detail: "account " + acc.ID + " created", Apply: func(s *store.Session) {
+		return m, nil, Done{Step: Account, Detail: Said("history.account_created", acc.ID), Apply: func(s *store.Session) {
 			s.Account.Email = acc.Email
 			s.Account.ID = acc.ID
 			s.Account.CreatedAt = now

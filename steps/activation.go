@@ -171,7 +171,7 @@ func (m *activation) renameUpdate(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		}
 		name := m.newName
 		return m, nil, Record{Step: Activation, Kind: "progress",
-			Detail: "new display name \"" + name + "\" asked for after the old one was declined; Meta reviews it",
+			Detail: Said("history.name_asked_after_decline", name),
 			Apply: func(s *store.Session) {
 				s.Profile.DisplayName = name
 				s.Activation = store.Activation{}
@@ -245,7 +245,7 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			return m, nil, failure(Activation, msg.err, nil)
 		}
 		act := store.Activation{StartedAt: now, Status: msg.a.Status, StatusText: msg.a.StatusText}
-		return m, nil, m.result(act, msg.a, now, "activation started")
+		return m, nil, m.result(act, msg.a, now, Said("history.activation_started"))
 	case activationSaved:
 		m.act, m.activatedAt = msg.act, msg.activatedAt
 		if m.active() || m.isFailed() {
@@ -294,13 +294,13 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		}
 		act := m.act
 		act.Status, act.StatusText = msg.a.Status, msg.a.StatusText
-		return m, nil, m.result(act, msg.a, now, "")
+		return m, nil, m.result(act, msg.a, now, History{})
 	case tea.KeyPressMsg:
 		switch {
 		case m.active() && key.Matches(msg, actKeyContinue):
 			act := m.act
 			act.ActivatedAt = m.activatedAt
-			return m, nil, Done{Step: Activation, Detail: "number active, alpha-name code " + act.AlphaCode,
+			return m, nil, Done{Step: Activation, Detail: Said("history.number_active", act.AlphaCode),
 				Apply: func(s *store.Session) { s.Activation = act }}
 		case m.active():
 			return m, nil, nil
@@ -325,17 +325,17 @@ func (m *activation) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 
 // result is the Record of what the partner said about the activation (act, as
 // it is to be saved); the screen shows it once saved (activationSaved).
-func (m *activation) result(act store.Activation, a client.Activation, now time.Time, detail string) Record {
+func (m *activation) result(act store.Activation, a client.Activation, now time.Time, detail History) Record {
 	var activatedAt time.Time
 	kind := "progress"
 	switch a.Status {
 	case client.ActivationActive:
 		act.AlphaCode = a.AlphaCode
 		activatedAt = now // saved with Done, when the user moves on
-		detail = "number active, alpha-name code " + a.AlphaCode
+		detail = Said("history.number_active", a.AlphaCode)
 	case client.ActivationFailed:
 		act.Reason = a.Reason
-		kind, detail = "activation.failed", "activation failed: "+a.StatusText
+		kind, detail = "activation.failed", Said("history.activation_failed", a.StatusText)
 	}
 	return Record{Step: Activation, Kind: kind, Detail: detail,
 		Apply: func(s *store.Session) { s.Activation = act }, Reply: activationSaved{act, activatedAt}}

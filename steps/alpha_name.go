@@ -172,7 +172,10 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			return m, nil, failure(AlphaName, msg.err, nil)
 		}
 		status, at := ReviewOf(msg.st, name), m.env.Clock.Now()
-		detail := "Meta's review of the display name: " + cmp.Or(status, "not known")
+		detail := Said("history.name_review", status)
+		if status == "" {
+			detail = Said("history.name_review_unknown")
+		}
 		// Saved before it is shown: the review state as the provider gave it.
 		return m, nil, Record{Step: AlphaName, Kind: "progress", Detail: detail,
 			Apply: func(s *store.Session) { s.Alpha.NameStatus, s.Alpha.CheckedAt = status, at },
@@ -192,9 +195,9 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		now := m.env.Clock.Now()
 		a := store.Alpha{Name: cmp.Or(msg.a.Name, m.name), Country: cmp.Or(msg.a.Country, m.country),
 			ID: msg.a.ID, SavedAt: now, NameStatus: m.status, CheckedAt: m.checked}
-		detail := "alpha name saved in OCM, id " + a.ID
+		detail := Said("history.alpha_saved_ocm", a.ID)
 		if !msg.created {
-			detail = "alpha name already in OCM, id " + a.ID
+			detail = Said("history.alpha_already_ocm", a.ID)
 		}
 		// Saved at once: a closed wizard must not ask for it again; shown once saved.
 		return m, nil, Record{Step: AlphaName, Kind: "progress", Detail: detail,
@@ -211,9 +214,9 @@ func (m *alphaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		case alphaSaved:
 			if key.Matches(msg, alKeyContinue) {
 				a := m.saved
-				detail := "alpha name saved"
+				detail := Said("history.alpha_saved")
 				if !m.created {
-					detail = "alpha name was already saved"
+					detail = Said("history.alpha_was_saved")
 				}
 				return m, nil, Done{Step: AlphaName, Detail: detail, Apply: func(s *store.Session) { s.Alpha = a }}
 			}

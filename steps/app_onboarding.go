@@ -45,7 +45,7 @@ func (m *appNotice) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			now := m.env.Clock.Now()
 			m.sess.Signup.AppNoticeAt = now
 			return m, nil, Record{Step: Activation, Kind: "progress",
-				Detail: "the number " + m.sess.Signup.DisplayPhone + " stays on the WhatsApp Business app (coexistence): no code, no register",
+				Detail: Said("history.app_coexistence", m.sess.Signup.DisplayPhone),
 				Apply:  func(s *store.Session) { s.Signup.AppNoticeAt = now }, Reply: appNoticeSaved{}}
 		}
 	case appNoticeSaved:

@@ -201,7 +201,7 @@ type shownError struct{ err error }
 // failure is the Record of an error the user is about to see: the shell saves
 // it (with apply, if any), then replies shownError and the step shows it.
 func failure(id ID, err error, apply func(*store.Session)) Record {
-	return Record{Step: id, Kind: "error", Err: err, Detail: err.Error(), Apply: apply, Reply: shownError{err}}
+	return Record{Step: id, Kind: "error", Err: err, Detail: Quote(err.Error()), Apply: apply, Reply: shownError{err}}
 }
 
 // busy is the part of a step that waits for a call: a spinner and a sentence,

@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -251,7 +250,7 @@ func (m *company) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			return m, nil, failure(Company, msg.err, nil)
 		}
 		c, now := m.c, m.env.Clock.Now()
-		return m, nil, Done{Step: Company, Detail: "company details saved", Apply: func(s *store.Session) {
+		return m, nil, Done{Step: Company, Detail: Said("history.company_saved"), Apply: func(s *store.Session) {
 			c.SavedAt = now
 			s.Company = c
 		}}
@@ -304,7 +303,7 @@ func (m *company) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		// session, and say so once that is saved.
 		reason := m.env.T("company.government_reason")
 		return m, tea.Batch(cmd, m.busy.start(m.env.T("company.saving"), m.env.Clock.Now())),
-			Record{Step: Company, Kind: "parked", Detail: "government body: needs Meta's prior approval",
+			Record{Step: Company, Kind: "parked", Detail: Said("history.government_parked"),
 				Apply: func(s *store.Session) {
 					c.SavedAt = time.Time{} // not past this step until Meta approves
 					s.Company = c
@@ -341,7 +340,7 @@ func (m *company) answered(cmd tea.Cmd) (Step, tea.Cmd, Outcome) {
 	}
 	reason := m.env.T("company.government_reason")
 	return m, tea.Batch(cmd, m.busy.start(m.env.T("company.approval_waiting"), m.env.Clock.Now())),
-		Record{Step: Company, Kind: "parked", Detail: "government body: Meta's approval has not arrived, still waiting",
+		Record{Step: Company, Kind: "parked", Detail: Said("history.government_waiting"),
 			Apply: func(s *store.Session) {
 				s.Status, s.WaitingReason = store.StatusWaiting, reason
 			}, Reply: companyWaits{}}
@@ -369,8 +368,7 @@ func (m *company) updateApproval(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	c := m.c
 	return m, tea.Batch(cmd, m.busy.start(m.env.T("company.approval_saving"), m.env.Clock.Now())),
 		Record{Step: Company, Kind: "approved",
-			Detail: fmt.Sprintf("Meta approved the government body on %s, reference %s; recorded on the word of %s",
-				d.Format(approvalDates), c.ApprovalRef, c.ApprovedBy),
+			Detail: Said("history.government_approved", d.Format(approvalDates), c.ApprovalRef, c.ApprovedBy),
 			Apply: func(s *store.Session) {
 				s.Company.ApprovedAt, s.Company.ApprovalRef, s.Company.ApprovedBy = c.ApprovedAt, c.ApprovalRef, c.ApprovedBy
 				s.Status, s.WaitingReason = store.StatusActive, ""

@@ -118,13 +118,14 @@ func nameWarningText(env *Env, p rules.NameProblem) string {
 	return env.T(key)
 }
 
-// warnedDetail is the history's line for a name confirmed despite warnings.
-func warnedDetail(warnings []rules.NameProblem) string {
+// warnedDetail adds to h the history's phrase for a name confirmed despite
+// warnings (their codes, as the rules name them).
+func warnedDetail(h History, warnings []rules.NameProblem) History {
 	codes := make([]string, len(warnings))
 	for i, w := range warnings {
 		codes[i] = string(w)
 	}
-	return "; warned: " + strings.Join(codes, ", ") + "; confirmed by the user: our brand is written this way"
+	return h.And("history.display_name_warned", strings.Join(codes, ", "))
 }
 
 // websiteError explains why a website address is refused, or returns nil.
@@ -212,9 +213,9 @@ func (m *displayName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 				return m, m.edit(), nil
 			case (!warned && key.Matches(k, dnKeyConfirm)) || (warned && key.Matches(k, dnKeyOurBrand)):
 				p, now := m.p, m.env.Clock.Now()
-				detail := "display name \"" + p.DisplayName + "\" confirmed"
+				detail := Said("history.display_name_confirmed", p.DisplayName)
 				if warned {
-					detail += warnedDetail(m.warnings)
+					detail = warnedDetail(detail, m.warnings)
 				}
 				return m, nil, Done{Step: DisplayName, Detail: detail,
 					Apply: func(s *store.Session) {

@@ -111,7 +111,7 @@ func (m *metaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		}
 		name, status, now := m.newName, msg.st.NewNameStatus, m.env.Clock.Now()
 		return m, nil, Done{Step: DisplayName,
-			Detail: "new display name \"" + name + "\" asked for instead of Meta's \"" + m.sess.Signup.VerifiedName + "\"; Meta reviews it (" + status + ")",
+			Detail: Said("history.name_asked_instead", name, m.sess.Signup.VerifiedName, status),
 			Apply: func(s *store.Session) {
 				s.Profile.DisplayName, s.Profile.NewNameStatus, s.Profile.ConfirmedAt = name, status, now
 			}}
@@ -141,7 +141,7 @@ func (m *metaName) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		case m.form == nil && !m.reviewing && key.Matches(msg, k.keep):
 			name, now := m.sess.Signup.VerifiedName, m.env.Clock.Now()
 			return m, nil, Done{Step: DisplayName,
-				Detail: "display name \"" + name + "\" as Meta holds it (" + m.sess.Signup.NameStatus + ") kept",
+				Detail: Said("history.name_kept", name, m.sess.Signup.NameStatus),
 				Apply:  func(s *store.Session) { s.Profile.DisplayName, s.Profile.ConfirmedAt = name, now }}
 		case m.form == nil && !m.reviewing && key.Matches(msg, k.change):
 			m.newName = m.sess.Signup.VerifiedName

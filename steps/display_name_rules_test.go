@@ -62,8 +62,8 @@ func TestDisplayNameWarnedConfirmedWithB(t *testing.T) {
 	}
 	d := h.dones[0]
 	for _, want := range []string{`"Booking.com"`, "warned: name_url", "our brand is written this way"} {
-		if !strings.Contains(d.Detail, want) {
-			t.Errorf("Detail %q lacks %q", d.Detail, want)
+		if !strings.Contains(d.Detail.English(), want) {
+			t.Errorf("Detail %q lacks %q", d.Detail.English(), want)
 		}
 	}
 	if p := h.sess.Profile; p.DisplayName != "Booking.com" || !p.ConfirmedAt.Equal(h.clock.Now()) {
@@ -80,7 +80,7 @@ func TestDisplayNameSeveralWarnings(t *testing.T) {
 		h.mustSee(plain(nameWarningText(h.env, p)))
 	}
 	h.press('b')
-	if len(h.dones) != 1 || !strings.Contains(h.dones[0].Detail, "warned: name_punctuation, name_slogan;") {
+	if len(h.dones) != 1 || !strings.Contains(h.dones[0].Detail.English(), "warned: name_punctuation, name_slogan;") {
 		t.Fatalf("dones = %+v", h.dones)
 	}
 }
@@ -144,7 +144,7 @@ func TestDisplayNameWarnedThenEdited(t *testing.T) {
 	if len(h.dones) != 1 {
 		t.Fatalf("got %d Done, want 1", len(h.dones))
 	}
-	if d := h.dones[0].Detail; strings.Contains(d, "warned") || h.sess.Profile.DisplayName != "Acme Pharma" {
+	if d := h.dones[0].Detail.English(); strings.Contains(d, "warned") || h.sess.Profile.DisplayName != "Acme Pharma" {
 		t.Fatalf("Detail %q, profile %+v", d, h.sess.Profile)
 	}
 }
@@ -158,7 +158,7 @@ func TestDisplayNameAllowedNamesAreNotWarned(t *testing.T) {
 		h.fillProfile(name)
 		h.mustSee(h.T("display_name.check_title"))
 		h.enter()
-		if len(h.dones) != 1 || strings.Contains(h.dones[0].Detail, "warned") {
+		if len(h.dones) != 1 || strings.Contains(h.dones[0].Detail.English(), "warned") {
 			t.Errorf("%q: dones = %+v", name, h.dones)
 		}
 	}

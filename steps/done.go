@@ -57,7 +57,7 @@ func (m *finished) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		m.recorded, m.saving = true, true
 		now := m.env.Clock.Now()
 		m.sess.Status, m.sess.FinishedAt, m.sess.WaitingReason = store.StatusDone, now, ""
-		return m, nil, Record{Step: Finished, Kind: "finished", Detail: "onboarding finished",
+		return m, nil, Record{Step: Finished, Kind: "finished", Detail: Said("history.finished"),
 			Apply: func(s *store.Session) {
 				s.Status = store.StatusDone
 				s.FinishedAt = now

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -174,27 +175,29 @@ func (m *numberStatus) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		for _, it := range route.Missing {
 			text += "\n  • " + m.env.T("migration."+it) + "\n    " + m.env.S().Faint.Render(m.env.T("migration."+it+"_why"))
 		}
-		return m, cmd, m.park(n, route, m.env.T("migration.reason", len(route.Missing)), text)
+		return m, cmd, m.park(n, route, m.env.T("migration.reason", len(route.Missing)),
+			Said("history.migration_parked", strconv.Itoa(len(route.Missing))), text)
 	case ParkApp:
-		return m, cmd, m.park(n, route, m.env.T("number.parked_app_reason"), m.env.T("number.parked_app"))
+		return m, cmd, m.park(n, route, m.env.T("number.parked_app_reason"), Said("number.parked_app_reason"), m.env.T("number.parked_app"))
 	case ParkPersonal:
-		return m, cmd, m.park(n, route, m.env.T("number.parked_personal_reason"), m.env.T("number.parked_personal"))
+		return m, cmd, m.park(n, route, m.env.T("number.parked_personal_reason"), Said("number.parked_personal_reason"), m.env.T("number.parked_personal"))
 	}
-	detail := "new number"
+	detail := Said("history.number_new")
 	if route.Path == store.PathMigration {
-		detail = "number on the Business API: migration"
+		detail = Said("history.number_migration")
 	}
 	return m, cmd, Done{Step: NumberStatus, Detail: detail, Apply: func(s *store.Session) {
 		s.Number, s.Path = n, route.Path
 	}}
 }
 
-// park saves the answers and marks the session as waiting; once that is saved
-// the screen says why (text). The questions about the number are asked again
-// when it is resumed.
-func (m *numberStatus) park(n store.Number, route Route, reason, text string) Record {
+// park saves the answers and marks the session as waiting (reason, in the
+// user's words; detail, for the history); once that is saved the screen says
+// why (text). The questions about the number are asked again when it is
+// resumed.
+func (m *numberStatus) park(n store.Number, route Route, reason string, detail History, text string) Record {
 	m.parking = true
-	return Record{Step: NumberStatus, Kind: "parked", Detail: reason, Apply: func(s *store.Session) {
+	return Record{Step: NumberStatus, Kind: "parked", Detail: detail, Apply: func(s *store.Session) {
 		s.Number, s.Path, s.Status, s.WaitingReason = n, route.Path, store.StatusWaiting, reason
 	}, Reply: numberParked{text}}
 }

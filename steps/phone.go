@@ -232,7 +232,7 @@ func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		m.sess.Phone = ph
 		m.busy.text = m.env.T("phone.saving")
 		// Saved before anything else: the number now exists at Meta.
-		return m, nil, Record{Step: Phone, Kind: "progress", Detail: "number " + p.International + " added, phone-number id " + id,
+		return m, nil, Record{Step: Phone, Kind: "progress", Detail: Said("history.number_added", p.International, id),
 			Apply: func(s *store.Session) { s.Phone = ph }, Reply: phoneRecorded{}}
 	case phoneRecorded:
 		return m, m.sendProfile(), nil
@@ -242,7 +242,7 @@ func (m *phone) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		}
 		m.busy.stop()
 		now := m.env.Clock.Now()
-		return m, nil, Done{Step: Phone, Detail: "business profile sent to phone-number id " + m.id,
+		return m, nil, Done{Step: Phone, Detail: Said("history.profile_sent", m.id),
 			Apply: func(s *store.Session) { s.Profile.SentAt = now }}
 	case shownError:
 		m.busy.stop()

@@ -721,13 +721,13 @@ func TestVerifyCodeWholeFlowKeepsSecrets(t *testing.T) {
 	var texts []string
 	texts = append(texts, string(data))
 	for _, r := range h.records {
-		texts = append(texts, r.Detail)
+		texts = append(texts, r.Detail.English())
 		if r.Err != nil {
 			texts = append(texts, r.Err.Error())
 		}
 	}
 	for _, d := range h.dones {
-		texts = append(texts, d.Detail)
+		texts = append(texts, d.Detail.English())
 	}
 	for _, s := range texts {
 		for _, secret := range []string{code, code[:3] + "-" + code[3:], wrong, pin} {

@@ -138,7 +138,7 @@ func (m *signup) Init() tea.Cmd {
 	if SignupFinished(sg.Event) && sg.ReadPending && sg.SessionID != "" {
 		// Finished and saved, not read yet (the wizard stopped in between).
 		m.gen = signupGens.Add(1)
-		m.taken, m.via = true, "an earlier run"
+		m.taken, m.via = true, "history.via.earlier_run"
 		m.startReading()
 		return m.readFinished()
 	}
@@ -267,7 +267,7 @@ func (m *signup) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			return m, nil, nil
 		}
 		if msg.err == nil && msg.r.Status != client.SignupPending && msg.r.Event != "" {
-			cmd, out := m.take(msg.r, "the provider")
+			cmd, out := m.take(msg.r, "history.via.provider")
 			return m, cmd, out
 		}
 		m.lastErr = msg.err
@@ -276,7 +276,7 @@ func (m *signup) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		if msg.gen != m.gen || !m.waiting() {
 			return m, nil, nil
 		}
-		cmd, out := m.take(fromCallback(msg.r), "the browser")
+		cmd, out := m.take(fromCallback(msg.r), "history.via.browser")
 		return m, cmd, out
 	case signupCallbackLost:
 		if msg.gen != m.gen || !m.waiting() {
@@ -327,11 +327,9 @@ func (m *signup) started(msg signupStarted) (tea.Cmd, Outcome) {
 	sg := store.Signup{SessionID: msg.s.ID, URL: msg.s.URL, StartedAt: m.env.Clock.Now()}
 	m.sess.Signup = sg
 	m.poll.text = m.env.T("signup.waiting")
-	detail := "signup session " + sg.SessionID + " started"
+	detail := Said("history.signup_started", sg.SessionID)
 	if msg.live == nil {
-		detail += " without a callback (the wizard could not listen on 127.0.0.1)"
-	} else {
-		detail += ", callback on 127.0.0.1"
+		detail = Said("history.signup_started_no_callback", sg.SessionID)
 	}
 	return m.wait(), Record{Step: Signup, Kind: "progress", Detail: detail, Apply: func(s *store.Session) { s.Signup = sg }}
 }

@@ -52,7 +52,7 @@ func (m *signup) updatePaste(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		if !SignupFinished(r.Event) {
 			// A CANCEL carries no ids to check: taken as it is.
 			m.paste = nil
-			take, out := m.take(r, "a pasted result")
+			take, out := m.take(r, "history.via.pasted")
 			return m, tea.Batch(cmd, take), out
 		}
 		// Ids typed or pasted by hand may be made up: the provider, which
@@ -110,7 +110,7 @@ func (m *signup) pasteCheckedUpdate(c pasteChecked) (Step, tea.Cmd, Outcome) {
 	}
 	if err == nil {
 		m.paste = nil
-		take, out := m.take(r, "a pasted result, checked with the provider")
+		take, out := m.take(r, "history.via.pasted_checked")
 		return m, take, out
 	}
 	reopen := m.openPaste(c.text)

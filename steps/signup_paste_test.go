@@ -71,8 +71,8 @@ func TestPastedIdsAreCheckedWithTheProvider(t *testing.T) {
 	if !d.finished() || d.sess.Signup.WABAID != res.WABAID || d.sess.Signup.BusinessID != res.BusinessID {
 		t.Fatalf("the signup's own ids: finished %v, %+v", d.finished(), d.sess.Signup)
 	}
-	if !strings.Contains(d.dones[0].Detail, "checked with the provider") {
-		t.Errorf("detail %q", d.dones[0].Detail)
+	if !strings.Contains(d.dones[0].Detail.English(), "checked with the provider") {
+		t.Errorf("detail %q", d.dones[0].Detail.English())
 	}
 }
 

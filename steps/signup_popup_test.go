@@ -70,7 +70,7 @@ func TestSignupReadsThePopupsNumber(t *testing.T) {
 				"waba_id": {n["waba_id"]}, "business_id": {n["business_id"]}}))
 			d.pump("the step to finish", d.finished)
 			// The FINISH was saved before it was read, and the reading after it.
-			if r := d.records[len(d.records)-1]; r.Kind != "signup.finished" || !strings.Contains(r.Detail, n["phone_number_id"]) {
+			if r := d.records[len(d.records)-1]; r.Kind != "signup.finished" || !strings.Contains(r.Detail.English(), n["phone_number_id"]) {
 				t.Errorf("the FINISH was not saved first: %+v", r)
 			}
 			sg := d.sess.Signup
@@ -84,7 +84,7 @@ func TestSignupReadsThePopupsNumber(t *testing.T) {
 			if d.sess.Profile.DisplayName != "Acme Pharma" {
 				t.Errorf("the display name Meta holds is not kept: %+v", d.sess.Profile)
 			}
-			if det := d.dones[0].Detail; !strings.Contains(det, tc.status) || !strings.Contains(det, "from the browser") {
+			if det := d.dones[0].Detail.English(); !strings.Contains(det, tc.status) || !strings.Contains(det, "from the browser") {
 				t.Errorf("detail %q", det)
 			}
 		})
@@ -121,7 +121,7 @@ func TestSignupCodeExpiredOpensThePopupAgain(t *testing.T) {
 	if d.finished() || SignupRead(d.sess) || !CanRevisit(d.sess, NumberStatus) {
 		t.Fatalf("an expired code ended the signup step: %+v", d.sess.Signup)
 	}
-	if r := d.records[len(d.records)-1]; r.Kind != "signup.exchange_failed" || !strings.Contains(r.Detail, "expired") {
+	if r := d.records[len(d.records)-1]; r.Kind != "signup.exchange_failed" || !strings.Contains(r.Detail.English(), "expired") {
 		t.Errorf("record %+v", r)
 	}
 	d.key("n")
@@ -148,8 +148,8 @@ func TestSignupReportedErrorKeepsWhatSupportAsks(t *testing.T) {
 	}
 	r := d.records[len(d.records)-1]
 	for _, want := range []string{"No SMS arrived", "error_id 524126", "session_id f34b6950d5ba", "timestamp 1764583200"} {
-		if !strings.Contains(r.Detail, want) {
-			t.Errorf("the history lacks %q: %q", want, r.Detail)
+		if !strings.Contains(r.Detail.English(), want) {
+			t.Errorf("the history lacks %q: %q", want, r.Detail.English())
 		}
 	}
 }
@@ -171,7 +171,7 @@ func TestSignupResumedAfterFinishReadsIt(t *testing.T) {
 	if got := d.sess.Signup; got.NumberStatus != "VERIFIED" || got.ReadPending || d.sess.Phone.ID != n["phone_number_id"] {
 		t.Fatalf("saved %+v", got)
 	}
-	if det := d.dones[0].Detail; !strings.Contains(det, "an earlier run") {
+	if det := d.dones[0].Detail.English(); !strings.Contains(det, "an earlier run") {
 		t.Errorf("detail %q", det)
 	}
 	if s := d.sess; s.Path != store.PathNew || !PopupVerified(s) || Skipped(s, DisplayName) || !Skipped(s, Phone) {

@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,8 +18,8 @@ import (
 var signupEvents = []string{"FINISH", "FINISH_ONLY_WABA", "FINISH_WHATSAPP_BUSINESS_APP_ONBOARDING",
 	"FINISH_OBO_MIGRATION", "FINISH_GRANT_ONLY_API_ACCESS", "CANCEL"}
 
-// take ends the wait with a result, from whichever way it came (via, for the
-// history): a FINISH is saved and then read (readFinished); a CANCEL or an
+// take ends the wait with a result, from whichever way it came (via, the
+// history's "history.via." key for it): a FINISH is saved and then read (readFinished); a CANCEL or an
 // error is saved and shown, and the user may start again. Every other way of
 // waiting is stopped.
 func (m *signup) take(r client.SignupResult, via string) (tea.Cmd, Outcome) {
@@ -41,31 +40,32 @@ func (m *signup) take(r client.SignupResult, via string) (tea.Cmd, Outcome) {
 		// Saved first, then read: the provider's stage and the number's state
 		// decide where the flow goes (a kill in between reads again on resume).
 		sg.ReadPending = true
-		detail := "signup " + sg.Event + " (from " + via + "): WABA " + sg.WABAID + ", business " + sg.BusinessID
+		detail := Said("history.signup_finished", sg.Event, sg.WABAID, sg.BusinessID)
 		if sg.PhoneNumberID != "" {
-			detail += ", number " + sg.PhoneNumberID
+			detail = detail.And("history.signup_number", sg.PhoneNumberID)
 		}
+		detail = detail.And(via)
 		m.via = via
 		return closeLive(live), Record{Step: Signup, Kind: "signup.finished", Detail: detail,
 			Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{gen: m.gen, sg: sg, read: true}}
 	}
-	detail := "signup " + sg.Event
+	detail := Said("history.signup_ended", sg.Event)
 	if sg.CancelStep != "" {
-		detail += " at " + sg.CancelStep
+		detail = Said("history.signup_ended_at", sg.Event, sg.CancelStep)
 	}
 	if sg.ErrorMessage != "" {
-		detail += ": " + sg.ErrorMessage
+		detail = detail.And("history.signup_meta_said", sg.ErrorMessage)
 	}
 	if r.ErrorCode != "" {
-		detail += " (code " + r.ErrorCode + ")"
+		detail = detail.And("history.signup_error_code", r.ErrorCode)
 	}
-	// What Meta's support asks for stays in the history.
+	// What Meta's support asks for stays in the history, under Meta's names.
 	for _, kv := range [][2]string{{"error_id", sg.ErrorID}, {"session_id", sg.ErrorSessionID}, {"timestamp", sg.ErrorTime}} {
 		if kv[1] != "" {
-			detail += "; " + kv[0] + " " + kv[1]
+			detail = detail.And("history.signup_meta_id", kv[0], kv[1])
 		}
 	}
-	detail += " (from " + via + ")"
+	detail = detail.And(via)
 	return closeLive(live), Record{Step: Signup, Kind: "signup.cancelled", Detail: detail,
 		Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{gen: m.gen, sg: sg}}
 }
@@ -166,19 +166,19 @@ func (m *signup) read(msg signupRead) (tea.Cmd, Outcome) {
 		m.poll.stop()
 		m.poll.cancel()
 		sg = store.Signup{SessionID: sg.SessionID, URL: sg.URL, StartedAt: sg.StartedAt}
-		return nil, Record{Step: Signup, Kind: "signup.unconfirmed", Detail: "the provider has not received this signup's result: the wait goes on",
+		return nil, Record{Step: Signup, Kind: "signup.unconfirmed", Detail: Said("history.signup_unconfirmed"),
 			Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{gen: m.gen, sg: sg, unconfirmed: true}}
 	case r.Status != client.SignupFinished:
 		// The provider's record disagrees with the result taken: it wins.
 		m.reading = false
 		m.poll.stop()
-		return m.take(r, "the provider")
+		return m.take(r, "history.via.provider")
 	case r.Stage == client.StageExchangeFailed:
 		m.reading = false
 		m.poll.stop()
 		m.poll.cancel()
 		sg.Stage, sg.StageReason, sg.ReadPending, sg.ReadAt = r.Stage, r.Reason, false, m.env.Clock.Now()
-		return nil, Record{Step: Signup, Kind: "signup.exchange_failed", Detail: "the provider could not exchange the signup's code: " + r.Reason,
+		return nil, Record{Step: Signup, Kind: "signup.exchange_failed", Detail: Said("history.signup_exchange_failed", r.Reason),
 			Apply: func(s *store.Session) { s.Signup = sg }, Reply: signupSaved{gen: m.gen, sg: sg}}
 	}
 	m.poll.stop()
@@ -191,11 +191,11 @@ func (m *signup) read(msg signupRead) (tea.Cmd, Outcome) {
 		sg.NumberStatus, sg.VerifiedName, sg.NameStatus, sg.DisplayPhone = n.CodeVerificationStatus, n.VerifiedName, n.NameStatus, n.DisplayPhoneNumber
 	}
 	m.sess.Signup = sg
-	detail := "signup read (the result came from " + m.via + "): stage " + sg.Stage
+	detail := Said("history.signup_read", sg.Stage).And(m.via)
 	if sg.PhoneNumberID != "" {
-		detail += "; number " + sg.PhoneNumberID + " " + sg.DisplayPhone + " " + sg.NumberStatus + ", name " + strconv.Quote(sg.VerifiedName) + " " + sg.NameStatus
+		detail = detail.And("history.signup_read_number", sg.PhoneNumberID, sg.DisplayPhone, sg.NumberStatus, sg.VerifiedName, sg.NameStatus)
 	} else {
-		detail += "; no number"
+		detail = detail.And("history.signup_read_no_number")
 	}
 	return nil, Done{Step: Signup, Detail: detail, Apply: func(s *store.Session) {
 		s.Signup = sg

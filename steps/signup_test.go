@@ -254,8 +254,8 @@ func TestSignupCallbackFinishes(t *testing.T) {
 	if sg.Event != "FINISH" || sg.WABAID == "" || sg.BusinessID == "" || sg.FinishedAt.IsZero() {
 		t.Fatalf("saved %+v", sg)
 	}
-	if !strings.Contains(d.dones[0].Detail, "from the browser") {
-		t.Errorf("the history does not say where the result came from: %q", d.dones[0].Detail)
+	if !strings.Contains(d.dones[0].Detail.English(), "from the browser") {
+		t.Errorf("the history does not say where the result came from: %q", d.dones[0].Detail.English())
 	}
 	d.settle(50 * time.Millisecond)
 	if len(d.dones) != 1 {
@@ -318,7 +318,7 @@ func TestSignupCancelIsSavedAndCanBeRetried(t *testing.T) {
 		t.Fatal("a CANCEL ended the step")
 	}
 	r := d.records[len(d.records)-1]
-	if r.Kind != "signup.cancelled" || !strings.Contains(r.Detail, "WABA_PHONE_PROFILE_PICKER") {
+	if r.Kind != "signup.cancelled" || !strings.Contains(r.Detail.English(), "WABA_PHONE_PROFILE_PICKER") {
 		t.Fatalf("record %+v", r)
 	}
 	if d.sess.Signup.CancelStep != "WABA_PHONE_PROFILE_PICKER" {
@@ -382,8 +382,8 @@ func TestSignupOverSSHByPaste(t *testing.T) {
 	if sg.Event != "FINISH" || sg.WABAID == "" || sg.BusinessID == "" {
 		t.Fatalf("saved %+v", sg)
 	}
-	if !strings.Contains(d.dones[0].Detail, "from a pasted result") {
-		t.Errorf("detail %q", d.dones[0].Detail)
+	if !strings.Contains(d.dones[0].Detail.English(), "from a pasted result") {
+		t.Errorf("detail %q", d.dones[0].Detail.English())
 	}
 	// The callback server stops once a result is taken by another way.
 	for deadline := time.Now().Add(3 * time.Second); browse(t, loc) != 0; time.Sleep(20 * time.Millisecond) {
@@ -494,8 +494,8 @@ func TestSignupCallbackTimeoutFallsBackToPolling(t *testing.T) {
 	}
 	loc(finishForm) // the browser's redirect goes nowhere; the partner knows
 	d.pump("the poll to finish the step", d.finished)
-	if !strings.Contains(d.dones[0].Detail, "from the provider") {
-		t.Errorf("detail %q", d.dones[0].Detail)
+	if !strings.Contains(d.dones[0].Detail.English(), "from the provider") {
+		t.Errorf("detail %q", d.dones[0].Detail.English())
 	}
 }
 

@@ -42,7 +42,7 @@ type Outcome interface{ isOutcome() }
 // moves on to Next(session). The shell sends the step nothing after it.
 type Done struct {
 	Step   ID
-	Detail string // a line for the event history, never a secret
+	Detail History // a line for the event history
 	Apply  func(*store.Session)
 }
 
@@ -53,7 +53,7 @@ type Done struct {
 type Record struct {
 	Step   ID
 	Kind   string // event kind: "error", "progress", "parked", …
-	Detail string
+	Detail History
 	Err    error
 	Apply  func(*store.Session)
 	Reply  tea.Msg

@@ -60,7 +60,7 @@ func (m *terms) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	m.form, cmd, submitted = submitForm(m.form, msg)
 	if submitted && m.accepted {
 		now := m.env.Clock.Now()
-		return m, cmd, Done{Step: Terms, Detail: "terms accepted", Apply: func(s *store.Session) {
+		return m, cmd, Done{Step: Terms, Detail: Said("history.terms_accepted"), Apply: func(s *store.Session) {
 			s.Terms.AcceptedAt = now
 		}}
 	}

@@ -338,7 +338,7 @@ func (m *verifyCode) request(method string) (tea.Cmd, Outcome) {
 	m.phase, m.form, m.input = codeRequesting, nil, ""
 	m.lastErr, m.notice, m.suggest, m.sandbox = nil, "", "", ""
 	return m.busy.start(m.env.T("code.requesting", m.methodName(method)), now),
-		Record{Step: VerifyCode, Kind: "progress", Detail: "code requested by " + method,
+		Record{Step: VerifyCode, Kind: "progress", Detail: Said("history.code_requested", method),
 			Apply: func(s *store.Session) {
 				s.Code.Method, s.Code.RequestedAt, s.Code.ExpiresAt, s.Code.ValidUntil = c.Method, c.RequestedAt, c.ExpiresAt, c.ValidUntil
 				s.Code.Requests, s.Code.Attempts = c.Requests, c.Attempts
@@ -393,9 +393,9 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 			c.ValidUntil = c.RequestedAt.Add(life)
 		}
 		m.code = c
-		detail := "code sent by " + c.Method + "; " + window.String() + " to type it"
+		detail := Said("history.code_sent", c.Method, seconds(window))
 		if !c.ValidUntil.IsZero() {
-			detail += ", Meta takes it for " + c.ValidUntil.Sub(c.RequestedAt).String()
+			detail = detail.And("history.code_valid", seconds(c.ValidUntil.Sub(c.RequestedAt)))
 		}
 		return m, nil, Record{Step: VerifyCode, Kind: "progress", Detail: detail,
 			Apply: func(s *store.Session) { s.Code.ExpiresAt, s.Code.ValidUntil = c.ExpiresAt, c.ValidUntil },
@@ -410,7 +410,7 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		if msg.err == nil {
 			// Saved before the PIN is asked: a crash must not ask for the code again.
 			m.code.VerifiedAt = now
-			return m, nil, Record{Step: VerifyCode, Kind: "progress", Detail: "number verified",
+			return m, nil, Record{Step: VerifyCode, Kind: "progress", Detail: Said("history.number_verified"),
 				Apply: func(s *store.Session) { s.Code.VerifiedAt = now }, Reply: codeVerifiedSaved{}}
 		}
 		m.busy.stop()
@@ -433,7 +433,7 @@ func (m *verifyCode) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 		m.busy.stop()
 		if msg.err == nil {
 			m.phase = codeFinished
-			return m, nil, Done{Step: VerifyCode, Detail: "number registered for the Cloud API",
+			return m, nil, Done{Step: VerifyCode, Detail: Said("history.number_registered"),
 				Apply: func(s *store.Session) { s.Code.RegisteredAt = now }}
 		}
 		m.failedIn = codeRegistering

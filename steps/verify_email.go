@@ -96,7 +96,7 @@ func (m *verifyEmail) Update(msg tea.Msg) (Step, tea.Cmd, Outcome) {
 	case emailChecked:
 		if msg.err == nil && msg.acc.Verified {
 			m.poll.stop()
-			return m, nil, Done{Step: VerifyEmail, Detail: "e-mail verified", Apply: func(s *store.Session) {
+			return m, nil, Done{Step: VerifyEmail, Detail: Said("history.email_verified"), Apply: func(s *store.Session) {
 				s.Account.VerifiedAt = now
 			}}
 		}

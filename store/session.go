@@ -197,6 +197,17 @@ type Event struct {
 	By     string    `json:"by,omitempty"`
 	Step   string    `json:"step,omitempty"`
 	Kind   string    `json:"kind"` // e.g. "created", "step.done", "error", "parked", "resumed"
-	Detail string    `json:"detail,omitempty"`
+	Detail string    `json:"detail,omitempty"` // in English, as the support log and older wizards read it
 	Error  string    `json:"error,omitempty"`
+	// Words is what Detail says, as catalog keys with the values they name,
+	// so that wizard show says it in the reader's language; empty for a
+	// detail that is a service's own words, or saved by an older wizard.
+	Words []Phrase `json:"words,omitempty"`
+}
+
+// Phrase is one clause of an event's detail: a catalog key ("history.…")
+// and the values it names, in order.
+type Phrase struct {
+	Key  string   `json:"key"`
+	Args []string `json:"args,omitempty"`
 }

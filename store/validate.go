@@ -191,6 +191,8 @@ const (
 	maxEmail = 254  // the longest address SMTP carries
 	maxURL   = 2048 // URLs
 	maxText  = 4000 // free text: descriptions, details, error messages
+	// maxPhrases bounds an event's phrases and a phrase's values.
+	maxPhrases = 16
 )
 
 // validator collects the first problem; later checks are skipped once it has one.
@@ -370,6 +372,18 @@ func (v *validator) ev(e Event) {
 	v.text("kind", e.Kind, maxID, false)
 	v.text("detail", e.Detail, maxText, true)
 	v.text("error", e.Error, maxText, true)
+	if len(e.Words) > maxPhrases {
+		v.fail(ProblemLength, "words", "an event's detail has %d phrases, more than %d", len(e.Words), maxPhrases)
+	}
+	for _, p := range e.Words {
+		v.text("words.key", p.Key, maxID, false)
+		if len(p.Args) > maxPhrases {
+			v.fail(ProblemLength, "words.args", "a phrase names %d values, more than %d", len(p.Args), maxPhrases)
+		}
+		for _, a := range p.Args {
+			v.text("words.args", a, maxText, true)
+		}
+	}
 }
 
 // quote shows a value from outside in a message: quoted, with anything not

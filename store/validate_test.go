@@ -87,6 +87,14 @@ func TestValidateRefuses(t *testing.T) {
 			"field company.company_name is longer than 200 characters (201)"},
 		{"long detail", mod{events: func(e []Event) []Event { e[1].Detail = long; return e }}, ProblemLength,
 			"event 2: field detail is longer than 4000 characters (5000)"},
+		{"escape in a detail's value", mod{events: func(e []Event) []Event {
+			e[1].Words = []Phrase{{Key: "history.account_created", Args: []string{"acc\x1b]8;;x\x07"}}}
+			return e
+		}}, ProblemControl, "event 2: control character U+001B in words.args"},
+		{"newline in a detail's key", mod{events: func(e []Event) []Event { e[1].Words = []Phrase{{Key: "history.\nx"}}; return e }},
+			ProblemControl, "event 2: control character U+000A in words.key"},
+		{"too many phrases", mod{events: func(e []Event) []Event { e[1].Words = make([]Phrase, 17); return e }}, ProblemLength,
+			"event 2: an event's detail has 17 phrases, more than 16"},
 		{"bad utf-8", mod{sess: func(s *Session) { s.Company.FullName = "Ali\xffya" }}, ProblemUTF8,
 			"invalid UTF-8 in company.full_name"},
 		{"bad utf-8 in an event", mod{events: func(e []Event) []Event { e[0].By = "\xc3"; return e }}, ProblemUTF8,

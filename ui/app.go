@@ -360,13 +360,13 @@ func (a *App) act(out steps.Outcome) tea.Cmd {
 			}
 		}
 		a.apply(fn)
-		return a.save(store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(o.Step), Kind: "step.done", Detail: o.Detail}, nil, true, fn)
+		return a.save(o.Detail.Event(store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(o.Step), Kind: "step.done"}), nil, true, fn)
 	case steps.Record:
 		if o.Reply != nil {
 			a.typed.untilSaved()
 		}
 		a.apply(o.Apply)
-		ev := store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(o.Step), Kind: o.Kind, Detail: o.Detail}
+		ev := o.Detail.Event(store.Event{At: a.sess.UpdatedAt, By: a.user, Step: string(o.Step), Kind: o.Kind})
 		if o.Err != nil {
 			ev.Error = o.Err.Error()
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"wizard/assets"
+	"wizard/steps"
 	"wizard/store"
 	"wizard/termsafe"
 )
@@ -60,13 +61,13 @@ func runAbandon(opts *abandonOptions) error {
 		printf(termsafe.NewWriter(opts.IO.Out), "%s\n", w.T("cli.abandon.already", s.ID))
 		return nil
 	}
-	detail := "marked abandoned"
+	detail := steps.Said("history.abandoned")
 	if opts.Reason != "" {
-		detail += ": " + opts.Reason
+		detail = steps.Said("history.abandoned_because", opts.Reason)
 	}
 	s.Status, s.WaitingReason = store.StatusAbandoned, ""
 	s.UpdatedAt, s.UpdatedBy = opts.Now(), opts.Who()
-	err = st.Save(context.Background(), &s, store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned", Detail: detail}, nil)
+	err = st.Save(context.Background(), &s, detail.Event(store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "abandoned"}), nil)
 	if he, held := errors.AsType[*store.HeldError](err); held {
 		return failT(w, 1, "cli.held.change", s.ID, heldBy(w, he.Hold))
 	}

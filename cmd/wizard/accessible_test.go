@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"wizard/assets"
+	"wizard/internal/englishleft"
 	"wizard/store"
 )
 
@@ -239,6 +241,32 @@ func TestAccessibleWalksTheWholeFlowFromAPipe(t *testing.T) {
 		s.Profile.DisplayName != a.DisplayName || s.Phone.E164 != a.E164 || s.Account.VerifiedAt.IsZero() {
 		t.Errorf("wizard show %s: status %s, company %q (%s), display name %q, number %s; want done with the answers given",
 			id, s.Status, s.Company.CompanyName, s.Company.Country, s.Profile.DisplayName, s.Phone.E164)
+	}
+	historyInTheReadersLanguage(t, path, id, s, a)
+}
+
+// historyInTheReadersLanguage: support staff read a signup's history in their
+// language, whoever made it in whichever: `wizard show --lang ru` and
+// `--lang kk` of the signup walked in English say every event in words of
+// that language, with only the values in it (ids, names, what Meta and the
+// provider call things) as they were.
+func historyInTheReadersLanguage(t *testing.T, path, id string, s store.Session, a ptyAnswers) {
+	t.Helper()
+	values := []string{id, who(), a.Email, a.FullName, a.Company, a.DisplayName, s.Account.ID, s.Signup.SessionID,
+		s.Signup.WABAID, s.Signup.BusinessID, s.Signup.PhoneNumberID, s.Signup.Event, s.Signup.Stage, s.Signup.NumberStatus,
+		s.Signup.NameStatus, s.Signup.DisplayPhone, s.Phone.ID, s.Phone.E164, s.Code.Method,
+		s.Activation.AlphaCode, s.Alpha.ID, s.Alpha.NameStatus}
+	for _, lang := range []string{"ru", "kk"} {
+		w := assets.NewWords(lang)
+		r := wiz(t, "show", id, "--data", path, "--lang", lang)
+		mustOK(t, r)
+		_, history, ok := strings.Cut(r.stdout, w.T("show.history"))
+		if !ok || strings.Count(history, "\n") < 12 {
+			t.Fatalf("wizard show --lang %s: no history:\n%s", lang, r.stdout)
+		}
+		if left := englishleft.Find(history, values...); len(left) > 0 {
+			t.Errorf("wizard show --lang %s: the history shows English %q:\n%s", lang, left, history)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"wizard/assets"
+	"wizard/steps"
 	"wizard/store"
 	"wizard/termsafe"
 )
@@ -123,8 +124,7 @@ func copyOne(ctx context.Context, opts *copyOptions, src, dst dataStore, s store
 	}
 	// The signup keeps its own last update, so that a later copy can tell
 	// whether the source changed since; the history says who copied it.
-	note := store.Event{At: opts.Now(), By: opts.Who(), Kind: "imported",
-		Detail: "copied from " + src.Where() + " to " + dst.Where()}
+	note := steps.Said("history.copied", src.Where(), dst.Where()).Event(store.Event{At: opts.Now(), By: opts.Who(), Kind: "imported"})
 	_, err = dst.Import(ctx, b.Session, append(b.Events, note), replace)
 	switch {
 	case errors.As(err, new(*store.HeldError)):

@@ -221,8 +221,8 @@ func runDemo(ctx context.Context, f *factory, opts *demoOptions) error {
 			releaseHold(st, hold)
 			return failT(w, 1, "demo.seed_failed", w.T("step."+string(at)), err)
 		}
-		ev := store.Event{At: opts.Now(), By: opts.Who(), Step: string(at), Kind: "created",
-			Detail: "demo signup (" + sc.Name + ") made at " + string(at) + " by wizard demo --at: the earlier steps done in the sandbox for a made-up company"}
+		ev := steps.Said("history.demo_made", sc.Name, string(at)).
+			Event(store.Event{At: opts.Now(), By: opts.Who(), Step: string(at), Kind: "created"})
 		if err := st.Save(ctx, &sess, ev, hold); err != nil {
 			releaseHold(st, hold)
 			return failT(w, 1, "cli.save_failed", sess.ID, st.Where(), err)

@@ -113,9 +113,8 @@ func runDemoReset(ctx context.Context, f *factory, opts *demoResetOptions) error
 	}
 
 	back.Step, back.UpdatedAt, back.UpdatedBy = string(to), opts.Now(), opts.Who()
-	ev := store.Event{At: back.UpdatedAt, By: back.UpdatedBy, Step: string(to), Kind: "demo.reset",
-		Detail: "demo signup moved back from " + string(from) + " to " + string(to) + " with wizard demo reset: the answers from " +
-			string(to) + " on cleared, and the sandbox's state for them undone"}
+	ev := steps.Said("history.demo_reset", string(from), string(to)).
+		Event(store.Event{At: back.UpdatedAt, By: back.UpdatedBy, Step: string(to), Kind: "demo.reset"})
 	if err := st.Save(ctx, &back, ev, hold); err != nil {
 		return failT(w, 1, "cli.save_failed", s.ID, st.Where(), err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"wizard/assets"
+	"wizard/steps"
 	"wizard/store"
 	"wizard/termsafe"
 )
@@ -83,9 +84,8 @@ func runImport(opts *importOptions) error {
 	// is what 'wizard' offers to resume.
 	now, by := opts.Now(), opts.Who()
 	sess.UpdatedAt, sess.UpdatedBy = now, by
-	note := store.Event{At: now, By: by, Kind: "imported",
-		Detail: "imported from " + file + " (exported by " + dash(b.ExportedBy) + " at " +
-			b.ExportedAt.UTC().Format("2006-01-02 15:04 MST") + ")"}
+	note := steps.Said("history.imported", file, dash(b.ExportedBy), b.ExportedAt.UTC().Format("2006-01-02 15:04 MST")).
+		Event(store.Event{At: now, By: by, Kind: "imported"})
 	stored, err := st.Import(context.Background(), sess, append(b.Events, note), opts.Replace)
 	switch {
 	case errors.Is(err, store.ErrExists):

@@ -43,18 +43,18 @@ func refreshName(ctx context.Context, opts *resumeOptions, st dataStore, s store
 	}
 	old, status := s.Alpha.NameStatus, steps.ReviewOf(nst, s.Alpha.Name)
 	changed := status != "" && status != old
-	detail := "Meta's review of the display name checked again: still " + old
+	detail := steps.Said("history.name_rechecked_same", old)
 	if changed {
 		a, _, err := clients.OCM.SaveAlphaNameStatus(ctx, s.Alpha.Name, s.Alpha.Country, status)
 		if err != nil {
 			return failT(w, 1, "cli.resume.ocm_failed", steps.NameReview(w, status), steps.Explain(w, err), s.ID)
 		}
-		detail = "Meta's review of the display name: " + old + " → " + status + "; OCM record " + a.ID + " updated"
+		detail = steps.Said("history.name_rechecked_changed", old, status, a.ID)
 		s.Alpha.NameStatus = status
 	}
 	now := opts.Now()
 	s.Alpha.CheckedAt, s.UpdatedAt, s.UpdatedBy = now, now, opts.Who()
-	ev := store.Event{At: now, By: s.UpdatedBy, Step: string(steps.AlphaName), Kind: "name.refreshed", Detail: detail}
+	ev := detail.Event(store.Event{At: now, By: s.UpdatedBy, Step: string(steps.AlphaName), Kind: "name.refreshed"})
 	if err := st.Save(ctx, &s, ev, hold); err != nil {
 		return failT(w, 1, "cli.save_failed", s.ID, st.Where(), err)
 	}

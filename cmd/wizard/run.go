@@ -245,7 +245,7 @@ func takeResumed(ctx context.Context, opts *resumeOptions, st dataStore, s store
 			return s, nil, failT(opts.Words, 1, "cli.read_failed", st.Where(), err)
 		}
 		s.Status, s.UpdatedAt, s.UpdatedBy = store.StatusActive, opts.Now(), opts.Who()
-		ev := store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "reopened", Detail: "abandoned signup reopened with wizard resume"}
+		ev := steps.Said("history.reopened").Event(store.Event{At: s.UpdatedAt, By: s.UpdatedBy, Kind: "reopened"})
 		if err := st.Save(ctx, &s, ev, hold); err != nil {
 			releaseHold(st, hold)
 			return s, nil, failT(opts.Words, 1, "cli.save_failed", s.ID, st.Where(), err)

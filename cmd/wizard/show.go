@@ -196,10 +196,14 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// historyLine is what an event says: its detail and its error, each once (an
-// error a step showed is saved as both: its detail is the error's text).
+// historyLine is what an event says: its detail (in the reader's language
+// when the event kept its words, as saved otherwise) and its error, each once
+// (an error a step showed is saved as both: its detail is the error's text).
 func historyLine(w *assets.Words, e store.Event) string {
 	detail, errText := oneLine(e.Detail), oneLine(e.Error)
+	if said, ok := steps.SayHistory(w, e.Words); ok {
+		detail = oneLine(said)
+	}
 	switch {
 	case errText == "":
 		return detail

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -191,7 +192,8 @@ func testRoundTrip(e *env) {
 		Company: store.Company{OrgType: "company", FullName: "Алия Серик", CompanyName: "ТОО «Акме»", Country: "KZ"},
 		Phone:   store.Phone{Country: "KZ", E164: "+77011234567", CC: "7", Number: "7011234567"},
 	}
-	e.save(&sess, store.Event{Kind: "step.done", By: "bob", At: at(5), Detail: "saved"}, nil)
+	words := []store.Phrase{{Key: "history.number_added", Args: []string{"+7 701 123 4567", "1066"}}, {Key: "history.via.browser"}}
+	e.save(&sess, store.Event{Kind: "step.done", By: "bob", At: at(5), Detail: "saved", Words: words}, nil)
 	if sess.ID != "K7MQ-4XPD" || sess.Rev != 1 || sess.Schema != store.SessionSchema {
 		t.Fatalf("after the first save: id %q rev %d schema %d", sess.ID, sess.Rev, sess.Schema)
 	}
@@ -209,6 +211,9 @@ func testRoundTrip(e *env) {
 	seqsWithoutGaps(t, evs)
 	if len(evs) != 2 || evs[0].Detail != "saved" || evs[1].Step != "phone" || !evs[1].At.Equal(at(6)) {
 		t.Fatalf("events %+v", evs)
+	}
+	if !reflect.DeepEqual(evs[0].Words, words) || evs[1].Words != nil {
+		t.Fatalf("the events' words: %+v and %+v, want %+v and none", evs[0].Words, evs[1].Words, words)
 	}
 	if err := e.e.Save(e.ctx, &store.Session{}, store.Event{}, nil); err == nil {
 		t.Fatal("a save without an id succeeded")
