@@ -196,7 +196,7 @@ type Event struct {
 	At     time.Time `json:"at"`
 	By     string    `json:"by,omitempty"`
 	Step   string    `json:"step,omitempty"`
-	Kind   string    `json:"kind"` // e.g. "created", "step.done", "error", "parked", "resumed"
+	Kind   string    `json:"kind"`             // e.g. "created", "step.done", "error", "parked", "resumed"
 	Detail string    `json:"detail,omitempty"` // in English, as the support log and older wizards read it
 	Error  string    `json:"error,omitempty"`
 	// Words is what Detail says, as catalog keys with the values they name,
