@@ -21,7 +21,6 @@ type terms struct {
 func newTerms(env *Env, _ store.Session) Step {
 	m := &terms{env: env, accepted: true}
 	m.form = newForm(env, huh.NewGroup(
-		huh.NewNote().Title(env.T("terms.title")).Description(env.T("terms.body")),
 		huh.NewConfirm().Key("accept").
 			Title(env.T("terms.question")).
 			Affirmative(env.T("terms.allow_all")).
@@ -42,7 +41,12 @@ func (m *terms) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form,
 
 func (m *terms) ID() ID          { return Terms }
 func (m *terms) Init() tea.Cmd   { return m.form.Init() }
-func (m *terms) View(int) string { return InView(m.form.View()) }
+// View is the terms' paragraph, wrapped here once at the body's width (a huh
+// Note wraps its text twice, one column apart, and leaves a lone word on a
+// line at some widths), above the question.
+func (m *terms) View(width int) string {
+	return paragraphs(width, m.env.S().Title.Render(m.env.T("terms.title")), m.env.T("terms.body")) + "\n\n" + InView(m.form.View())
+}
 
 // Help is the step's keys, in the user's language.
 func (m *terms) Help() []key.Binding { return m.env.inWords(m.keyList()) }
