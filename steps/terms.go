@@ -39,8 +39,9 @@ func newTerms(env *Env, _ store.Session) Step {
 // WantsBack: shift+tab on the first field, or esc.
 func (m *terms) WantsBack(k tea.KeyPressMsg) bool { return formWantsBack(m.form, k, "accept") }
 
-func (m *terms) ID() ID          { return Terms }
-func (m *terms) Init() tea.Cmd   { return m.form.Init() }
+func (m *terms) ID() ID        { return Terms }
+func (m *terms) Init() tea.Cmd { return m.form.Init() }
+
 // View is the terms' paragraph, wrapped here once at the body's width (a huh
 // Note wraps its text twice, one column apart, and leaves a lone word on a
 // line at some widths), above the question.
