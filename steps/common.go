@@ -40,6 +40,10 @@ func newForm(env *Env, groups ...*huh.Group) *huh.Form {
 
 // updateForm forwards msg to an embedded form (huh's Update returns huh.Model).
 func updateForm(f *huh.Form, msg tea.Msg) (*huh.Form, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok && ws.Width > 1 {
+		ws.Width-- // the column of the fields' right margin (ui.Theme)
+		msg = ws
+	}
 	m, cmd := f.Update(msg)
 	if ff, ok := m.(*huh.Form); ok {
 		f = ff

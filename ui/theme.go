@@ -34,6 +34,15 @@ func markButtons(t *huh.Styles) *huh.Styles {
 	bracket := func(s string) string { return "[ " + s + " ]" }
 	for _, fs := range []*huh.FieldStyles{&t.Focused, &t.Blurred} {
 		fs.FocusedButton = fs.FocusedButton.PaddingLeft(0).PaddingRight(0).Transform(bracket)
+		// huh wraps a field's title and description to its width less the
+		// field's frame, with lipgloss.Wrap, which lets a word and the comma
+		// or full stop after it pass that limit by one (charmbracelet/x#785);
+		// the field's own style then wraps the text again and the comma is
+		// lost, or a word is left alone on a line. A column of right margin
+		// counts in the frame but not in the width the style wraps at: the
+		// one column of overflow fits. The steps give forms one column less
+		// than the body (steps.updateForm), so the margin stays on screen.
+		fs.Base = fs.Base.MarginRight(1)
 	}
 	return t
 }
