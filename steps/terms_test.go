@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"wizard/assets"
+	"wizard/internal/wraptest"
 	"wizard/store"
 )
 
@@ -43,17 +44,9 @@ func TestTermsParagraphIsWrappedOnceAtEveryWidth(t *testing.T) {
 			if got := strings.Fields(joined); strings.Join(got, " ") != strings.Join(words, " ") {
 				t.Fatalf("%s at %d columns: the paragraph reads %q", tag, width, strings.Join(para, "\n"))
 			}
-			widest := 0
-			for _, l := range para {
-				widest = max(widest, ansi.StringWidth(l))
-			}
-			for i := 0; i+1 < len(para); i++ {
-				next := strings.Fields(para[i+1])[0]
-				if ansi.StringWidth(para[i])+1+ansi.StringWidth(next) <= widest {
-					t.Errorf("%s at %d columns: %q ends a line although %q, the next line's first word, fits after it:\n%s",
-						tag, width, para[i], next, strings.Join(para, "\n"))
-					break
-				}
+			if line, next, ok := wraptest.Missed(para); ok {
+				t.Errorf("%s at %d columns: %q ends a line although %q, the next line's first word, fits after it:\n%s",
+					tag, width, line, next, strings.Join(para, "\n"))
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"wizard/assets"
+	"wizard/internal/wraptest"
 )
 
 // fieldHelpKeys are catalog texts the steps give huh fields as descriptions.
@@ -51,23 +52,9 @@ func TestFieldDescriptionsReadAsWrittenAtEveryWidth(t *testing.T) {
 					t.Errorf("%s %s at %d columns reads\n%s\nwant %q", tag, k, width, strings.Join(para, "\n"), text)
 					continue
 				}
-				// The limit the text was wrapped to: the widest line, less the
-				// column a line ending in a comma or a full stop may pass it by.
-				widest := 0
-				for _, l := range para {
-					n := ansi.StringWidth(l)
-					if strings.ContainsAny(l[len(l)-1:], ",.-;") {
-						n--
-					}
-					widest = max(widest, n)
-				}
-				for i := 0; i+1 < len(para); i++ {
-					next := strings.Fields(para[i+1])[0]
-					if ansi.StringWidth(para[i])+1+ansi.StringWidth(next) <= widest {
-						t.Errorf("%s %s at %d columns: %q ends a line although %q fits after it:\n%s",
-							tag, k, width, para[i], next, strings.Join(para, "\n"))
-						break
-					}
+				if line, next, ok := wraptest.Missed(para); ok {
+					t.Errorf("%s %s at %d columns: %q ends a line although %q fits after it:\n%s",
+						tag, k, width, line, next, strings.Join(para, "\n"))
 				}
 			}
 		}
