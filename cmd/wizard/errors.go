@@ -65,15 +65,7 @@ func errorRoom(width int) int { return max(width-4, 1) }
 // word wider than that (a long path) is left whole on a line of its own.
 // Hyphens are passed to ansi.Wordwrap as non-breaking ones, and put back, as
 // in the help (see wrap): it breaks after every hyphen otherwise.
-func wrapWords(s string, width int) string {
-	s = strings.ReplaceAll(s, "-", nonBreakingHyphen)
-	s = strings.ReplaceAll(ansi.Wordwrap(s, max(width, 1), ""), nonBreakingHyphen, "-")
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
-}
+func wrapWords(s string, width int) string { return wrapWith(ansi.Wordwrap, s, width) }
 
 // widestWord is the width of the widest word of s.
 func widestWord(s string) int {

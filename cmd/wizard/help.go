@@ -279,9 +279,13 @@ func paint(style lipgloss.Style) func(string) string {
 // the only way it fits), keeping its line breaks, without trailing spaces.
 // ansi.Wrap also breaks after every hyphen ("e-" / "mail", "--" / "lang"):
 // hyphens are passed to it as non-breaking ones, and put back.
-func wrap(s string, width int) string {
+func wrap(s string, width int) string { return wrapWith(ansi.Wrap, s, width) }
+
+// wrapWith wraps s to width columns with ansi's wrapper wrapper, its hyphens
+// kept from breaking, its lines without trailing spaces.
+func wrapWith(wrapper func(string, int, string) string, s string, width int) string {
 	s = strings.ReplaceAll(s, "-", nonBreakingHyphen)
-	s = strings.ReplaceAll(ansi.Wrap(s, max(width, 1), ""), nonBreakingHyphen, "-")
+	s = strings.ReplaceAll(wrapper(s, max(width, 1), ""), nonBreakingHyphen, "-")
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
